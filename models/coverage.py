@@ -1,0 +1,325 @@
+"""Coverage of the region by a network of sites within an estimated travel time.
+
+``coverage(sites, minutes)`` answers: which communes have a site within T minutes (estimated, see
+:mod:`models.travel`), how much demand that is, by département / EPCI / zone d'emploi, and where the
+"zones blanches" are — groups of contiguous uncovered communes (polygons touching, from
+``geodata.commune_neighbours()``), ranked by population.
+
+Demand weighting: ``population`` (default), ``pop_1564`` or ``demandeurs_emploi``. Jobseekers are only known
+for about 180 communes (the larger ones): with that weighting the sums and shares are over those communes
+only (``known_communes`` says how many) — unknown is never counted as zero.
+
+Command line::
+
+    python -m models.coverage --minutes 30 [--sites CODE,CODE…] [--weight population] --json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+
+import numpy as np
+import pandas as pd
+
+from models.catchment import WEIGHTS
+from models.travel import TravelSettings, commune_positions, travel_time_matrix
+
+MINUTES_RANGE = (5, 180)
+LEVELS = {  # level → (code column, name column, French label)
+    "departement": ("departement", "departement_nom", "Département"),
+    "epci": ("epci_code", "epci_nom", "EPCI"),
+    "ze": ("ze_code", "ze_nom", "Zone d'emploi"),
+}
+
+
+@lru_cache(maxsize=1)
+def _region() -> pd.DataFrame:
+    import geodata
+
+    cols = ["code_insee", "nom", "population"] + [c for pair in LEVELS.values() for c in pair[:2]]
+    com = geodata.communes()
+    return com[cols + [w for w in WEIGHTS if w not in cols]].copy()
+
+
+@lru_cache(maxsize=1)
+def _neighbour_graph() -> tuple[np.ndarray, np.ndarray]:
+    """Edges (src, dst) between positions of ``geodata.communes()``, both directions."""
+    import geodata
+
+    nb = geodata.commune_neighbours()
+    position = pd.Series(np.arange(len(_region())), index=_region()["code_insee"].to_numpy())
+    src = position.reindex(nb["code_insee"].astype(str).to_numpy()).to_numpy()
+    dst = position.reindex(nb["voisin"].astype(str).to_numpy()).to_numpy()
+    keep = ~(np.isnan(src) | np.isnan(dst))
+    return src[keep].astype(np.int64), dst[keep].astype(np.int64)
+
+
+def connected_groups(mask: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """Label of the connected group of each node where ``mask`` is True (-1 elsewhere).
+
+    Min-label propagation with pointer jumping over the edges whose both ends are in ``mask``; the label
+    of a group is its smallest node position.
+    """
+    n = len(mask)
+    keep = mask[src] & mask[dst]
+    src, dst = src[keep], dst[keep]
+    lab = np.arange(n)
+    while True:
+        new = lab.copy()
+        np.minimum.at(new, src, lab[dst])
+        while True:  # pointer jumping: labels only decrease and stay in the group
+            jumped = new[new]
+            if np.array_equal(jumped, new):
+                break
+            new = jumped
+        if np.array_equal(new, lab):
+            break
+        lab = new
+    return np.where(mask, lab, -1)
+
+
+def nearest_site(sites, settings: TravelSettings | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Estimated minutes from every commune to its nearest site, and that site's ``code_insee``.
+
+    With no site, minutes are ``inf`` and the site is ``""``.
+    """
+    sites = list(dict.fromkeys(str(s) for s in sites))
+    n = len(_region())
+    if not sites:
+        return np.full(n, np.inf), np.full(n, "", dtype=object)
+    times = travel_time_matrix(sites, None, settings).T  # (communes, sites)
+    best = times.argmin(axis=1)
+    return times[np.arange(n), best], np.asarray(sites, dtype=object)[best]
+
+
+@dataclass
+class CoverageResult:
+    """Coverage of a network within ``minutes``; tables are computed on first access.
+
+    Attributes
+    ----------
+    communes : DataFrame
+        One row per commune: code_insee, nom, level codes/names, population, demand, minutes (estimated
+        time to the nearest site), nearest_site (its code_insee), covered (bool).
+    covered_demand, total_demand, covered_share : float
+        Over communes whose demand is known.
+    covered_population, total_population : float
+        Always in inhabitants, whatever the weighting.
+    known_communes : int
+        Communes whose demand is known (all but ~4,935 for jobseekers).
+    uncovered_communes : int
+    """
+
+    minutes: float
+    weight: str
+    sites: list[str]
+    settings: TravelSettings
+    communes: pd.DataFrame
+    network_version: str | None = None
+    _stats: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        c = self.communes
+        known = c["demand"].notna()
+        cov = c["covered"].to_numpy()
+        self.total_demand = float(c["demand"].sum())
+        self.covered_demand = float(c.loc[cov, "demand"].sum())
+        self.covered_share = self.covered_demand / self.total_demand if self.total_demand else 0.0
+        self.total_population = float(c["population"].sum())
+        self.covered_population = float(c.loc[cov, "population"].sum())
+        self.known_communes = int(known.sum())
+        self.uncovered_communes = int((~cov).sum())
+        self.uncovered_population = self.total_population - self.covered_population
+
+    def by(self, level: str) -> pd.DataFrame:
+        """Coverage by ``"departement"``, ``"epci"`` or ``"ze"``: demand, covered demand and share."""
+        code, name, _ = LEVELS[level]
+        c = self.communes.assign(covered_demand=self.communes["demand"].where(self.communes["covered"], 0.0),
+                                 covered_population=self.communes["population"].where(self.communes["covered"], 0),
+                                 uncovered=~self.communes["covered"])
+        g = c.groupby([code, name], sort=True).agg(
+            communes=("code_insee", "size"), uncovered_communes=("uncovered", "sum"),
+            population=("population", "sum"), covered_population=("covered_population", "sum"),
+            demand=("demand", "sum"), covered_demand=("covered_demand", "sum")).reset_index()
+        g["covered_share"] = np.where(g["demand"] > 0, g["covered_demand"] / g["demand"].where(g["demand"] > 0), np.nan)
+        return g.rename(columns={code: "code", name: "nom"})
+
+    @cached_property
+    def by_departement(self) -> pd.DataFrame:
+        return self.by("departement")
+
+    @cached_property
+    def by_epci(self) -> pd.DataFrame:
+        return self.by("epci")
+
+    @cached_property
+    def by_ze(self) -> pd.DataFrame:
+        return self.by("ze")
+
+    @cached_property
+    def uncovered(self) -> pd.DataFrame:
+        """Uncovered communes, most populated first."""
+        u = self.communes.loc[~self.communes["covered"]]
+        return u.sort_values("population", ascending=False).reset_index(drop=True)
+
+    @cached_property
+    def zones_blanches(self) -> pd.DataFrame:
+        """Groups of contiguous uncovered communes, most populated first.
+
+        Columns: rang, communes (count), population, demand, principale (most populated commune),
+        code_principale, departements, minutes_max, codes (list of code_insee).
+        """
+        src, dst = _neighbour_graph()
+        mask = ~self.communes["covered"].to_numpy()
+        labels = connected_groups(mask, src, dst)
+        u = self.communes.loc[mask].assign(zone=labels[mask])
+        if u.empty:
+            return pd.DataFrame(columns=["rang", "communes", "population", "demand", "principale",
+                                         "code_principale", "departements", "minutes_max", "codes"])
+        u = u.sort_values(["zone", "population"], ascending=[True, False])
+        g = u.groupby("zone", sort=False)
+        z = pd.DataFrame({
+            "communes": g.size(), "population": g["population"].sum(), "demand": g["demand"].sum(min_count=1),
+            "principale": g["nom"].first(), "code_principale": g["code_insee"].first(),
+            "departements": g["departement"].agg(lambda s: ", ".join(sorted(set(s)))),
+            "minutes_max": g["minutes"].max(), "codes": g["code_insee"].agg(list)})
+        z = z.sort_values(["population", "communes"], ascending=False).reset_index(drop=True)
+        z.insert(0, "rang", np.arange(1, len(z) + 1))
+        return z
+
+    def summary(self) -> dict:
+        """Plain dict for JSON (the CLI output)."""
+        dep = self.by_departement
+        return {
+            "minutes": self.minutes, "weight": self.weight, "estimated": True,
+            "detour_factor": self.settings.detour_factor, "speed_kmh": self.settings.speed_kmh,
+            "network_version": self.network_version, "sites": self.sites,
+            "covered_population": self.covered_population, "total_population": self.total_population,
+            "covered_share": self.covered_population / self.total_population if self.total_population else 0.0,
+            "covered_demand": self.covered_demand, "total_demand": self.total_demand,
+            "covered_demand_share": self.covered_share, "known_communes": self.known_communes,
+            "uncovered_communes": self.uncovered_communes, "uncovered_population": self.uncovered_population,
+            "zones_blanches": int(len(self.zones_blanches)),
+            "by_departement": [
+                {"departement": r.code, "nom": r.nom, "population": float(r.population),
+                 "covered_population": float(r.covered_population),
+                 "covered_share": float(r.covered_population / r.population) if r.population else 0.0,
+                 "uncovered_communes": int(r.uncovered_communes)}
+                for r in dep.itertuples()],
+        }
+
+
+def check_minutes(minutes) -> float:
+    """``minutes`` as a float in 5–180, else ``ValueError`` (French)."""
+    try:
+        m = float(minutes)
+    except (TypeError, ValueError):
+        raise ValueError(f"Seuil de temps invalide : {minutes!r}") from None
+    if not MINUTES_RANGE[0] <= m <= MINUTES_RANGE[1]:
+        raise ValueError(f"Seuil de temps hors limites ({MINUTES_RANGE[0]} à {MINUTES_RANGE[1]} min) : {minutes}")
+    return m
+
+
+def coverage_from_times(times: np.ndarray, nearest: np.ndarray, sites, minutes: float,
+                        settings: TravelSettings | None = None, weight: str = "population",
+                        network_version: str | None = None) -> CoverageResult:
+    """Coverage from precomputed nearest-site times (lets a UI change only the threshold cheaply)."""
+    if weight not in WEIGHTS:
+        raise ValueError(f"Pondération inconnue : {weight!r} (attendu : {', '.join(WEIGHTS)})")
+    reg = _region()
+    cols = ["code_insee", "nom", "population"] + [c for pair in LEVELS.values() for c in pair[:2]]
+    communes = reg[cols].copy()
+    communes["demand"] = reg[weight].to_numpy(dtype=float)
+    communes["minutes"] = times
+    communes["nearest_site"] = nearest
+    communes["covered"] = times <= minutes
+    return CoverageResult(float(minutes), weight, list(sites), settings or TravelSettings(), communes,
+                          network_version)
+
+
+def coverage(sites, minutes: float, settings: TravelSettings | None = None, weight: str = "population",
+             network_version: str | None = None) -> CoverageResult:
+    """Coverage of the region by ``sites`` (their ``code_insee``) within ``minutes`` (estimated).
+
+    Parameters
+    ----------
+    sites : sequence of str
+        ``code_insee`` of the communes hosting a site (duplicates ignored).
+    minutes : float
+        Threshold, 5–180 minutes, inclusive.
+    settings : TravelSettings, optional
+    weight : {"population", "pop_1564", "demandeurs_emploi"}
+    network_version : str, optional
+        Label of the network version, carried into the result for display.
+
+    Raises
+    ------
+    KeyError
+        Unknown commune code.
+    ValueError
+        Threshold or weighting out of range.
+    """
+    minutes = check_minutes(minutes)
+    sites = list(dict.fromkeys(str(s) for s in sites))
+    commune_positions(sites)  # raises on unknown codes
+    times, nearest = nearest_site(sites, settings)
+    return coverage_from_times(times, nearest, sites, minutes, settings, weight, network_version)
+
+
+# ---------------------------------------------------------------- command line
+class FrenchArgumentParser(argparse.ArgumentParser):
+    """argparse with French error messages and exit code 2."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Erreur : argument invalide ({message}).\n")
+
+
+def fail(message: str) -> int:
+    print(f"Erreur : {message}", file=sys.stderr)
+    return 2
+
+
+def split_codes(text: str | None) -> list[str]:
+    return [c.strip() for c in (text or "").split(",") if c.strip()]
+
+
+def main(argv=None) -> int:
+    p = FrenchArgumentParser(prog="python -m models.coverage",
+                             description="Couverture du Grand Est par les sites Cnam (temps estimés).")
+    p.add_argument("--minutes", type=float, default=30, help="seuil de temps (5 à 180 min, défaut 30)")
+    p.add_argument("--sites", help="codes INSEE des sites, séparés par des virgules (défaut : réseau de référence)")
+    p.add_argument("--weight", default="population", choices=list(WEIGHTS), help="pondération de la demande")
+    p.add_argument("--detour", type=float, default=TravelSettings.detour_factor, help="coefficient de détour")
+    p.add_argument("--speed", type=float, default=TravelSettings.speed_kmh, help="vitesse moyenne (km/h)")
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+    a = p.parse_args(argv)
+    try:
+        settings = TravelSettings(a.detour, a.speed)
+        minutes = check_minutes(a.minutes)
+        if a.sites is None:
+            from models.network import reference_network
+
+            sites, version = list(reference_network()["code_insee"]), "référence"
+        else:
+            sites, version = split_codes(a.sites), "liste --sites"
+        res = coverage(sites, minutes, settings, a.weight, version)
+    except (KeyError, ValueError) as err:
+        return fail(str(err.args[0]) if err.args else str(err))
+    out = res.summary()
+    if a.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        print(f"Couverture à {minutes:g} min (estimée) : {out['covered_share']:.1%} de la population "
+              f"({out['covered_population']:,.0f} / {out['total_population']:,.0f}), "
+              f"{out['uncovered_communes']} communes non couvertes, {out['zones_blanches']} zones blanches.")
+        for d in out["by_departement"]:
+            print(f"  {d['departement']} {d['nom']:<25} {d['covered_share']:.1%}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
