@@ -57,19 +57,43 @@ def _neighbour_graph() -> tuple[np.ndarray, np.ndarray]:
     return src[keep].astype(np.int64), dst[keep].astype(np.int64)
 
 
+@lru_cache(maxsize=None)
+def _level_index(level: str) -> tuple[np.ndarray, pd.DataFrame]:
+    """Group number of every commune for ``level`` and the (code, nom) of each group, sorted by code."""
+    code, name, _ = LEVELS[level]
+    reg = _region()
+    keys = reg[[code, name]].drop_duplicates(code).sort_values(code).reset_index(drop=True)
+    groups = pd.Index(keys[code]).get_indexer(reg[code])
+    return groups, keys.rename(columns={code: "code", name: "nom"})
+
+
 def connected_groups(mask: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     """Label of the connected group of each node where ``mask`` is True (-1 elsewhere).
 
-    Min-label propagation with pointer jumping over the edges whose both ends are in ``mask``; the label
-    of a group is its smallest node position.
+    Hook-and-jump over the edges whose both ends are in ``mask``: every root hooks onto the smallest root
+    it touches, then labels jump to their root; a few rounds suffice. The label of a group is its smallest
+    node position.
     """
-    n = len(mask)
     keep = mask[src] & mask[dst]
     src, dst = src[keep], dst[keep]
-    lab = np.arange(n)
+    lab = np.arange(len(mask))
+    while True:
+        ls, ld = lab[src], lab[dst]
+        differ = ls != ld
+        if not differ.any():
+            break
+        np.minimum.at(lab, np.maximum(ls[differ], ld[differ]), np.minimum(ls[differ], ld[differ]))
+        while True:  # jump to the root: labels only decrease and stay in the group
+            jumped = lab[lab]
+            if np.array_equal(jumped, lab):
+                break
+            lab = jumped
+    return np.where(mask, lab, -1)
+    starts = np.flatnonzero(np.r_[True, src[1:] != src[:-1]])
+    heads = src[starts]
     while True:
         new = lab.copy()
-        np.minimum.at(new, src, lab[dst])
+        new[heads] = np.minimum(new[heads], np.minimum.reduceat(lab[dst], starts))
         while True:  # pointer jumping: labels only decrease and stay in the group
             jumped = new[new]
             if np.array_equal(jumped, new):
@@ -95,18 +119,31 @@ def nearest_site(sites, settings: TravelSettings | None = None) -> tuple[np.ndar
     return times[np.arange(n), best], np.asarray(sites, dtype=object)[best]
 
 
+@lru_cache(maxsize=1)
+def _arrays() -> dict[str, np.ndarray]:
+    """Columns of :func:`_region` as numpy arrays (pandas indexing costs more than the maths here)."""
+    reg = _region()
+    out = {c: reg[c].to_numpy() for c in ["code_insee", "nom", "departement"]}
+    out["population"] = reg["population"].to_numpy(dtype=float)
+    out.update({w: reg[w].to_numpy(dtype=float) for w in WEIGHTS})
+    return out
+
+
 @dataclass
 class CoverageResult:
     """Coverage of a network within ``minutes``; tables are computed on first access.
 
     Attributes
     ----------
-    communes : DataFrame
-        One row per commune: code_insee, nom, level codes/names, population, demand, minutes (estimated
-        time to the nearest site), nearest_site (its code_insee), covered (bool).
+    times : ndarray
+        Estimated minutes from every commune (order of ``geodata.communes()``) to its nearest site.
+    nearest : ndarray
+        ``code_insee`` of that site.
+    covered : ndarray of bool
+        ``times <= minutes``.
     covered_demand, total_demand, covered_share : float
         Over communes whose demand is known.
-    covered_population, total_population : float
+    covered_population, total_population, uncovered_population : float
         Always in inhabitants, whatever the weighting.
     known_communes : int
         Communes whose demand is known (all but ~4,935 for jobseekers).
@@ -117,35 +154,59 @@ class CoverageResult:
     weight: str
     sites: list[str]
     settings: TravelSettings
-    communes: pd.DataFrame
+    times: np.ndarray
+    nearest: np.ndarray
     network_version: str | None = None
-    _stats: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
-        c = self.communes
-        known = c["demand"].notna()
-        cov = c["covered"].to_numpy()
-        self.total_demand = float(c["demand"].sum())
-        self.covered_demand = float(c.loc[cov, "demand"].sum())
+        a = _arrays()
+        self.covered = self.times <= self.minutes
+        self.demand = a[self.weight]
+        known = ~np.isnan(self.demand)
+        dem0 = np.where(known, self.demand, 0.0)
+        pop = a["population"]
+        self.total_demand = float(dem0.sum())
+        self.covered_demand = float(dem0 @ self.covered)
         self.covered_share = self.covered_demand / self.total_demand if self.total_demand else 0.0
-        self.total_population = float(c["population"].sum())
-        self.covered_population = float(c.loc[cov, "population"].sum())
-        self.known_communes = int(known.sum())
-        self.uncovered_communes = int((~cov).sum())
+        self.total_population = float(pop.sum())
+        self.covered_population = float(pop @ self.covered)
         self.uncovered_population = self.total_population - self.covered_population
+        self.known_communes = int(known.sum())
+        self.uncovered_communes = int((~self.covered).sum())
+
+    @cached_property
+    def communes(self) -> pd.DataFrame:
+        """One row per commune: code_insee, nom, level codes/names, population, demand, minutes (estimated
+        time to the nearest site), nearest_site (its code_insee), covered (bool)."""
+        out = _region()[["code_insee", "nom", "population"]
+                        + [c for pair in LEVELS.values() for c in pair[:2]]].copy()
+        out["demand"] = self.demand
+        out["minutes"] = self.times
+        out["nearest_site"] = self.nearest
+        out["covered"] = self.covered
+        return out
 
     def by(self, level: str) -> pd.DataFrame:
-        """Coverage by ``"departement"``, ``"epci"`` or ``"ze"``: demand, covered demand and share."""
-        code, name, _ = LEVELS[level]
-        c = self.communes.assign(covered_demand=self.communes["demand"].where(self.communes["covered"], 0.0),
-                                 covered_population=self.communes["population"].where(self.communes["covered"], 0),
-                                 uncovered=~self.communes["covered"])
-        g = c.groupby([code, name], sort=True).agg(
-            communes=("code_insee", "size"), uncovered_communes=("uncovered", "sum"),
-            population=("population", "sum"), covered_population=("covered_population", "sum"),
-            demand=("demand", "sum"), covered_demand=("covered_demand", "sum")).reset_index()
-        g["covered_share"] = np.where(g["demand"] > 0, g["covered_demand"] / g["demand"].where(g["demand"] > 0), np.nan)
-        return g.rename(columns={code: "code", name: "nom"})
+        """Coverage by ``"departement"``, ``"epci"`` or ``"ze"``: communes, population, demand, shares."""
+        groups, keys = _level_index(level)
+        cov, pop, dem = self.covered, _arrays()["population"], self.demand
+        known = ~np.isnan(dem)
+        dem0 = np.where(known, dem, 0.0)
+        n = len(keys)
+
+        def total(values):
+            return np.bincount(groups, weights=values, minlength=n)
+
+        out = keys.copy()
+        out["communes"] = np.bincount(groups, minlength=n)
+        out["uncovered_communes"] = np.bincount(groups, weights=~cov, minlength=n).astype(int)
+        out["population"] = total(pop)
+        out["covered_population"] = total(pop * cov)
+        out["demand"] = np.where(total(known) > 0, total(dem0), np.nan)
+        out["covered_demand"] = np.where(total(known) > 0, total(dem0 * cov), np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["covered_share"] = np.where(out["demand"] > 0, out["covered_demand"] / out["demand"], np.nan)
+        return out
 
     @cached_property
     def by_departement(self) -> pd.DataFrame:
@@ -162,7 +223,7 @@ class CoverageResult:
     @cached_property
     def uncovered(self) -> pd.DataFrame:
         """Uncovered communes, most populated first."""
-        u = self.communes.loc[~self.communes["covered"]]
+        u = self.communes.loc[~self.covered]
         return u.sort_values("population", ascending=False).reset_index(drop=True)
 
     @cached_property
@@ -173,20 +234,33 @@ class CoverageResult:
         code_principale, departements, minutes_max, codes (list of code_insee).
         """
         src, dst = _neighbour_graph()
-        mask = ~self.communes["covered"].to_numpy()
-        labels = connected_groups(mask, src, dst)
-        u = self.communes.loc[mask].assign(zone=labels[mask])
-        if u.empty:
-            return pd.DataFrame(columns=["rang", "communes", "population", "demand", "principale",
-                                         "code_principale", "departements", "minutes_max", "codes"])
-        u = u.sort_values(["zone", "population"], ascending=[True, False])
-        g = u.groupby("zone", sort=False)
+        mask = ~self.covered
+        cols = ["rang", "communes", "population", "demand", "principale", "code_principale", "departements",
+                "minutes_max", "codes"]
+        if not mask.any():
+            return pd.DataFrame(columns=cols)
+        labels = connected_groups(mask, src, dst)[mask]
+        a = _arrays()
+        pop = a["population"][mask]
+        order = np.lexsort((-pop, labels))  # by zone, most populated first
+        labels, pop = labels[order], pop[order]
+        starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+        zone = np.cumsum(np.r_[True, labels[1:] != labels[:-1]]) - 1
+        dem = self.demand[mask][order]
+        known = np.bincount(zone, weights=~np.isnan(dem))
+        codes = a["code_insee"][mask][order]
+        deps = a["departement"][mask][order]
         z = pd.DataFrame({
-            "communes": g.size(), "population": g["population"].sum(), "demand": g["demand"].sum(min_count=1),
-            "principale": g["nom"].first(), "code_principale": g["code_insee"].first(),
-            "departements": g["departement"].agg(lambda s: ", ".join(sorted(set(s)))),
-            "minutes_max": g["minutes"].max(), "codes": g["code_insee"].agg(list)})
-        z = z.sort_values(["population", "communes"], ascending=False).reset_index(drop=True)
+            "communes": np.diff(np.r_[starts, len(labels)]),
+            "population": np.bincount(zone, weights=pop).astype(np.int64),
+            "demand": np.where(known > 0, np.bincount(zone, weights=np.nan_to_num(dem)), np.nan),
+            "principale": a["nom"][mask][order][starts],
+            "code_principale": codes[starts],
+            "departements": [", ".join(sorted(set(d))) for d in np.split(deps, starts[1:])],
+            "minutes_max": np.maximum.reduceat(self.times[mask][order], starts),
+            "codes": [list(c) for c in np.split(codes, starts[1:])],
+        })
+        z = z.sort_values(["population", "communes"], ascending=False, kind="stable").reset_index(drop=True)
         z.insert(0, "rang", np.arange(1, len(z) + 1))
         return z
 
@@ -229,15 +303,8 @@ def coverage_from_times(times: np.ndarray, nearest: np.ndarray, sites, minutes: 
     """Coverage from precomputed nearest-site times (lets a UI change only the threshold cheaply)."""
     if weight not in WEIGHTS:
         raise ValueError(f"Pondération inconnue : {weight!r} (attendu : {', '.join(WEIGHTS)})")
-    reg = _region()
-    cols = ["code_insee", "nom", "population"] + [c for pair in LEVELS.values() for c in pair[:2]]
-    communes = reg[cols].copy()
-    communes["demand"] = reg[weight].to_numpy(dtype=float)
-    communes["minutes"] = times
-    communes["nearest_site"] = nearest
-    communes["covered"] = times <= minutes
-    return CoverageResult(float(minutes), weight, list(sites), settings or TravelSettings(), communes,
-                          network_version)
+    return CoverageResult(float(minutes), weight, list(sites), settings or TravelSettings(), np.asarray(times),
+                          np.asarray(nearest), network_version)
 
 
 def coverage(sites, minutes: float, settings: TravelSettings | None = None, weight: str = "population",

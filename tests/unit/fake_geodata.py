@@ -62,11 +62,11 @@ def install(monkeypatch, communes: pd.DataFrame, sites_codes=()):
 def clear_caches():
     import importlib
 
-    for name, attr in [("models.travel", "_commune_points"), ("models.coverage", "_region"),
-                       ("models.coverage", "_neighbour_graph")]:
+    for name in ["models.travel", "models.catchment", "models.coverage", "models.planner"]:
         try:
-            fn = getattr(importlib.import_module(name), attr, None)
+            module = importlib.import_module(name)
         except ImportError:
             continue
-        if fn is not None and hasattr(fn, "cache_clear"):
-            fn.cache_clear()
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", "") == name:
+                value.cache_clear()
