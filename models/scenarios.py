@@ -1,0 +1,170 @@
+"""Saved simulator scenarios (SQLAlchemy; SQLite under ``instance/`` by default, ``DATABASE_URL`` otherwise).
+
+A scenario = name, author, note, concept, town (``code_insee``, optional) and ALL the parameter values (so it
+means the same thing after the defaults of ``parameters.toml`` change). Saving under an existing name adds a new *version*; nothing is ever overwritten.
+Names, authors and notes are bound parameters (quotes or SQL are just text) and their length is checked.
+
+>>> store = ScenarioStore()                      # doctest: +SKIP
+>>> sid = store.save("Lunéville v1", "hub", {"auditeurs_croisiere": 140}, author="DR", code_insee="54329")
+>>> store.load(sid).values["auditeurs_croisiere"]   # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import (Column, DateTime, Integer, String, Table, Text, UniqueConstraint, delete, func,
+                        insert, select)
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from models.db import engine as shared_engine
+from models.db import metadata
+from models.simulator import CODE_INSEE, ParameterError, make_parameters
+
+MAX_NAME, MAX_AUTHOR, MAX_NOTE = 120, 80, 2000
+
+scenarios_table = Table(
+    "sim_scenarios", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(MAX_NAME), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("author", String(MAX_AUTHOR), nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+    Column("concept", String(40), nullable=False),
+    Column("code_insee", String(5), nullable=True),
+    Column("parameters", Text, nullable=False),  # JSON {name: value}, every parameter of the concept
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("name", "version", name="uq_sim_scenario_name_version"),
+)
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be saved, found or deleted; the message is French, for the user."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: int
+    name: str
+    version: int
+    author: str
+    note: str
+    concept: str
+    code_insee: str | None
+    values: dict
+    created_at: datetime
+
+    def overrides(self) -> dict:
+        """Values that differ from the concept's current defaults (parameters no longer defined are dropped)."""
+        from models.simulator import concept
+
+        specs = concept(self.concept).specs
+        return {k: v for k, v in self.values.items() if k in specs and v != specs[k].default}
+
+    @property
+    def title(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+
+def parse_scenario_id(value) -> int:
+    """A scenario id from a URL or a form; :class:`ScenarioError` (French) when it is not a positive integer."""
+    text = str(value).strip() if value is not None else ""
+    if not text.isdigit() or len(text) > 12 or int(text) <= 0:
+        raise ScenarioError(f"Identifiant de scénario invalide : « {text[:30]} » (un nombre entier positif "
+                            "est attendu).")
+    return int(text)
+
+
+def _clean_text(value, field: str, max_len: int, required: bool = False) -> str:
+    text = "" if value is None else str(value).strip()
+    if "\x00" in text:
+        raise ScenarioError(f"{field} : caractère nul interdit.")
+    if required and not text:
+        raise ScenarioError(f"{field} : obligatoire.")
+    if len(text) > max_len:
+        count = f"{len(text):,}".replace(",", "\u202f")
+        raise ScenarioError(f"{field} : {count} caractères, {max_len} au maximum.")
+    return text
+
+
+def _row_to_scenario(row) -> Scenario:
+    return Scenario(id=row.id, name=row.name, version=row.version, author=row.author, note=row.note,
+                    concept=row.concept, code_insee=row.code_insee, values=json.loads(row.parameters),
+                    created_at=row.created_at)
+
+
+class ScenarioStore:
+    """Versioned scenario store on a SQLAlchemy engine (default: the shared :func:`models.db.engine`)."""
+
+    def __init__(self, eng=None):
+        self.engine = eng if eng is not None else shared_engine()
+        metadata.create_all(self.engine, tables=[scenarios_table])
+
+    def save(self, name: str, concept: str, overrides: dict | None = None, author: str = "", note: str = "",
+             code_insee: str | None = None) -> int:
+        """Save a new version of scenario ``name``; returns its id.
+
+        The parameter values are validated with :func:`models.simulator.make_parameters` first. Two saves
+        at the same moment under the same name both land (as consecutive versions): a clash on
+        (name, version) is retried.
+        """
+        name = _clean_text(name, "Nom du scénario", MAX_NAME, required=True)
+        author = _clean_text(author, "Auteur", MAX_AUTHOR)
+        note = _clean_text(note, "Note", MAX_NOTE)
+        if code_insee in ("", None):
+            code_insee = None
+        elif not CODE_INSEE.match(str(code_insee)):
+            raise ScenarioError(f"Code commune invalide : « {str(code_insee)[:20]} ».")
+        try:
+            params = make_parameters(concept, overrides or {})
+        except ParameterError as exc:
+            raise ScenarioError(f"Scénario non enregistré : {exc}") from None
+        payload = json.dumps(params.values, sort_keys=True)
+        for attempt in range(50):
+            try:
+                with self.engine.begin() as conn:
+                    current = conn.execute(select(func.max(scenarios_table.c.version))
+                                           .where(scenarios_table.c.name == name)).scalar()
+                    result = conn.execute(insert(scenarios_table).values(
+                        name=name, version=(current or 0) + 1, author=author, note=note, concept=concept,
+                        code_insee=code_insee, parameters=payload, created_at=datetime.now(timezone.utc)))
+                    return int(result.inserted_primary_key[0])
+            except (IntegrityError, OperationalError):  # same version taken meanwhile / database busy
+                time.sleep(0.005 * (attempt + 1))
+        raise ScenarioError("Enregistrement impossible : base de données occupée, réessayez.")
+
+    def list(self) -> list[Scenario]:
+        """Every saved version, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(scenarios_table).order_by(scenarios_table.c.created_at.desc(),
+                                                                 scenarios_table.c.id.desc())).all()
+        return [_row_to_scenario(r) for r in rows]
+
+    def load(self, scenario_id) -> Scenario:
+        """The scenario ``scenario_id`` (int or digit string); :class:`ScenarioError` if unknown/invalid."""
+        sid = parse_scenario_id(scenario_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(select(scenarios_table).where(scenarios_table.c.id == sid)).first()
+        if row is None:
+            raise ScenarioError(f"Scénario n° {sid} introuvable (supprimé ou jamais enregistré).")
+        return _row_to_scenario(row)
+
+    def delete(self, scenario_id) -> None:
+        """Delete one version; :class:`ScenarioError` if it does not exist."""
+        sid = parse_scenario_id(scenario_id)
+        with self.engine.begin() as conn:
+            if conn.execute(delete(scenarios_table).where(scenarios_table.c.id == sid)).rowcount == 0:
+                raise ScenarioError(f"Scénario n° {sid} introuvable : rien n'a été supprimé.")
+
+
+_default_store: ScenarioStore | None = None
+
+
+def default_store() -> ScenarioStore:
+    """The store on the shared engine, created on first use."""
+    global _default_store
+    if _default_store is None:
+        _default_store = ScenarioStore()
+    return _default_store
