@@ -1,0 +1,214 @@
+"""Multi-criteria ranking: normalisation, missing values, contributions, ranks, CLI (models/scoring.py)."""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from models import scoring
+from models.scoring import KEYS, CriteriaTable, ScoringError
+
+
+def synthetic(values: np.ndarray, names=None) -> pd.DataFrame:
+    codes = [f"{i:05d}" for i in range(len(values))]
+    t = pd.DataFrame(values, columns=KEYS, index=pd.Index(codes, name="code_insee"))
+    t.insert(0, "nom", names or [f"Ville {i}" for i in range(len(values))])
+    return t
+
+
+def only(key: str) -> dict:
+    return {k: (1.0 if k == key else 0.0) for k in KEYS}
+
+
+@pytest.fixture(scope="module")
+def acv_table() -> CriteriaTable:
+    return scoring.cached_table(tuple(scoring.candidate_codes()))
+
+
+def test_default_candidates_are_the_25_acv_towns(acv_table):
+    assert len(acv_table.codes) == 25
+    assert acv_table.table["is_acv"].all()
+
+
+def test_a_town_better_on_every_criterion_never_ranks_lower():
+    rng = np.random.default_rng(6)
+    for _ in range(200):
+        x = rng.uniform(0, 100, size=(12, len(KEYS)))
+        directions = {k: int(rng.choice([1, -1])) for k in KEYS}
+        sign = np.array([directions[k] for k in KEYS])
+        # town 0 is at least as good as town 1 on every criterion, strictly better on one
+        step = rng.uniform(0, 10, size=len(KEYS))
+        step[rng.integers(len(KEYS))] += 1
+        x[0] = x[1] + sign * step
+        weights = {k: float(rng.choice([0, 0.5, 1, 3, 9.5])) for k in KEYS}
+        weights[KEYS[0]] += 0.5
+        ranked = CriteriaTable(synthetic(x)).rank(weights, directions).set_index("code_insee")
+        assert ranked.loc["00000", "rang"] <= ranked.loc["00001", "rang"]
+        assert ranked.loc["00000", "score"] >= ranked.loc["00001", "score"] - 1e-9
+
+
+def test_a_town_best_everywhere_added_to_the_real_acv_towns_ranks_first(acv_table):
+    t = acv_table.table[["nom", *KEYS]].copy()
+    best = {k: (t[k].max() if scoring.DEFAULT_DIRECTIONS[k] > 0 else t[k].min()) for k in KEYS}
+    t.loc["99999"] = {"nom": "Idéale", **best}
+    ranked = CriteriaTable(t).rank()
+    assert ranked.iloc[0]["code_insee"] == "99999"
+    assert ranked.iloc[0]["score"] == pytest.approx(100.0)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_one_weight_alone_sorts_by_that_criterion(acv_table, key):
+    for direction in (1, -1):
+        ranked = acv_table.rank(only(key), {key: direction})
+        values = acv_table.table[key].reindex(ranked["code_insee"]).to_numpy()
+        known = values[~np.isnan(values)]
+        assert np.all(np.diff(direction * known) <= 1e-9), f"{key} non trié (sens {direction})"
+        # ranks follow the values: equal values share a rank, a better value a better rank
+        r = ranked["rang"].to_numpy()[~np.isnan(values)]
+        assert np.all(np.diff(r) >= 0)
+        # towns whose only weighted criterion is unknown have no score and come last
+        assert np.isnan(values).sum() == ranked["score"].isna().sum()
+
+
+def test_contributions_sum_to_the_score(acv_table):
+    rng = np.random.default_rng(1)
+    for rule in scoring.MISSING_RULES:
+        for _ in range(20):
+            weights = {k: float(rng.uniform(0, 10)) for k in KEYS}
+            ranked = acv_table.rank(weights, missing=rule)
+            contrib = ranked[[f"contrib_{k}" for k in KEYS]].to_numpy()
+            assert np.allclose(np.nansum(contrib, axis=1), ranked["score"])
+            assert ranked["score"].between(0, 100).all()
+
+
+def test_normalisation_is_min_max_over_the_candidates_with_direction():
+    x = np.tile(np.array([[0.0], [5.0], [10.0]]), (1, len(KEYS)))
+    ct = CriteriaTable(synthetic(x))
+    up = ct.normalised({k: 1 for k in KEYS})
+    down = ct.normalised({k: -1 for k in KEYS})
+    assert np.allclose(up[:, 0], [0, 0.5, 1])
+    assert np.allclose(down[:, 0], [1, 0.5, 0])
+
+
+def test_a_criterion_equal_for_every_candidate_is_neutral():
+    x = np.random.default_rng(2).uniform(0, 1, size=(4, len(KEYS)))
+    x[:, 0] = 7.0
+    ranked = CriteriaTable(synthetic(x)).rank(only(KEYS[0]))
+    assert np.allclose(ranked["score"], 50.0)
+    assert (ranked["rang"] == 1).all()
+
+
+def missing_case():
+    x = np.array([[10.0] * len(KEYS), [5.0] * len(KEYS), [0.0] * len(KEYS)])
+    x[1, KEYS.index("taux_pauvrete")] = np.nan          # town 1 lacks its poverty rate
+    return CriteriaTable(synthetic(x))
+
+
+def test_missing_value_renormalises_the_weights_and_flags_the_town():
+    ranked = missing_case().rank({k: 1.0 for k in KEYS}).set_index("code_insee")
+    town = ranked.loc["00001"]
+    assert math.isnan(town["contrib_taux_pauvrete"])        # not a silent 0
+    assert "Taux de pauvreté" in town["manquants"]
+    assert town["couverture"] == pytest.approx((len(KEYS) - 1) / len(KEYS))
+    # scored on its 11 known criteria, each at 0.5: the mean of what it has
+    assert town["score"] == pytest.approx(50.0)
+    assert ranked.loc["00000", "manquants"] == "" and ranked.loc["00000", "couverture"] == 1.0
+
+
+def test_missing_value_rule_zero_counts_the_worst_value_and_flags_the_town():
+    ranked = missing_case().rank({k: 1.0 for k in KEYS}, missing="zero").set_index("code_insee")
+    town = ranked.loc["00001"]
+    assert town["contrib_taux_pauvrete"] == 0.0
+    assert "Taux de pauvreté" in town["manquants"]
+    assert town["score"] == pytest.approx(100 * 0.5 * (len(KEYS) - 1) / len(KEYS))
+
+
+def test_unweighted_missing_criterion_is_not_flagged():
+    weights = {k: 1.0 for k in KEYS} | {"taux_pauvrete": 0.0}
+    town = missing_case().rank(weights).set_index("code_insee").loc["00001"]
+    assert town["manquants"] == "" and town["couverture"] == 1.0
+
+
+def test_real_small_commune_without_jobseekers_is_flagged():
+    ranked = scoring.ranking(add=["08053"])  # Bazeilles: jobseekers not published
+    row = ranked.set_index("code_insee").loc["08053"]
+    assert math.isnan(row["demandeurs_emploi"])
+    assert "Demandeurs d'emploi" in row["manquants"]
+    assert math.isnan(row["contrib_demandeurs_emploi"])
+    assert len(ranked) == 26
+
+
+def test_criteria_table_values_are_consistent_with_geodata(acv_table):
+    import geodata
+
+    t = acv_table.table
+    com = geodata.commune_index().loc[t.index]
+    assert (t["population"] == com["population"]).all()
+    assert (t["population_30min"] >= t["population"]).all()
+    assert (t["lycees_pro_20km"] >= t["lycees_pro_ville"]).all()
+    hosting = set(geodata.cnam_sites()["code_insee"])
+    for code in t.index:
+        assert (t.loc[code, "minutes_site_cnam"] == 0) == (code in hosting)
+    assert set(t["mission_locale"].unique()) <= {0.0, 1.0, 2.0}
+    assert t["recrutements_difficiles"].between(0, 100).all()
+
+
+def test_bmo_share_is_difficult_over_projects_on_published_cells(acv_table):
+    import geodata
+
+    code = acv_table.codes[0]
+    bassin = geodata.commune_index().loc[code, "bmo_code"]
+    b = geodata.bmo()
+    b = b[(b["bmo_code"] == bassin) & b["projets"].notna() & b["projets_difficiles"].notna()]
+    expected = 100 * b["projets_difficiles"].sum() / b["projets"].sum()
+    assert acv_table.table.loc[code, "recrutements_difficiles"] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("weights,directions,message", [
+    ({"inconnu": 1}, None, "Critère inconnu"),
+    ({"population": 11}, None, "hors limites"),
+    ({"population": -1}, None, "hors limites"),
+    ({"population": "abc"}, None, "non numérique"),
+    ({"population": float("nan")}, None, "hors limites"),
+    ({k: 0 for k in KEYS}, None, "supérieur à 0"),
+    (None, {"population": "haut"}, "Sens inconnu"),
+])
+def test_bad_weights_raise_a_french_message(weights, directions, message):
+    with pytest.raises(ScoringError, match=message):
+        scoring.check_weights(weights, directions)
+
+
+def test_short_url_codes_are_accepted_and_unique():
+    w, d = scoring.check_weights({"pop": 3}, {"den": "plus"})
+    assert w["population"] == 3 and d["densite"] == 1
+    assert len(scoring.BY_SHORT) == len(KEYS)
+
+
+def test_unknown_commune_is_refused():
+    with pytest.raises(ScoringError, match="inconnu"):
+        scoring.candidate_codes(["99999"])
+    with pytest.raises(ScoringError, match="inconnu"):
+        scoring.candidate_codes(["'; DROP TABLE x;--"])
+
+
+def test_cli_json_lists_every_town_with_score_and_contributions(capsys):
+    assert scoring.main(["--weights", "chomage_ze=2", "population=0", "--add", "57463", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 26 and {"57463"} <= {r["code_insee"] for r in rows}
+    for r in rows:
+        assert set(r["contributions"]) == set(KEYS)
+        assert r["contributions"]["population"] == 0
+        assert sum(v for v in r["contributions"].values() if v is not None) == pytest.approx(r["score"], abs=1e-3)
+    assert [r["rang"] for r in rows] == sorted(r["rang"] for r in rows)
+
+
+@pytest.mark.parametrize("argv", [["--weights", "population"], ["--weights", "x=1"], ["--weights", "pop=99"],
+                                  ["--add", "00000"], ["--nimporte"], ["--manquants", "ignore"]])
+def test_cli_bad_arguments_exit_2_with_a_french_message(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        raise SystemExit(scoring.main(argv))
+    assert exc.value.code == 2
+    assert capsys.readouterr().err.startswith("Erreur")
