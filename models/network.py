@@ -11,6 +11,7 @@ reliability column (``fiabilite``); the UI says so.
 from __future__ import annotations
 
 import uuid
+import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -31,7 +32,7 @@ network_edits = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("comment", String(300)),
 )
-_ready: set[int] = set()
+_ready: "weakref.WeakSet" = weakref.WeakSet()  # engines whose tables exist
 SITE_COLUMNS = ["site_id", "code_insee", "nom", "commune", "type", "fiabilite", "origine"]
 
 
@@ -39,12 +40,16 @@ class NetworkEditError(ValueError):
     """An edit that cannot be applied (French message for the user)."""
 
 
-def _engine(eng=None):
+def ensure_tables(eng=None):
+    """The engine (default: the shared one) with the network table created."""
     eng = eng or db.engine()
-    if id(eng) not in _ready:
-        db.metadata.create_all(eng)
-        _ready.add(id(eng))
+    if eng not in _ready:
+        db.metadata.create_all(eng, tables=[network_edits])
+        _ready.add(eng)
     return eng
+
+
+_engine = ensure_tables
 
 
 def reference_network() -> pd.DataFrame:

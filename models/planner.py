@@ -1,0 +1,536 @@
+"""Choosing new sites: maximal covering location problem (MCLP) with the existing sites kept.
+
+Choose up to ``k`` new sites among candidate communes to maximise the demand within ``T`` minutes
+(estimated) of the network (existing sites + new ones). Two methods:
+
+- ``greedy``: add, one at a time, the candidate that covers the most demand not yet covered (instant);
+- ``exact``: integer programme solved by HiGHS (``highspy``) with a zero optimality gap, so ``optimal=True``
+  means proved optimal.
+
+Optional constraints:
+
+- viability of every new site: expected learners ≥ break-even learners of the chosen concept (from
+  :mod:`models.simulator`). Expected learners = population newly served by the site (within T, not
+  already within T of an existing site, each commune attributed to one new site only) × a penetration
+  rate — default the 2016 regional figure (≈ 5,000 Cnam learners / 5.55 M inhabitants, from the simulator's
+  parameters file). The rate is per inhabitant, so it applies to population whatever the demand weighting;
+- budget: each new site costs the public funding its concept needs in years 0–3 (simulator), the total
+  must stay within the budget.
+
+Which candidates matters: over all communes, coverage alone picks suburbs next to a centre and villages
+no director would choose; the default candidates are the "Action cœur de ville" (ACV) towns.
+
+Read like spopt's ``MCLP``: build a :class:`PlanningProblem` (``from_region`` or ``from_cost_matrix``), then
+:func:`solve` it. Command line::
+
+    python -m models.planner --k 12 --minutes 30 [--method exact|greedy] --json
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from models.catchment import WEIGHTS
+from models.coverage import FrenchArgumentParser, check_minutes, fail, split_codes
+from models.travel import TravelSettings, commune_positions, travel_time_matrix
+
+CANDIDATE_SETS = {
+    "acv": "Villes « Action cœur de ville »",
+    "bv": "Communes-centres de bassin de vie (au-dessus d'un seuil de population)",
+    "toutes": "Toutes les communes (démonstration : choisit des communes sans rôle de centre)",
+}
+DEFAULT_BV_MIN_POPULATION = 10_000
+DEFAULT_CONCEPT = "clef_en_main"
+
+
+# ------------------------------------------------------------------------------ link to the simulator
+@lru_cache(maxsize=None)
+def concept_economics(concept_id: str) -> dict:
+    """Break-even learners and public funding years 0–3 of a concept at its default parameters.
+
+    The only place where the planner reads the simulator. Returns ``{"concept", "label",
+    "break_even_learners", "public_funding_0_3"}`` (``break_even_learners`` may be ``None``: never).
+    """
+    from models import simulator
+
+    if concept_id not in simulator.concept_ids():
+        raise ValueError(f"Concept inconnu : {concept_id!r} (attendu : {', '.join(simulator.concept_ids())})")
+    res = simulator.simulate(simulator.default_parameters(concept_id))
+    return {"concept": concept_id, "label": simulator.concept(concept_id).label,
+            "break_even_learners": res.kpis["break_even_learners"],
+            "public_funding_0_3": float(sum(y["public_funding"] for y in res.years if y["year"] <= 3))}
+
+
+def default_penetration() -> float:
+    """Learners per inhabitant, 2016 regional figure (≈ 5,000 / 5.55 M), from the simulator's parameters."""
+    from models import simulator
+
+    ctx = simulator.load_catalogue().context
+    return ctx["auditeurs"] / ctx["population_region"]
+
+
+@dataclass(frozen=True)
+class Viability:
+    """Every new site must reach ``break_even`` expected learners (= served population × ``penetration``)."""
+
+    break_even: float
+    penetration: float
+
+    def __post_init__(self):
+        if not 0 < self.penetration <= 0.1:
+            raise ValueError(f"Taux de pénétration hors limites (0 à 10 %) : {self.penetration}")
+        if self.break_even < 0:
+            raise ValueError(f"Point mort négatif : {self.break_even}")
+
+    @property
+    def min_population(self) -> float:
+        return self.break_even / self.penetration
+
+
+# ------------------------------------------------------------------------------ candidates
+def candidate_codes(kind: str = "acv", bv_min_population: int = DEFAULT_BV_MIN_POPULATION,
+                    added=(), exclude=()) -> list[str]:
+    """Candidate communes for new sites.
+
+    Parameters
+    ----------
+    kind : {"acv", "bv", "toutes"}
+        ACV towns; central communes of the bassins de vie 2022 (``bv_code`` is the code of its central
+        commune) with at least ``bv_min_population`` inhabitants; or every commune.
+    added : sequence of str
+        Communes the user adds to the set (the founding documents allow similar towns up to 25 %).
+    exclude : sequence of str
+        Communes left out (e.g. those already hosting a site).
+    """
+    import geodata
+
+    com = geodata.communes()
+    if kind == "acv":
+        codes = list(geodata.acv()["code_insee"].astype(str))
+    elif kind == "bv":
+        centres = com[(com["code_insee"] == com["bv_code"]) & (com["population"] >= bv_min_population)]
+        codes = list(centres.sort_values("population", ascending=False)["code_insee"])
+    elif kind == "toutes":
+        codes = list(com["code_insee"])
+    else:
+        raise ValueError(f"Ensemble de candidats inconnu : {kind!r} (attendu : {', '.join(CANDIDATE_SETS)})")
+    added = [str(c).strip() for c in added if str(c).strip()]
+    commune_positions(added)  # unknown code → KeyError
+    skip = {str(c) for c in exclude}
+    return [c for c in dict.fromkeys(codes + added) if c not in skip]
+
+
+# ------------------------------------------------------------------------------ the problem
+@dataclass
+class PlanningProblem:
+    """An MCLP instance with existing sites kept.
+
+    Attributes
+    ----------
+    candidates : list of str
+        Candidate identifiers (``code_insee``), column order of ``cover``.
+    existing : list of str
+        Existing sites (always kept).
+    demand, population : ndarray, shape (n,)
+        Demand (NaN = unknown → 0 in the objective) and inhabitants of every demand point.
+    base_covered : ndarray of bool, shape (n,)
+        Points within T of an existing site.
+    cover : ndarray of bool, shape (n, m)
+        Candidate j covers point i (within T).
+    costs : ndarray, shape (m,), optional
+        Cost of opening each candidate (for a budget).
+    """
+
+    candidates: list
+    existing: list
+    demand: np.ndarray
+    population: np.ndarray
+    base_covered: np.ndarray
+    cover: np.ndarray
+    minutes: float = 30.0
+    weight: str = "population"
+    settings: TravelSettings = field(default_factory=TravelSettings)
+    costs: np.ndarray | None = None
+    network_version: str | None = None
+    point_codes: np.ndarray | None = None
+
+    @classmethod
+    def from_cost_matrix(cls, existing_times, candidate_times, demand, minutes, population=None,
+                         candidates=None, existing=None, **kwargs) -> "PlanningProblem":
+        """Instance from travel times: ``existing_times`` (n, e), ``candidate_times`` (n, m), minutes."""
+        candidate_times = np.asarray(candidate_times, float)
+        existing_times = np.asarray(existing_times, float).reshape(len(candidate_times), -1)
+        demand = np.asarray(demand, float)
+        population = demand if population is None else np.asarray(population, float)
+        m, e = candidate_times.shape[1], existing_times.shape[1]
+        return cls(candidates=list(candidates if candidates is not None else range(m)),
+                   existing=list(existing if existing is not None else range(e)),
+                   demand=demand, population=population,
+                   base_covered=(existing_times <= minutes).any(axis=1),
+                   cover=candidate_times <= minutes, minutes=float(minutes), **kwargs)
+
+    @classmethod
+    def from_region(cls, existing, candidates, minutes, settings: TravelSettings | None = None,
+                    weight: str = "population", network_version: str | None = None) -> "PlanningProblem":
+        """Instance over every commune of the region (estimated times, see :mod:`models.travel`).
+
+        Candidates already hosting a site are dropped (a second site in the same commune adds nothing).
+        """
+        import geodata
+
+        if weight not in WEIGHTS:
+            raise ValueError(f"Pondération inconnue : {weight!r} (attendu : {', '.join(WEIGHTS)})")
+        minutes = check_minutes(minutes)
+        settings = settings or TravelSettings()
+        existing = list(dict.fromkeys(str(c) for c in existing))
+        candidates = [c for c in dict.fromkeys(str(c) for c in candidates) if c not in set(existing)]
+        com = geodata.communes()
+        base = (travel_time_matrix(existing, None, settings, np.float32) <= minutes).any(axis=0) if existing \
+            else np.zeros(len(com), bool)
+        cover = (travel_time_matrix(candidates, None, settings, np.float32) <= minutes).T if candidates \
+            else np.zeros((len(com), 0), bool)
+        return cls(candidates=candidates, existing=existing, demand=com[weight].to_numpy(float),
+                   population=com["population"].to_numpy(float), base_covered=base, cover=cover,
+                   minutes=minutes, weight=weight, settings=settings, network_version=network_version,
+                   point_codes=com["code_insee"].to_numpy())
+
+    @property
+    def weights(self) -> np.ndarray:
+        return np.nan_to_num(self.demand, nan=0.0)
+
+    def with_costs(self, costs) -> "PlanningProblem":
+        from dataclasses import replace
+
+        costs = np.broadcast_to(np.asarray(costs, float), (len(self.candidates),)).copy()
+        return replace(self, costs=costs)
+
+    def objective(self, chosen_idx) -> float:
+        """Covered demand of the existing sites + candidates ``chosen_idx`` (column positions)."""
+        covered = self.base_covered | self.cover[:, list(chosen_idx)].any(axis=1)
+        return float(self.weights @ covered)
+
+    def marginal_population(self) -> np.ndarray:
+        """Population each candidate alone would newly serve (not already within T of an existing site)."""
+        return (self.population * ~self.base_covered) @ self.cover
+
+    def marginal_demand(self) -> np.ndarray:
+        """Demand each candidate alone would add to the existing network."""
+        return (self.weights * ~self.base_covered) @ self.cover
+
+
+@dataclass
+class PlanResult:
+    """Outcome of :func:`solve`.
+
+    Attributes
+    ----------
+    chosen : list
+        Chosen candidates, in greedy order (largest marginal gain first).
+    sites : DataFrame
+        One row per chosen site: code_insee, ordre, gain (marginal demand added in that order),
+        served_population (attributed to this site only), expected_learners, break_even, viable, cost.
+    covered_demand, base_covered_demand, total_demand : float
+    covered_population, total_population : float
+    optimal : bool
+        Proved optimal (exact method) — greedy is never reported optimal.
+    status : str
+        Solver status in French.
+    """
+
+    method: str
+    k: int
+    chosen: list
+    sites: pd.DataFrame
+    covered_demand: float
+    base_covered_demand: float
+    total_demand: float
+    covered_population: float
+    total_population: float
+    optimal: bool
+    seconds: float
+    status: str
+    viability: Viability | None = None
+    budget: float | None = None
+
+    @property
+    def covered_share(self) -> float:
+        return self.covered_demand / self.total_demand if self.total_demand else 0.0
+
+    @property
+    def gain(self) -> float:
+        return self.covered_demand - self.base_covered_demand
+
+    def to_dict(self) -> dict:
+        return {
+            "method": self.method, "k": self.k, "chosen": [str(c) for c in self.chosen],
+            "covered_population": self.covered_population, "total_population": self.total_population,
+            "covered_share": self.covered_population / self.total_population if self.total_population else 0.0,
+            "covered_demand": self.covered_demand, "base_covered_demand": self.base_covered_demand,
+            "total_demand": self.total_demand, "covered_demand_share": self.covered_share, "gain": self.gain,
+            "optimal": self.optimal, "seconds": self.seconds, "status": self.status, "budget": self.budget,
+            "viability": None if self.viability is None else {
+                "break_even": self.viability.break_even, "penetration": self.viability.penetration},
+            "sites": json.loads(self.sites.to_json(orient="records", force_ascii=False)),
+        }
+
+
+def _eligible_alone(problem: PlanningProblem, viability: Viability | None, budget: float | None) -> np.ndarray:
+    ok = np.ones(len(problem.candidates), bool)
+    if viability is not None:
+        ok &= problem.marginal_population() * viability.penetration >= viability.break_even - 1e-9
+    if budget is not None and problem.costs is not None:
+        ok &= problem.costs <= budget + 1e-9
+    return ok
+
+
+def _greedy(problem: PlanningProblem, k: int, viability, budget) -> list[int]:
+    weights, pop = problem.weights, problem.population
+    remaining = ~problem.base_covered
+    ok = _eligible_alone(problem, viability, budget)
+    cover = problem.cover.astype(np.float32)
+    chosen, spent = [], 0.0
+    for _ in range(k):
+        gains = (weights * remaining).astype(np.float32) @ cover
+        allowed = ok.copy()
+        allowed[chosen] = False
+        if viability is not None:
+            allowed &= ((pop * remaining).astype(np.float32) @ cover) * viability.penetration \
+                >= viability.break_even - 1e-6
+        if budget is not None and problem.costs is not None:
+            allowed &= spent + problem.costs <= budget + 1e-9
+        if not allowed.any():
+            break
+        j = int(np.argmax(np.where(allowed, gains, -1.0)))
+        if gains[j] <= 0 and viability is None:
+            break  # nothing left to cover
+        chosen.append(j)
+        spent += 0.0 if problem.costs is None else float(problem.costs[j])
+        remaining &= ~problem.cover[:, j]
+    return chosen
+
+
+def _exact(problem: PlanningProblem, k: int, viability, budget, time_limit: float):
+    """MIP with HiGHS. Returns (chosen positions, proved optimal, status, served population by position)."""
+    import highspy
+
+    m = len(problem.candidates)
+    ok = _eligible_alone(problem, viability, budget)
+    rows = np.flatnonzero(~problem.base_covered & problem.cover[:, ok].any(axis=1)) if ok.any() else np.array([], int)
+    cols = np.flatnonzero(ok)
+    a = problem.cover[np.ix_(rows, cols)]  # (r, c)
+    r, c = a.shape
+    w, pop = problem.weights[rows], problem.population[rows]
+    pi, pj = np.nonzero(a)  # pairs (row, col) for the viability split
+    use_z = viability is not None and len(pi) > 0
+    nz = len(pi) if use_z else 0
+    # variables: y (c, binary) | x (r, [0,1]) | z (nz, [0,1])
+    n_var = c + r + nz
+    cost = np.r_[np.zeros(c), w, np.zeros(nz)]
+    lower, upper = np.zeros(n_var), np.ones(n_var)
+    starts, index, value, lo, hi = [0], [], [], [], []
+
+    def add_row(idx, val, row_lo, row_hi):
+        index.extend(idx)
+        value.extend(val)
+        starts.append(len(index))
+        lo.append(row_lo)
+        hi.append(row_hi)
+
+    csr = [np.flatnonzero(a[i]) for i in range(r)]
+    for i in range(r):  # x_i <= sum of the y covering it
+        add_row([c + i, *csr[i]], [1.0, *([-1.0] * len(csr[i]))], -highspy.kHighsInf, 0.0)
+    add_row(range(c), [1.0] * c, -highspy.kHighsInf, float(k))
+    if budget is not None and problem.costs is not None:
+        add_row(range(c), problem.costs[cols], -highspy.kHighsInf, float(budget))
+    if use_z:
+        z0 = c + r
+        by_row = pd.Series(np.arange(nz)).groupby(pi).agg(list)
+        for zs in by_row:  # each point attributed at most once
+            add_row([z0 + z for z in zs], [1.0] * len(zs), -highspy.kHighsInf, 1.0)
+        by_col = pd.Series(np.arange(nz)).groupby(pj).agg(list)
+        need = viability.min_population
+        for j, zs in by_col.items():
+            zp = [pop[pi[z]] for z in zs]
+            # need·y_j <= Σ pop z  and  Σ pop z <= (Σ pop) y_j  (no split onto a closed site)
+            add_row([j, *[z0 + z for z in zs]], [need, *[-p for p in zp]], -highspy.kHighsInf, 0.0)
+            add_row([j, *[z0 + z for z in zs]], [-sum(zp), *zp], -highspy.kHighsInf, 0.0)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n_var, len(lo)
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lower, upper
+    lp.row_lower_, lp.row_upper_ = np.asarray(lo, float), np.asarray(hi, float)
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_var, len(lo)
+    lp.a_matrix_.start_ = np.asarray(starts, np.int32)
+    lp.a_matrix_.index_ = np.asarray(index, np.int32)
+    lp.a_matrix_.value_ = np.asarray(value, float)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * c + [highspy.HighsVarType.kContinuous] * (r + nz)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("mip_abs_gap", 1e-6)
+    h.setOptionValue("time_limit", float(time_limit))
+    h.passModel(lp)
+    h.run()
+    status = h.getModelStatus()
+    if c == 0 or status == highspy.HighsModelStatus.kInfeasible:
+        return [], status == highspy.HighsModelStatus.kOptimal or c == 0, "aucun candidat admissible", {}
+    sol = np.asarray(h.getSolution().col_value)
+    chosen = [int(cols[j]) for j in np.flatnonzero(sol[:c] > 0.5)]
+    served = {}
+    if use_z:
+        z = sol[c + r:]
+        for j in np.flatnonzero(sol[:c] > 0.5):
+            served[int(cols[j])] = float((pop[pi[pj == j]] * z[pj == j]).sum())
+    optimal = status == highspy.HighsModelStatus.kOptimal
+    text = "optimum prouvé" if optimal else f"arrêt avant preuve d'optimalité ({h.modelStatusToString(status)})"
+    return chosen, optimal, text, served
+
+
+def _site_table(problem: PlanningProblem, chosen: list[int], viability, served_split: dict) -> tuple[list[int], pd.DataFrame]:
+    """Chosen sites in greedy order with marginal gain, served population, learners vs break-even."""
+    remaining = ~problem.base_covered
+    left, order, rows = list(chosen), [], []
+    while left:
+        gains = [(problem.weights * remaining) @ problem.cover[:, j] for j in left]
+        j = left.pop(int(np.argmax(gains)))
+        newly = remaining & problem.cover[:, j]
+        served = served_split.get(j, float(problem.population @ newly))
+        rows.append({"code_insee": str(problem.candidates[j]), "ordre": len(order) + 1,
+                     "gain": float(problem.weights @ newly), "served_population": served,
+                     "catchment_population": float(problem.population @ problem.cover[:, j]),
+                     "cost": None if problem.costs is None else float(problem.costs[j])})
+        order.append(j)
+        remaining &= ~problem.cover[:, j]
+    sites = pd.DataFrame(rows, columns=["code_insee", "ordre", "gain", "served_population",
+                                        "catchment_population", "cost"])
+    if viability is not None:
+        sites["expected_learners"] = sites["served_population"] * viability.penetration
+        sites["break_even"] = viability.break_even
+        sites["viable"] = sites["expected_learners"] >= viability.break_even - 1e-6
+    return order, sites
+
+
+def solve(problem: PlanningProblem, k: int, method: str = "greedy", viability: Viability | None = None,
+          budget: float | None = None, time_limit: float = 60.0) -> PlanResult:
+    """Choose up to ``k`` new sites; the existing ones are always kept.
+
+    Parameters
+    ----------
+    problem : PlanningProblem
+    k : int
+        Maximum number of new sites (≥ 0).
+    method : {"greedy", "exact"}
+    viability : Viability, optional
+        Require every new site to reach its break-even learners.
+    budget : float, optional
+        Maximum total cost (``problem.costs``, e.g. public funding years 0–3 per site).
+    time_limit : float
+        Seconds allowed to HiGHS; beyond, the best solution found is returned with ``optimal=False``.
+    """
+    if int(k) != k or k < 0:
+        raise ValueError(f"Nombre de sites invalide : {k} (entier ≥ 0 attendu)")
+    if method not in ("greedy", "exact"):
+        raise ValueError(f"Méthode inconnue : {method!r} (attendu : greedy ou exact)")
+    if budget is not None and budget < 0:
+        raise ValueError(f"Budget négatif : {budget}")
+    if budget is not None and problem.costs is None:
+        raise ValueError("Un budget demande le coût de chaque site (PlanningProblem.with_costs).")
+    k = int(k)
+    t0 = time.perf_counter()
+    served = {}
+    if method == "greedy":
+        chosen, optimal, status = _greedy(problem, k, viability, budget), False, "heuristique gloutonne"
+    else:
+        chosen, optimal, status, served = _exact(problem, k, viability, budget, time_limit)
+    seconds = time.perf_counter() - t0
+    order, sites = _site_table(problem, chosen, viability, served)
+    covered = problem.base_covered | problem.cover[:, order].any(axis=1)
+    return PlanResult(
+        method=method, k=k, chosen=[problem.candidates[j] for j in order], sites=sites,
+        covered_demand=float(problem.weights @ covered),
+        base_covered_demand=float(problem.weights @ problem.base_covered),
+        total_demand=float(problem.weights.sum()), covered_population=float(problem.population @ covered),
+        total_population=float(problem.population.sum()), optimal=optimal, seconds=seconds, status=status,
+        viability=viability, budget=budget)
+
+
+def compare(problem: PlanningProblem, k: int, **kwargs) -> dict:
+    """Greedy and exact on the same instance, with the gap (exact − greedy, in demand and in %)."""
+    g = solve(problem, k, "greedy", **kwargs)
+    e = solve(problem, k, "exact", **kwargs)
+    gap = e.covered_demand - g.covered_demand
+    return {"greedy": g, "exact": e, "gap": gap,
+            "gap_pct": 100 * gap / e.covered_demand if e.covered_demand else 0.0}
+
+
+# ------------------------------------------------------------------------------ command line
+def main(argv=None) -> int:
+    p = FrenchArgumentParser(prog="python -m models.planner",
+                             description="Choix de nouveaux sites Cnam (couverture maximale, temps estimés).")
+    p.add_argument("--k", type=int, default=12, help="nombre de nouveaux sites (défaut 12)")
+    p.add_argument("--minutes", type=float, default=30, help="seuil de temps (5 à 180 min, défaut 30)")
+    p.add_argument("--method", default="greedy", choices=["greedy", "exact"], help="méthode")
+    p.add_argument("--candidates", default="acv", choices=list(CANDIDATE_SETS), help="ensemble de candidats")
+    p.add_argument("--bv-min-population", type=int, default=DEFAULT_BV_MIN_POPULATION,
+                   help="population minimale d'une commune-centre de bassin de vie")
+    p.add_argument("--add", help="communes candidates ajoutées (codes INSEE séparés par des virgules)")
+    p.add_argument("--sites", help="sites existants (défaut : réseau de référence)")
+    p.add_argument("--weight", default="population", choices=list(WEIGHTS), help="pondération de la demande")
+    p.add_argument("--detour", type=float, default=TravelSettings.detour_factor, help="coefficient de détour")
+    p.add_argument("--speed", type=float, default=TravelSettings.speed_kmh, help="vitesse moyenne (km/h)")
+    p.add_argument("--concept", default=DEFAULT_CONCEPT, help="concept des nouveaux sites (point mort, coût)")
+    p.add_argument("--viable", action="store_true", help="exiger que chaque nouveau site atteigne son point mort")
+    p.add_argument("--penetration", type=float, help="auditeurs par habitant (défaut : chiffre régional 2016)")
+    p.add_argument("--budget", type=float, help="budget total de financement public années 0–3 (€)")
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+    a = p.parse_args(argv)
+    if a.k < 0:
+        return fail(f"le nombre de sites doit être positif ou nul (reçu {a.k}).")
+    try:
+        minutes = check_minutes(a.minutes)
+        settings = TravelSettings(a.detour, a.speed)
+        if a.sites is None:
+            from models.network import reference_network
+
+            existing, version = list(reference_network()["code_insee"]), "référence"
+        else:
+            existing, version = split_codes(a.sites), "liste --sites"
+        commune_positions(existing)
+        cands = candidate_codes(a.candidates, a.bv_min_population, split_codes(a.add), exclude=existing)
+        problem = PlanningProblem.from_region(existing, cands, minutes, settings, a.weight, version)
+        econ = concept_economics(a.concept)
+        viability = None
+        if a.viable:
+            if econ["break_even_learners"] is None:
+                return fail(f"le concept {a.concept} n'atteint jamais son point mort.")
+            viability = Viability(econ["break_even_learners"], a.penetration or default_penetration())
+        if a.budget is not None:
+            problem = problem.with_costs(econ["public_funding_0_3"])
+        res = solve(problem, a.k, a.method, viability, a.budget)
+    except (KeyError, ValueError) as err:
+        return fail(str(err.args[0]) if err.args else str(err))
+    out = res.to_dict() | {"candidates": a.candidates, "candidate_count": len(cands), "minutes": minutes,
+                           "weight": a.weight, "estimated": True, "network_version": version,
+                           "concept": econ}
+    if a.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        import geodata
+
+        names = geodata.communes().set_index("code_insee")["nom"]
+        print(f"{res.method} ({res.status}, {res.seconds:.2f} s) : couverture {out['covered_share']:.1%} "
+              f"de la population à {minutes:g} min (estimée), +{res.gain:,.0f} par rapport au réseau.")
+        for s in res.sites.itertuples():
+            print(f"  {s.ordre:>2}. {names.get(s.code_insee, s.code_insee):<28} +{s.gain:>9,.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+import itertools
+import json
+
+import numpy as np
+import pytest
+
+from models import planner
+from models.planner import PlanningProblem, Viability, solve
+from tests.unit import fake_geodata
+
+
+def random_instance(seed, n=40, m=9, e=2, minutes=10.0):
+    rng = np.random.default_rng(seed)
+    pts = rng.uniform(0, 60, (n, 2))
+    cand = rng.uniform(0, 60, (m, 2))
+    ex = rng.uniform(0, 60, (e, 2))
+    d = lambda a, b: np.linalg.norm(a[:, None] - b[None], axis=2)  # noqa: E731
+    demand = rng.integers(10, 5000, n).astype(float)
+    return PlanningProblem.from_cost_matrix(d(pts, ex), d(pts, cand), demand, minutes, population=demand * 1.7)
+
+
+def brute_force(problem, k, viability=None, budget=None):
+    """Best objective over every subset of at most k candidates satisfying the constraints."""
+    best = problem.objective([])
+    m = len(problem.candidates)
+    for size in range(1, k + 1):
+        for subset in itertools.combinations(range(m), size):
+            if budget is not None and problem.costs[list(subset)].sum() > budget + 1e-9:
+                continue
+            if viability is not None and not _viable_split_exists(problem, subset, viability):
+                continue
+            best = max(best, problem.objective(subset))
+    return best
+
+
+def _viable_split_exists(problem, subset, viability):
+    """Sequential attribution is one feasible split; check it in every order (small subsets only)."""
+    for order in itertools.permutations(subset):
+        remaining = ~problem.base_covered
+        ok = True
+        for j in order:
+            newly = remaining & problem.cover[:, j]
+            if problem.population @ newly * viability.penetration < viability.break_even - 1e-6:
+                ok = False
+                break
+            remaining &= ~problem.cover[:, j]
+        if ok:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("k", [1, 2, 3, 4])
+def test_exact_matches_brute_force_and_is_never_worse_than_greedy(seed, k):
+    p = random_instance(seed)
+    exact, greedy = solve(p, k, "exact"), solve(p, k, "greedy")
+    assert exact.optimal
+    assert exact.covered_demand == pytest.approx(brute_force(p, k))
+    assert exact.covered_demand >= greedy.covered_demand - 1e-6
+    assert len(exact.chosen) <= k and len(greedy.chosen) <= k
+
+
+def test_greedy_can_be_beaten_by_exact():
+    # classic trap: one big central candidate vs two side candidates covering more together
+    times_c = np.array([[0, 0, 99], [0, 99, 99], [0, 99, 0], [99, 0, 99], [99, 99, 0]], float)
+    demand = np.array([10, 4, 10, 8, 8])
+    p = PlanningProblem.from_cost_matrix(np.full((5, 1), 99.0), times_c, demand, 5)
+    assert solve(p, 2, "greedy").covered_demand == 32  # centre first, then one side
+    assert solve(p, 2, "exact").covered_demand == 36  # both sides
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_viability_constraint_matches_brute_force(seed):
+    p = random_instance(seed, n=30, m=7)
+    v = Viability(break_even=np.median(p.marginal_population()) * 0.001 * 0.8, penetration=0.001)
+    exact, greedy = solve(p, 3, "exact", viability=v), solve(p, 3, "greedy", viability=v)
+    assert exact.covered_demand == pytest.approx(brute_force(p, 3, viability=v))
+    assert exact.covered_demand >= greedy.covered_demand - 1e-6
+    assert greedy.sites["viable"].all()
+    assert exact.sites["expected_learners"].ge(v.break_even - 1e-6).all()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_budget_constraint_matches_brute_force(seed):
+    p = random_instance(seed, m=8).with_costs(np.random.default_rng(seed).integers(1, 5, 8) * 100_000.0)
+    res = solve(p, 4, "exact", budget=500_000)
+    assert res.sites["cost"].sum() <= 500_000
+    assert res.covered_demand == pytest.approx(brute_force(p, 4, budget=500_000))
+    assert solve(p, 4, "greedy", budget=500_000).sites["cost"].sum() <= 500_000
+
+
+@pytest.mark.parametrize("method", ["greedy", "exact"])
+def test_existing_sites_always_kept_and_coverage_never_drops(method):
+    p = random_instance(11)
+    res = solve(p, 3, method)
+    assert res.covered_demand >= res.base_covered_demand
+    covered = p.base_covered | p.cover[:, [p.candidates.index(c) for c in res.chosen]].any(axis=1)
+    assert covered[p.base_covered].all()
+    previous = res.base_covered_demand
+    for k in range(0, 6):
+        now = solve(p, k, method).covered_demand
+        assert now >= previous - 1e-6
+        previous = now
+
+
+def test_marginal_gains_add_up_to_the_total_gain():
+    p = random_instance(5)
+    res = solve(p, 4, "exact")
+    assert res.sites["gain"].sum() == pytest.approx(res.gain)
+    assert list(res.sites["gain"]) == sorted(res.sites["gain"], reverse=True)
+
+
+def test_bad_arguments_are_refused():
+    p = random_instance(1)
+    with pytest.raises(ValueError, match="Nombre de sites"):
+        solve(p, -1)
+    with pytest.raises(ValueError, match="Méthode"):
+        solve(p, 1, "tabou")
+    with pytest.raises(ValueError, match="coût"):
+        solve(p, 1, budget=10)
+
+
+# ---- on the hand-made region (fake geodata)
+@pytest.fixture
+def line(monkeypatch):
+    com = fake_geodata.make_communes([1200, 300, 50, 80, 4000, 90, 60, 700, 30, 20, 5000, 100])
+    fake_geodata.install(monkeypatch, com, sites_codes=["99000"])
+    yield com
+    fake_geodata.clear_caches()
+
+
+def test_region_problem_drops_candidates_already_hosting_a_site(line):
+    p = PlanningProblem.from_region(["99000"], ["99000", "99004", "99010"], 10)
+    assert p.candidates == ["99004", "99010"]
+    assert solve(p, 2, "exact").chosen == ["99010", "99004"]
+
+
+def test_candidate_sets(line):
+    assert planner.candidate_codes("acv") == list(line.code_insee[line.is_acv])
+    assert planner.candidate_codes("bv", bv_min_population=1000) == ["99000"]  # centres: 0, 3, 6, 9
+    assert "99005" in planner.candidate_codes("acv", added=["99005"])
+    with pytest.raises(KeyError):
+        planner.candidate_codes("acv", added=["00000"])
+
+
+def test_cli_json_and_exit_code_2(line, capsys, monkeypatch):
+    monkeypatch.setattr(planner, "concept_economics",
+                        lambda c: {"concept": c, "label": c, "break_even_learners": 1.0, "public_funding_0_3": 1.0})
+    assert planner.main(["--k", "2", "--minutes", "10", "--sites", "99000", "--method", "exact", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"chosen", "covered_population", "covered_share", "method", "optimal", "seconds"} <= set(out)
+    assert out["optimal"] is True and out["method"] == "exact" and len(out["chosen"]) <= 2
+    for bad in (["--k", "-1"], ["--minutes", "2"], ["--minutes", "181"], ["--sites", "00000"], ["--add", "123"]):
+        assert planner.main(bad + ["--json"]) == 2
+        assert "Erreur" in capsys.readouterr().err
