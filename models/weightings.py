@@ -1,0 +1,160 @@
+"""Named weightings of the ranking (page /classement), in the same database as the scenarios (models/db.py).
+
+A weighting = name, author, the weight and direction of EVERY criterion of :mod:`models.scoring` and the
+missing-value rule, so that it means the same thing after the defaults change. Saving under an existing name
+adds a new *version*; nothing is overwritten. Names are bound parameters (quotes or SQL are just text), their
+length is checked, and two saves at the same moment under the same name both land as consecutive versions.
+
+>>> store = WeightingStore()                                   # doctest: +SKIP
+>>> w = store.save("Priorité emploi", {"chomage_ze": 3}, author="DR")
+>>> store.load(w.id).weights["chomage_ze"]                     # doctest: +SKIP
+3.0
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueConstraint, func, insert, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from models.db import engine as shared_engine
+from models.db import metadata
+from models.scoring import KEYS, MISSING_RULES, ScoringError, check_weights
+
+MAX_NAME, MAX_AUTHOR = 120, 80
+
+weightings_table = Table(
+    "ranking_weightings", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(MAX_NAME), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("author", String(MAX_AUTHOR), nullable=False, default=""),
+    Column("weights", Text, nullable=False),      # JSON {criterion: weight}, every criterion
+    Column("directions", Text, nullable=False),   # JSON {criterion: 1 | -1}
+    Column("missing_rule", String(20), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("name", "version", name="uq_ranking_weighting_name_version"),
+)
+
+
+class WeightingError(ValueError):
+    """A weighting that cannot be saved or found; the message is French, for the user."""
+
+
+@dataclass(frozen=True)
+class Weighting:
+    id: int
+    name: str
+    version: int
+    author: str
+    weights: dict
+    directions: dict
+    missing_rule: str
+    created_at: datetime
+
+    @property
+    def title(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+
+def _clean_text(value, field: str, max_len: int, required: bool = False) -> str:
+    text = "" if value is None else str(value).strip()
+    if any(ch in text for ch in ("\x00", "\r", "\n")):
+        raise WeightingError(f"{field} : caractères de contrôle interdits.")
+    if required and not text:
+        raise WeightingError(f"{field} : obligatoire.")
+    if len(text) > max_len:
+        count = f"{len(text):,}".replace(",", "\u202f")
+        raise WeightingError(f"{field} : {count} caractères, {max_len} au maximum.")
+    return text
+
+
+def parse_weighting_id(value) -> int:
+    """A weighting id from a form or URL; :class:`WeightingError` when not a positive integer."""
+    text = str(value).strip() if value is not None else ""
+    if not text.isdigit() or len(text) > 12 or int(text) <= 0:
+        raise WeightingError(f"Identifiant de pondération invalide : « {text[:30]} ».")
+    return int(text)
+
+
+def _row(row) -> Weighting:
+    return Weighting(id=row.id, name=row.name, version=row.version, author=row.author,
+                     weights=json.loads(row.weights), directions=json.loads(row.directions),
+                     missing_rule=row.missing_rule, created_at=row.created_at)
+
+
+class WeightingStore:
+    """Versioned store of named weightings on a SQLAlchemy engine (default: the shared one)."""
+
+    def __init__(self, eng=None):
+        self.engine = eng if eng is not None else shared_engine()
+        metadata.create_all(self.engine, tables=[weightings_table])
+
+    def save(self, name: str, weights: dict | None = None, directions: dict | None = None,
+             missing_rule: str = "renormalise", author: str = "") -> Weighting:
+        """Validate and save a new version of weighting ``name``; returns it.
+
+        Raises
+        ------
+        WeightingError
+            Empty or too long name/author, control characters, bad weight or direction, unknown rule.
+        """
+        name = _clean_text(name, "Nom de la pondération", MAX_NAME, required=True)
+        author = _clean_text(author, "Auteur", MAX_AUTHOR)
+        if missing_rule not in MISSING_RULES:
+            raise WeightingError(f"Règle des valeurs manquantes inconnue : « {str(missing_rule)[:20]} ».")
+        try:
+            w, d = check_weights(weights, directions)
+        except ScoringError as exc:
+            raise WeightingError(f"Pondération non enregistrée : {exc}") from None
+        w_json = json.dumps({k: w[k] for k in KEYS})
+        d_json = json.dumps({k: d[k] for k in KEYS})
+        for attempt in range(50):
+            try:
+                with self.engine.begin() as conn:
+                    current = conn.execute(select(func.max(weightings_table.c.version))
+                                           .where(weightings_table.c.name == name)).scalar()
+                    result = conn.execute(insert(weightings_table).values(
+                        name=name, version=(current or 0) + 1, author=author, weights=w_json,
+                        directions=d_json, missing_rule=missing_rule, created_at=datetime.now(timezone.utc)))
+                return self.load(int(result.inserted_primary_key[0]))
+            except (IntegrityError, OperationalError):  # same version taken meanwhile / database busy
+                time.sleep(0.005 * (attempt + 1))
+        raise WeightingError("Enregistrement impossible : base de données occupée, réessayez.")
+
+    def list(self) -> list[Weighting]:
+        """Every saved version, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(weightings_table).order_by(weightings_table.c.created_at.desc(),
+                                                                  weightings_table.c.id.desc())).all()
+        return [_row(r) for r in rows]
+
+    def load(self, weighting_id) -> Weighting:
+        """The weighting ``weighting_id``; :class:`WeightingError` if unknown or invalid.
+
+        Criteria added to the ranking after the save take their default weight and direction.
+        """
+        wid = parse_weighting_id(weighting_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(select(weightings_table).where(weightings_table.c.id == wid)).first()
+        if row is None:
+            raise WeightingError(f"Pondération n° {wid} introuvable.")
+        saved = _row(row)
+        known_w = {k: v for k, v in saved.weights.items() if k in KEYS}
+        known_d = {k: v for k, v in saved.directions.items() if k in KEYS}
+        w, d = check_weights(known_w, known_d)
+        return Weighting(**{**saved.__dict__, "weights": w, "directions": d})
+
+
+_default_store: WeightingStore | None = None
+
+
+def default_store() -> WeightingStore:
+    """The store on the shared engine, created on first use."""
+    global _default_store
+    if _default_store is None:
+        _default_store = WeightingStore()
+    return _default_store
