@@ -42,7 +42,7 @@ from models.travel import distance_matrix_km, travel_time_matrix
 CATCHMENT_MINUTES = 30
 LYCEE_RADIUS_KM = 20
 MISSION_LOCALE_RADIUS_KM = 20
-WEIGHT_MAX = 10.0
+WEIGHT_MAX = 5.0
 MISSING_RULES = {
     "renormalise": "poids re-normalisés sur les critères connus de la ville (la ville est signalée)",
     "zero": "critère inconnu compté comme la plus mauvaise valeur (0) (la ville est signalée)",
@@ -65,7 +65,7 @@ class Criterion:
     direction : int
         Default direction: +1 more is better, −1 less is better.
     weight : float
-        Default weight (0–10).
+        Default weight (0–5).
     definition : str
         How the value is obtained and what is weak about it (shown on the page).
     """
@@ -222,7 +222,7 @@ def check_weights(weights: dict | None = None, directions: dict | None = None) -
     Raises
     ------
     ScoringError
-        Unknown criterion, weight not a number or outside 0–10, unknown direction, all weights 0.
+        Unknown criterion, weight not a number or outside 0–WEIGHT_MAX (5), unknown direction, all weights 0.
     """
     w, d = dict(DEFAULT_WEIGHTS), dict(DEFAULT_DIRECTIONS)
     for name, value in (weights or {}).items():
