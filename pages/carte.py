@@ -1,0 +1,173 @@
+"""/ — regional map: commune choropleth, switchable layers, search; a click opens the town profile."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+import dash_bootstrap_components as dbc
+import numpy as np
+import plotly.graph_objects as go
+from dash import Input, Output, Patch, State, callback, clientside_callback, dcc, html, no_update
+
+import geodata
+from components import map_base
+from components.commune_search import commune_search
+from components.map_layers import LAYER_KEYS, LAYERS, layer_counts, point_traces
+from components.map_scale import scale_for
+from components.map_scale import fmt_number
+from models.map_variables import DEFAULT_VARIABLE, DENSITE_LABELS, VARIABLES, values
+
+dash.register_page(__name__, path="/", name="Carte", title="Carte régionale — Atlas Cœur des territoires")
+
+DEPARTEMENTS = "departements"
+DEFAULT_LAYERS = ["acv", "cnam_fiable", "cnam_faible", "missions_locales", "lycees_public", "lycees_prive",
+                  DEPARTEMENTS]
+CHORO, MISSING = 1, 0        # trace indices: the "donnée absente" layer is drawn first, under the values
+FIRST_POINT_TRACE = 2
+
+
+def _customdata():
+    com = geodata.communes()
+    return np.column_stack([com.nom + " (" + com.departement + ")", com.population,
+                            com.demandeurs_emploi.astype(float)])
+
+
+def _choropleth_props(key: str) -> dict:
+    vals = values(key)
+    props = scale_for(VARIABLES[key], vals)
+    props["missing"] = vals.isna().astype(int).to_numpy()
+    return props
+
+
+def figure(variable: str, layers: list[str]) -> go.Figure:
+    com = geodata.communes()
+    props = _choropleth_props(variable)
+    custom = _customdata()
+    fig = go.Figure([
+        map_base.missing_choropleth(com.code_insee, props["missing"], customdata=custom),
+        map_base.choropleth(com.code_insee, props["z"], colorscale=props["colorscale"], zmin=props["zmin"],
+                            zmax=props["zmax"], colorbar=props["colorbar"], customdata=custom,
+                            hovertemplate=props["hovertemplate"]),
+        *point_traces(set(layers)),
+    ])
+    fig.data[CHORO].reversescale = props.get("reversescale", False)
+    return map_base.base_layout(fig, show_departements=DEPARTEMENTS in layers)
+
+
+def _layer_options():
+    counts = layer_counts()
+    opts = [{"label": html.Span([html.Span("●", style={"color": layer.colour, "fontSize": "1.3em"}), " ",
+                                 layer.label, " ", html.Span(f"({counts[layer.key]})", className="layer-count")]),
+             "value": layer.key} for layer in LAYERS]
+    return opts + [{"label": html.Span([html.Span("▭", style={"fontWeight": "bold"}), " Limites départementales"]),
+                    "value": DEPARTEMENTS}]
+
+
+def layout(variable: str = DEFAULT_VARIABLE, **_query):
+    warning = None
+    if variable not in VARIABLES:
+        warning = dbc.Alert(f"Indicateur « {variable} » inconnu : affichage du taux de chômage de la zone d'emploi.",
+                            color="warning", dismissable=True)
+        variable = DEFAULT_VARIABLE
+    notes = [html.Div(layer.note, className="weak-source") for layer in LAYERS if layer.note]
+    panel = html.Div([
+        html.H2("Grand Est : villes moyennes et réseau Cnam", className="h4"),
+        commune_search("map"),
+        html.Label("Colorer les communes selon", className="mt-3 fw-bold"),
+        dcc.Dropdown(id="map-variable", value=variable, clearable=False,
+                     options=[{"label": v.label, "value": k} for k, v in VARIABLES.items()]),
+        html.Div(id="map-variable-source", className="small mt-1", children=variable_info(variable)),
+        html.Label("Couches", className="mt-3 fw-bold"),
+        dcc.Checklist(id="map-layers", options=_layer_options(), value=DEFAULT_LAYERS,
+                      labelStyle={"display": "block"}, inputClassName="me-2"),
+        html.Label("Fond de carte", className="mt-3 fw-bold"),
+        dcc.RadioItems(id="map-style", options=map_base.STYLES, value=map_base.OFFLINE_STYLE,
+                       labelStyle={"display": "block"}, inputClassName="me-2"),
+        dbc.Button("Plein écran", id="map-fullscreen", color="secondary", className="mt-3 w-100"),
+        html.P("Cliquez sur une commune ou un point pour ouvrir sa fiche.", className="mt-2 small"),
+        *notes,
+    ], className="map-panel")
+    graph = html.Div(dcc.Graph(id="map-graph", figure=figure(variable, DEFAULT_LAYERS), className="atlas-map",
+                               style={"height": "calc(100vh - 130px)", "minHeight": "560px"},
+                               config={"scrollZoom": True, "displaylogo": False, "responsive": True}),
+                     id="map-container", className="map-container")
+    return html.Div([
+        dcc.Location(id="map-nav", refresh="callback-nav"),
+        dcc.Location(id="map-query", refresh=False),
+        warning,
+        dbc.Row([dbc.Col(panel, lg=3), dbc.Col(graph, lg=9)], className="g-3"),
+    ])
+
+
+def variable_info(key: str) -> list:
+    """Source line, count of communes without a value, and class names for the density grid."""
+    var, vals = VARIABLES[key], values(key)
+    missing = int(vals.isna().sum())
+    info = [html.Div(f"Source : {var.source}", className="text-muted"),
+            html.Div([html.Span("■", style={"color": map_base.MISSING_COLOUR, "fontSize": "1.4em"}),
+                      f" donnée absente : {fmt_number(missing)} commune(s) sur {fmt_number(len(vals))}"],
+                     id="map-missing-count")]
+    if var.categorical:
+        info.append(html.Ol([html.Li(label) for label in DENSITE_LABELS.values()], className="mb-0 ps-3"))
+    return info
+
+
+@callback(Output("map-graph", "figure"), Output("map-variable-source", "children"), Output("map-query", "search"),
+          Input("map-variable", "value"), prevent_initial_call=True)
+def change_variable(variable):
+    if variable not in VARIABLES:
+        return no_update, "Indicateur inconnu.", no_update
+    props = _choropleth_props(variable)
+    patch = Patch()
+    patch["data"][MISSING]["z"] = props["missing"]
+    choro = patch["data"][CHORO]
+    for key in ("z", "zmin", "zmax", "colorscale", "colorbar", "hovertemplate"):
+        choro[key] = props[key]
+    choro["reversescale"] = props.get("reversescale", False)
+    return patch, variable_info(variable), "?" + urlencode({"variable": variable})
+
+
+@callback(Output("map-graph", "figure", allow_duplicate=True), Input("map-layers", "value"),
+          prevent_initial_call=True)
+def toggle_layers(selected):
+    selected = set(selected or [])
+    patch = Patch()
+    for i, key in enumerate(LAYER_KEYS):
+        patch["data"][FIRST_POINT_TRACE + i]["visible"] = True if key in selected else "legendonly"
+    patch["layout"]["map"]["layers"][0]["visible"] = DEPARTEMENTS in selected
+    return patch
+
+
+@callback(Output("map-graph", "figure", allow_duplicate=True), Input("map-style", "value"),
+          prevent_initial_call=True)
+def change_style(style):
+    if style not in {s["value"] for s in map_base.STYLES}:
+        return no_update
+    patch = Patch()
+    patch["layout"]["map"]["style"] = style
+    return patch
+
+
+@callback(Output("map-nav", "pathname"), Input("map-graph", "clickData"),
+          Input({"type": "commune-search", "name": "map"}, "value"), prevent_initial_call=True)
+def open_profile(click, searched):
+    code = None
+    if dash.ctx.triggered_id == "map-graph" and click and click.get("points"):
+        point = click["points"][0]
+        code = point.get("location") or point.get("customdata")
+        if isinstance(code, list):
+            code = None
+    elif searched:
+        code = searched
+    if not code or str(code) not in set(geodata.communes().code_insee):
+        return no_update
+    return f"/ville/{code}"
+
+
+clientside_callback(
+    """function(n) {
+        const el = document.getElementById('map-container');
+        if (n && el && el.requestFullscreen) { el.requestFullscreen(); }
+        return window.dash_clientside.no_update;
+    }""",
+    Output("map-fullscreen", "n_clicks"), Input("map-fullscreen", "n_clicks"), prevent_initial_call=True)

@@ -1,0 +1,81 @@
+"""Main user paths of the regional map, in headless Chromium."""
+from __future__ import annotations
+
+import time
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from components.map_layers import LAYERS
+
+
+def wait(browser, seconds=30):
+    return WebDriverWait(browser, seconds)
+
+
+def map_fill_colours(browser) -> list[str]:
+    """Fill colours of the first rendered commune polygons, read from the MapLibre canvas' data via plotly."""
+    return browser.execute_script("""
+        const gd = document.querySelector('#map-graph .js-plotly-plot');
+        const z = gd.data[1].z; return [String(z.slice(0, 50)), gd.data[1].colorbar.title.text];""")
+
+
+def test_map_loads_with_all_layers(dash_server, browser, screenshot):
+    browser.get(dash_server + "/")
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#map-graph .maplibregl-canvas")))
+    wait(browser).until(lambda b: b.execute_script(
+        "const gd=document.querySelector('#map-graph .js-plotly-plot'); return gd && gd._fullLayout && "
+        "gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map.loaded();"))
+    legend = browser.find_element(By.ID, "map-layers").text  # the layer panel is the map's legend
+    for layer in LAYERS:
+        assert layer.label in legend, layer.label
+    assert "Villes Action Cœur de Ville (25)" in legend
+    assert "Limites départementales" in legend
+    traces = browser.execute_script(
+        "return document.querySelector('#map-graph .js-plotly-plot').data.map(t => [t.type, (t.lon || t.z).length]);")
+    assert traces[0][0] == traces[1][0] == "choroplethmap" and traces[1][1] == 5115
+    assert [t[0] for t in traces[2:]] == ["scattermap"] * len(LAYERS)
+    assert "donnée absente" in browser.find_element(By.ID, "map-missing-count").text
+    time.sleep(1.5)
+    screenshot("carte")
+
+
+def test_switching_variable_changes_colours(dash_server, browser, screenshot):
+    browser.get(dash_server + "/")
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#map-graph .maplibregl-canvas")))
+    before = map_fill_colours(browser)
+    dropdown = browser.find_element(By.ID, "map-variable")
+    dropdown.click()
+    option = wait(browser).until(EC.element_to_be_clickable(
+        (By.XPATH, "//*[contains(@class,'dash-dropdown') or @role='listbox']//*[contains(text(),'Taux de pauvreté')]")))
+    option.click()
+    wait(browser).until(lambda b: map_fill_colours(b) != before)
+    after = map_fill_colours(browser)
+    assert "pauvreté" in after[1]
+    assert "variable=taux_pauvrete" in browser.current_url
+    time.sleep(1.5)
+    screenshot("pauvrete")
+
+
+def test_search_epinal_opens_its_profile(dash_server, browser, screenshot):
+    browser.get(dash_server + "/")
+    box = wait(browser).until(EC.element_to_be_clickable((By.CSS_SELECTOR, ".commune-search")))
+    box.click()
+    field = wait(browser).until(lambda b: b.switch_to.active_element)
+    field.send_keys("Épinal")
+    option = wait(browser).until(EC.element_to_be_clickable((By.XPATH, "//*[contains(text(),'Épinal (88)')]")))
+    screenshot("recherche")
+    option.click()
+    wait(browser).until(EC.url_contains("/ville/88160"))
+    assert browser.current_url.endswith("/ville/88160")
+
+
+def test_unknown_url_shows_french_not_found(dash_server, browser, screenshot):
+    browser.get(dash_server + "/nimporte-quoi")
+    el = wait(browser).until(EC.presence_of_element_located((By.ID, "not-found")))
+    assert "Page introuvable" in el.text
+    link = el.find_element(By.LINK_TEXT, "carte régionale")
+    assert link.get_attribute("href").rstrip("/").endswith(dash_server.split("//")[1]) or link.get_attribute("href").endswith("/")
+    screenshot("404")
