@@ -47,6 +47,7 @@ CANDIDATE_SETS = {
 }
 DEFAULT_BV_MIN_POPULATION = 10_000
 DEFAULT_CONCEPT = "clef_en_main"
+MAX_EXACT_CANDIDATES = 800  # beyond, building and proving the programme takes minutes: use greedy
 
 
 # ------------------------------------------------------------------------------ link to the simulator
@@ -193,8 +194,9 @@ class PlanningProblem:
         com = geodata.communes()
         base = (travel_time_matrix(existing, None, settings, np.float32) <= minutes).any(axis=0) if existing \
             else np.zeros(len(com), bool)
-        cover = (travel_time_matrix(candidates, None, settings, np.float32) <= minutes).T if candidates \
-            else np.zeros((len(com), 0), bool)
+        cover = np.zeros((len(com), len(candidates)), bool)
+        for s in range(0, len(candidates), 512):  # chunks: never the full float matrix in memory
+            cover[:, s:s + 512] = (travel_time_matrix(candidates[s:s + 512], None, settings, np.float32) <= minutes).T
         return cls(candidates=candidates, existing=existing, demand=com[weight].to_numpy(float),
                    population=com["population"].to_numpy(float), base_covered=base, cover=cover,
                    minutes=minutes, weight=weight, settings=settings, network_version=network_version,
@@ -291,17 +293,26 @@ def _eligible_alone(problem: PlanningProblem, viability: Viability | None, budge
 
 def _greedy(problem: PlanningProblem, k: int, viability, budget) -> list[int]:
     weights, pop = problem.weights, problem.population
-    remaining = ~problem.base_covered
+    remaining = (~problem.base_covered).astype(float)
     ok = _eligible_alone(problem, viability, budget)
-    cover = problem.cover.astype(np.float32)
+    cols, rows = np.nonzero(problem.cover.T)  # sparse columns: rows covered by each candidate
+    starts = np.searchsorted(cols, np.arange(len(problem.candidates)))
+    has_rows = np.bincount(cols, minlength=len(problem.candidates)) > 0
+
+    def per_candidate(values):
+        out = np.zeros(len(problem.candidates))
+        if len(rows):
+            sums = np.add.reduceat(values[rows], np.minimum(starts, len(rows) - 1))
+            out[has_rows] = sums[has_rows]
+        return out
+
     chosen, spent = [], 0.0
     for _ in range(k):
-        gains = (weights * remaining).astype(np.float32) @ cover
+        gains = per_candidate(weights * remaining)
         allowed = ok.copy()
         allowed[chosen] = False
         if viability is not None:
-            allowed &= ((pop * remaining).astype(np.float32) @ cover) * viability.penetration \
-                >= viability.break_even - 1e-6
+            allowed &= per_candidate(pop * remaining) * viability.penetration >= viability.break_even - 1e-6
         if budget is not None and problem.costs is not None:
             allowed &= spent + problem.costs <= budget + 1e-9
         if not allowed.any():
@@ -311,7 +322,7 @@ def _greedy(problem: PlanningProblem, k: int, viability, budget) -> list[int]:
             break  # nothing left to cover
         chosen.append(j)
         spent += 0.0 if problem.costs is None else float(problem.costs[j])
-        remaining &= ~problem.cover[:, j]
+        remaining[problem.cover[:, j]] = 0.0
     return chosen
 
 
@@ -377,10 +388,15 @@ def _exact(problem: PlanningProblem, k: int, viability, budget, time_limit: floa
     h.setOptionValue("mip_abs_gap", 1e-6)
     h.setOptionValue("time_limit", float(time_limit))
     h.passModel(lp)
+    start = _greedy(problem, k, viability, budget)  # a feasible start: exact is never worse than greedy
+    if start:
+        h.setSolution(_start_solution(problem, start, cols, rows, pi, pj, use_z, n_var))
     h.run()
     status = h.getModelStatus()
     if c == 0 or status == highspy.HighsModelStatus.kInfeasible:
         return [], status == highspy.HighsModelStatus.kOptimal or c == 0, "aucun candidat admissible", {}
+    if h.getInfo().primal_solution_status != 2:  # no feasible integer solution within the time limit
+        return [], False, "aucune solution trouvée dans le temps imparti", {}
     sol = np.asarray(h.getSolution().col_value)
     chosen = [int(cols[j]) for j in np.flatnonzero(sol[:c] > 0.5)]
     served = {}
@@ -391,6 +407,27 @@ def _exact(problem: PlanningProblem, k: int, viability, budget, time_limit: floa
     optimal = status == highspy.HighsModelStatus.kOptimal
     text = "optimum prouvé" if optimal else f"arrêt avant preuve d'optimalité ({h.modelStatusToString(status)})"
     return chosen, optimal, text, served
+
+
+def _start_solution(problem, chosen, cols, rows, pi, pj, use_z, n_var):
+    """HiGHS solution vector of a greedy choice (y, x and its sequential attribution z)."""
+    import highspy
+
+    local = {int(j): i for i, j in enumerate(cols)}
+    c, r = len(cols), len(rows)
+    values = np.zeros(n_var)
+    owner = np.full(r, -1)
+    for j in chosen:
+        values[local[j]] = 1.0
+        newly = (owner < 0) & problem.cover[rows, j]
+        owner[newly] = local[j]
+    values[c:c + r] = owner >= 0
+    if use_z:
+        values[c + r:] = (owner[pi] == pj) & (owner[pi] >= 0)
+    sol = highspy.HighsSolution()
+    sol.col_value = values.tolist()
+    sol.value_valid = True
+    return sol
 
 
 def _site_table(problem: PlanningProblem, chosen: list[int], viability, served_split: dict) -> tuple[list[int], pd.DataFrame]:
@@ -448,6 +485,9 @@ def solve(problem: PlanningProblem, k: int, method: str = "greedy", viability: V
     if method == "greedy":
         chosen, optimal, status = _greedy(problem, k, viability, budget), False, "heuristique gloutonne"
     else:
+        if len(problem.candidates) > MAX_EXACT_CANDIDATES:
+            raise ValueError(f"Méthode exacte limitée à {MAX_EXACT_CANDIDATES} candidats "
+                             f"({len(problem.candidates)} ici) : utilisez la méthode gloutonne.")
         chosen, optimal, status, served = _exact(problem, k, viability, budget, time_limit)
     seconds = time.perf_counter() - t0
     order, sites = _site_table(problem, chosen, viability, served)
