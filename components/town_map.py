@@ -1,0 +1,186 @@
+"""Small map of a town and its partners: a plotly figure for the page, a standalone folium HTML for e-mail.
+
+Both work offline: the plotly map uses the "white-bg" style with the commune outline drawn from
+``geodata.commune_shapes()``; the folium export has no tiles and inlines Leaflet 1.9.3 (JS and CSS) from the
+``xstatic-leaflet`` package instead of folium's CDN links, so the file opens with no network.
+Colours follow the regional map (Okabe–Ito, colour-blind safe).
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import folium
+import plotly.graph_objects as go
+import shapely
+
+import geodata
+from components.map_base import base_layout
+from models import fr_format as F
+from models.partners import KINDS
+
+KIND_STYLE = {  # kind: (colour, marker size)
+    "cnam_sites": ("#000000", 16),
+    "missions_locales": ("#D55E00", 13),
+    "lycees_pro": ("#0072B2", 11),
+    "france_travail": ("#CC79A7", 11),
+    "france_services": ("#009E73", 10),
+}
+TOWN_COLOUR = "#E69F00"
+OUTLINE_COLOUR = "#1d3557"
+
+
+@lru_cache(maxsize=256)
+def commune_outline(code_insee: str) -> dict:
+    """GeoJSON geometry (mapping) of one commune, simplified shapes of ``geodata.commune_shapes()``."""
+    shapes = geodata.commune_shapes()
+    geom = shapes.geometry[shapes.code_insee == code_insee]
+    return json.loads(shapely.to_geojson(geom.iloc[0])) if len(geom) else {}
+
+
+NEIGHBOUR_KM = 20.0
+
+
+@lru_cache(maxsize=64)
+def neighbour_outlines(code_insee: str, radius_km: float = NEIGHBOUR_KM) -> dict:
+    """Outlines of the communes whose town hall is within ``radius_km`` (context drawn in grey), simplified."""
+    from models.travel import haversine_km
+
+    com = geodata.communes()
+    row = geodata.commune_index().loc[code_insee]
+    near = com.code_insee[haversine_km(row.lon, row.lat, com.lon, com.lat) <= radius_km]
+    shapes = geodata.commune_shapes()
+    geoms = shapes[shapes.code_insee.isin(near) & (shapes.code_insee != code_insee)]
+    simple = shapely.simplify(geoms.geometry.to_numpy(), 0.002)
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": json.loads(shapely.to_geojson(g)), "properties": {}} for g in simple]}
+
+
+def _zoom(radius_km: float) -> float:
+    return 10.4 if radius_km <= 6 else 9.4 if radius_km <= 14 else 8.6 if radius_km <= 25 else 7.6
+
+
+def _hover(kind: str, r) -> str:
+    where = "dans la commune" if r.dans_la_commune else f"{F.km(r.distance_km)} à vol d'oiseau"
+    return f"<b>{html.escape(str(r.nom))}</b><br>{KINDS[kind]} — {html.escape(str(r.commune))}<br>{where}"
+
+
+def town_map_figure(p) -> go.Figure:
+    """Plotly map of a :class:`models.town_profile.TownProfile`: outline, town hall, partners by kind."""
+    fig = go.Figure()
+    outline = commune_outline(p.code_insee)
+    if outline:
+        feature = {"type": "FeatureCollection",
+                   "features": [{"type": "Feature", "id": p.code_insee, "geometry": outline, "properties": {}}]}
+        fig.add_trace(go.Choroplethmap(geojson=feature, locations=[p.code_insee], z=[1], featureidkey="id",
+                                       colorscale=[[0, "#fde6b8"], [1, "#fde6b8"]], showscale=False,
+                                       marker={"line": {"width": 2.5, "color": OUTLINE_COLOUR}, "opacity": 0.8},
+                                       hovertemplate=f"<b>{html.escape(p.nom)}</b><extra></extra>",
+                                       name=p.nom, showlegend=False))
+    fig.add_trace(go.Scattermap(lon=[p.lon], lat=[p.lat], mode="markers", name=f"Mairie de {p.nom}",
+                                marker={"size": 18, "color": TOWN_COLOUR}, hovertemplate=f"<b>{html.escape(p.nom)}"
+                                "</b><br>mairie<extra></extra>"))
+    radius = 5.0
+    for kind, df in p.partners.items():
+        if df.empty:
+            continue
+        colour, size = KIND_STYLE[kind]
+        shown = df[df.distance_km <= 30] if (df.distance_km <= 30).any() else df.head(1)
+        radius = max(radius, float(shown.distance_km.max()))
+        fig.add_trace(go.Scattermap(
+            lon=shown.lon, lat=shown.lat, mode="markers", name=f"{KINDS[kind]} ({len(shown)})",
+            marker={"size": size, "color": colour, "opacity": 0.95},
+            text=[_hover(kind, r) for r in shown.itertuples()], hovertemplate="%{text}<extra></extra>"))
+    base_layout(fig, center={"lon": p.lon, "lat": p.lat}, zoom=_zoom(min(radius, 30)), uirevision=p.code_insee)
+    fig.update_layout(legend={"font": {"size": 13}}, height=460)
+    return fig
+
+
+# --- standalone HTML (folium) ------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _leaflet_inline() -> str:
+    """Leaflet's CSS and JS (the version folium targets) as inline tags, from the xstatic-leaflet package."""
+    from xstatic.pkg import leaflet
+
+    base = Path(leaflet.BASE_DIR)
+    css = (base / "leaflet.css").read_text(encoding="utf-8")
+    js = (base / "leaflet.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
+    return f"<style>{css}</style>\n<script>{js}</script>"
+
+
+PAGE_CSS = """<style>
+ body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 0; color: #1a1a1a; }
+ .atlas-head { padding: 10px 16px; background: #1d3557; color: #fff; }
+ .atlas-head h1 { font-size: 22px; margin: 0; } .atlas-head p { margin: 4px 0 0; font-size: 14px; }
+ .folium-map { height: 62vh !important; position: relative !important; border-bottom: 1px solid #999; }
+ .atlas-list { padding: 8px 16px 24px; font-size: 14px; }
+ .atlas-list table { border-collapse: collapse; width: 100%; margin-bottom: 12px; }
+ .atlas-list th, .atlas-list td { border: 1px solid #bbb; padding: 3px 6px; text-align: left; }
+ .atlas-list h2 { font-size: 16px; margin: 14px 0 4px; }
+ .dot { display: inline-block; width: 11px; height: 11px; border-radius: 50%; margin-right: 6px; }
+ .note { color: #555; font-size: 12px; }
+</style>"""
+
+
+def _partner_tables(p) -> str:
+    parts = []
+    for kind, df in p.partners.items():
+        colour, _ = KIND_STYLE[kind]
+        rows = "".join(
+            f"<tr><td>{html.escape(str(r.nom))}</td><td>{html.escape(str(r.commune))}</td>"
+            f"<td>{'dans la commune' if r.dans_la_commune else F.km(r.distance_km)}</td>"
+            f"<td>≈ {F.minutes(r.minutes)}</td></tr>" for r in df.itertuples())
+        parts.append(f"<h2><span class='dot' style='background:{colour}'></span>{KINDS[kind]} ({len(df)})</h2>"
+                     "<table><tr><th>Nom</th><th>Commune</th><th>Distance à vol d'oiseau</th>"
+                     f"<th>Temps estimé</th></tr>{rows}</table>")
+    return "".join(parts)
+
+
+def town_map_html(p, generated: str = "") -> str:
+    """Standalone HTML map (folium, no tiles, Leaflet inlined) listing the partners of a town profile."""
+    m = folium.Map(location=[p.lat, p.lon], zoom_start=int(_zoom(20)), tiles=None, control_scale=True,
+                   prefer_canvas=False)
+    m.default_js, m.default_css = [], []   # no CDN: Leaflet is inlined below
+    root = m.get_root()
+    root.header.add_child(folium.Element(_leaflet_inline() + PAGE_CSS))
+    root.html.add_child(folium.Element(
+        f"<div class='atlas-head'><h1>{html.escape(p.nom)} ({p.code_insee}) — partenaires à proximité</h1>"
+        f"<p>{html.escape(p.departement_nom)} · {html.escape(p.epci_nom)} · Atlas Cœur des territoires, Cnam Grand Est"
+        f"{' · ' + html.escape(generated) if generated else ''}</p></div>"), index=0)
+    outline = commune_outline(p.code_insee)
+    if outline:
+        folium.GeoJson({"type": "Feature", "geometry": outline, "properties": {"nom": p.nom}},
+                       name=p.nom, style_function=lambda _f: {"color": OUTLINE_COLOUR, "weight": 3,
+                                                              "fillColor": "#fde6b8", "fillOpacity": 0.5},
+                       tooltip=p.nom).add_to(m)
+    context = neighbour_outlines(p.code_insee)
+    if context["features"]:
+        folium.GeoJson(context, name="Communes voisines", control=False, style_function=lambda _f: {
+            "color": "#9a9a9a", "weight": 0.8, "fill": False}).add_to(m)
+    folium.CircleMarker([p.lat, p.lon], radius=9, color="#222", weight=2, fill=True, fill_color=TOWN_COLOUR,
+                        fill_opacity=1, tooltip=f"Mairie de {html.escape(p.nom)}").add_to(m)
+    bounds = [[p.lat, p.lon]]
+    for kind, df in p.partners.items():
+        colour, size = KIND_STYLE[kind]
+        group = folium.FeatureGroup(name=f"<span style='color:{colour}'>●</span> {KINDS[kind]} ({len(df)})").add_to(m)
+        for r in df.itertuples():
+            text = _hover(kind, r) + f"<br>≈ {F.minutes(r.minutes)} (estimé)"
+            folium.CircleMarker([r.lat, r.lon], radius=size / 2, color="#222", weight=1, fill=True,
+                                fill_color=colour, fill_opacity=0.95, tooltip=text).add_to(group)  # no Popup: it needs jQuery
+            if r.distance_km <= 30:
+                bounds.append([r.lat, r.lon])
+    folium.LayerControl(collapsed=False).add_to(m)
+    if len(bounds) > 1:
+        m.fit_bounds(bounds, padding=(20, 20))
+    note = html.escape(p.travel_note + " Missions locales et sites du Cnam placés à la mairie de leur commune ; "
+                       "agences France Travail : liste de 2019 ; France Services : août 2024.")
+    listing = (f"<div class='atlas-list'>{_partner_tables(p)}<p class='note'>{note}</p>"
+               "<p class='note'>Sources : Ministère de l'Éducation nationale, i-milo (UNML), ANCT, Pôle emploi, "
+               "sources de presse (sites Cnam) ; contours IGN / INSEE — Licence Ouverte / Etalab 2.0.</p></div>")
+    page = root.render()
+    match = re.search(r'<div class="folium-map"[^>]*>\s*</div>', page)  # the list goes right under the map
+    return page[:match.end()] + listing + page[match.end():] if match else page + listing
