@@ -1,0 +1,53 @@
+"""Generic KPI cards (big number, title, one-line explanation), readable on a projector. Reusable by any page.
+
+>>> kpi_row([kpi_card("Seuil d'équilibre", "126 auditeurs/an", "année 4, au mix de croisière")])
+"""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+TITLE_STYLE = {"fontSize": "0.95rem", "fontWeight": 600, "color": "#444", "textTransform": "uppercase",
+               "letterSpacing": "0.02em"}
+VALUE_STYLE = {"fontSize": "1.75rem", "fontWeight": 700, "lineHeight": 1.15, "fontVariantNumeric": "tabular-nums"}
+DETAIL_STYLE = {"fontSize": "0.9rem", "color": "#555"}
+TONES = {None: "#1a1a1a", "good": "#1b7837", "bad": "#b2182b", "warn": "#8c510a"}  # text colours, AA contrast
+
+
+def kpi_card(title: str, value: str, detail: str | None = None, tone: str | None = None,
+             card_id: str | None = None) -> dbc.Card:
+    """One card: ``title`` (small caps), ``value`` (large), ``detail`` (small). ``tone``: good/bad/warn/None."""
+    body = [html.Div(title, className="kpi-title", style=TITLE_STYLE),
+            html.Div(value, className="kpi-value", style={**VALUE_STYLE, "color": TONES.get(tone, TONES[None])})]
+    if detail:
+        body.append(html.Div(detail, className="kpi-detail", style=DETAIL_STYLE))
+    kwargs = {"id": card_id} if card_id else {}
+    return dbc.Card(dbc.CardBody(body, className="p-2"), className="kpi-card h-100", **kwargs)
+
+
+def kpi_row(cards: list, **row_kwargs) -> dbc.Row:
+    """Cards side by side, equal widths, wrapping on small screens."""
+    width = max(2, 12 // max(1, len(cards)))
+    return dbc.Row([dbc.Col(c, xs=6, md=width, className="mb-2") for c in cards], className="g-2", **row_kwargs)
+
+
+def fr_number(x: float | None, decimals: int = 0) -> str:
+    """French number: thin-space thousands, decimal comma; "—" for None."""
+    if x is None:
+        return "—"
+    text = f"{x:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
+    return "0" if text in ("-0", "-0,0") else text
+
+
+def fr_euros(x: float | None) -> str:
+    """Money, rounded for reading at a distance: 850 €, 12,5 k€, 1,35 M€."""
+    if x is None:
+        return "—"
+    a = abs(x)
+    if a >= 1e6:
+        return f"{fr_number(x / 1e6, 2)} M€"
+    if a >= 1e4:
+        return f"{fr_number(x / 1e3, 0)} k€"
+    if a >= 1e3:
+        return f"{fr_number(x / 1e3, 1)} k€"
+    return f"{fr_number(x)} €"
