@@ -1,0 +1,102 @@
+"""The ranking table (dash-ag-grid): rank, town (pinned), score, concept suggestion, raw criteria.
+
+Unknown values show « n.d. » (never 0). Numbers in French format.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import dash_ag_grid as dag
+import pandas as pd
+
+from models.scoring import CRITERIA, KEYS, cached_table
+
+FR_NUMBER = ("params.value == null ? 'n.d.' : "
+             "Number(params.value).toLocaleString('fr-FR', {maximumFractionDigits: %d})")
+FR_SCORE = ("params.value == null ? 'n.d.' : Number(params.value).toLocaleString('fr-FR', "
+            "{minimumFractionDigits: 1, maximumFractionDigits: 1})")
+MISSING_STYLE = {"styleConditions": [{"condition": "params.value == null",
+                                      "style": {"color": "#777", "fontStyle": "italic"}}]}
+
+
+def _concepts(codes: tuple[str, ...]) -> pd.DataFrame:
+    """Suggested concept and its reason per town (models.concept_fit), or a French note if unavailable."""
+    try:
+        from models.concept_fit import CONCEPTS, concept_fit_table
+
+        t = concept_fit_table(list(codes)).set_index("code_insee")
+        return pd.DataFrame({"concept": t["concept_suggere"].map(CONCEPTS).fillna(t["concept_suggere"]),
+                             "raison": t["raison"]})
+    except Exception:  # noqa: BLE001 — the ranking stays usable without the concept column
+        return pd.DataFrame({"concept": "indisponible", "raison": "Adéquation des concepts indisponible."},
+                            index=pd.Index(codes))
+
+
+@lru_cache(maxsize=32)
+def static_rows(codes: tuple[str, ...]) -> dict[str, dict]:
+    """The parts of each row that do not depend on the weights (raw criteria, concept), per code."""
+    t = cached_table(codes).table
+    concepts = _concepts(codes)
+    rows = {}
+    for code, r in t.iterrows():
+        row = {"code_insee": code, "nom": r["nom"], "acv": "ACV" if r["is_acv"] else "ajoutée",
+               "concept": concepts.at[code, "concept"], "raison": concepts.at[code, "raison"],
+               "site_cnam_proche": r["site_cnam_proche"]}
+        for k in KEYS:
+            v = float(r[k])
+            row[k] = None if math.isnan(v) else round(v, 2)
+        rows[code] = row
+    return rows
+
+
+def row_data(ranked: pd.DataFrame, codes: tuple[str, ...]) -> list[dict]:
+    """Grid rows in rank order."""
+    static = static_rows(codes)
+    out = []
+    for r in ranked[["code_insee", "rang", "score", "couverture", "manquants"]].itertuples(index=False):
+        out.append({**static[r.code_insee], "rang": int(r.rang),
+                    "score": None if math.isnan(r.score) else round(float(r.score), 1),
+                    "couverture": round(100 * float(r.couverture)), "manquants": r.manquants or ""})
+    return out
+
+
+def column_defs() -> list[dict]:
+    cols = [
+        {"field": "rang", "headerName": "Rang", "pinned": "left", "width": 105, "wrapHeaderText": False, "filter": "agNumberColumnFilter",
+         "sort": "asc"},
+        {"field": "nom", "headerName": "Ville", "pinned": "left", "width": 210, "filter": "agTextColumnFilter",
+         "tooltipField": "code_insee"},
+        {"field": "score", "headerName": "Score /100", "width": 120, "filter": "agNumberColumnFilter",
+         "valueFormatter": {"function": FR_SCORE}, "cellClassRules": {"fw-bold": "true"}},
+        {"field": "manquants", "headerName": "Données inconnues", "width": 200, "filter": "agTextColumnFilter",
+         "tooltipField": "manquants"},
+        {"field": "concept", "headerName": "Concept suggéré", "width": 170, "filter": "agTextColumnFilter",
+         "tooltipField": "raison"},
+        {"field": "raison", "headerName": "Pourquoi ce concept", "width": 340, "filter": "agTextColumnFilter",
+         "tooltipField": "raison"},
+        {"field": "acv", "headerName": "Statut", "width": 110, "filter": "agTextColumnFilter"},
+    ]
+    for c in CRITERIA:
+        digits = 1 if c.unit in ("%", "min") else 0
+        cols.append({"field": c.key, "headerName": c.label + (f" ({c.unit})" if c.unit in ("%", "min") else ""),
+                     "headerTooltip": c.definition, "width": 170, "filter": "agNumberColumnFilter",
+                     "type": "rightAligned", "valueFormatter": {"function": FR_NUMBER % digits},
+                     "cellStyle": MISSING_STYLE})
+    cols.append({"field": "site_cnam_proche", "headerName": "Site Cnam le plus proche", "width": 180,
+                 "filter": "agTextColumnFilter"})
+    cols.append({"field": "couverture", "headerName": "Poids connu (%)", "width": 130,
+                 "filter": "agNumberColumnFilter", "headerTooltip": "Part du poids total dont la valeur est connue"})
+    return cols
+
+
+def ranking_grid(grid_id: str) -> dag.AgGrid:
+    return dag.AgGrid(
+        id=grid_id, columnDefs=column_defs(), rowData=[], getRowId="params.data.code_insee",
+        defaultColDef={"sortable": True, "resizable": True, "wrapHeaderText": True, "autoHeaderHeight": True,
+                       "floatingFilter": False},
+        dashGridOptions={"animateRows": True, "tooltipShowDelay": 300, "enableCellTextSelection": True,
+                         "localeText": {"noRowsToShow": "Aucune ville"}},
+        style={"height": "560px", "width": "100%", "--ag-font-size": "16px", "--ag-header-font-size": "15px"},
+        className="ranking-grid",
+    )

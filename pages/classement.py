@@ -1,0 +1,353 @@
+"""/classement — multi-criteria ranking of candidate towns (models/scoring.py).
+
+Weights and directions per criterion, communes added to the 25 ACV towns, missing-value rule: all in the URL
+(``components/ranking_url.py``), so a link reproduces the ranking. Named weightings in the shared database
+(``models/weightings.py``), CSV export.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import dash
+import dash_bootstrap_components as dbc
+import geodata
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+
+from components.commune_search import commune_search
+from components.ranking_figures import BAR_TOWNS, contributions_figure, map_data, map_figure
+from components.ranking_grid import ranking_grid, row_data
+from components.ranking_url import MAX_ADDED, decode_query, encode_query
+from models import scoring
+from models.scoring import CRITERIA, KEYS, MISSING_RULES, ScoringError
+
+dash.register_page(__name__, path="/classement", name="Classement",
+                   title="Classement — Atlas Cœur des territoires")
+log = logging.getLogger("atlas")
+
+WEIGHT_IDS = {"type": "cls-weight", "key": ALL}
+DIR_IDS = {"type": "cls-dir", "key": ALL}
+POP_THRESHOLDS = [5000, 10000, 20000, 50000]
+DIR_OPTIONS = [{"label": " plus = mieux", "value": 1}, {"label": " moins = mieux", "value": -1}]
+MISSING_OPTIONS = [{"label": " re-normaliser les poids sur les critères connus", "value": "renormalise"},
+                   {"label": " compter la valeur inconnue comme la plus mauvaise", "value": "zero"}]
+
+
+# ---------------------------------------------------------------- layout
+
+def _criterion_control(c, weight: float, direction: int) -> html.Div:
+    return html.Div([
+        html.Div([html.Span(c.label, className="fw-bold"),
+                  html.Span("?", title=c.definition, className="badge rounded-pill text-bg-light border ms-1",
+                            style={"cursor": "help"})]),
+        dcc.Slider(id={"type": "cls-weight", "key": c.key}, min=0, max=scoring.WEIGHT_MAX, step=0.5, value=weight,
+                   marks={i: str(i) for i in range(int(scoring.WEIGHT_MAX) + 1)}, updatemode="mouseup",
+                   allow_direct_input=False, className="cls-slider"),
+        dcc.RadioItems(id={"type": "cls-dir", "key": c.key}, options=DIR_OPTIONS, value=direction, inline=True,
+                       inputClassName="me-1", labelClassName="me-3 small"),
+    ], className="mb-2 pb-1 border-bottom", id=f"cls-criterion-{c.key}")
+
+
+def _weights_panel(weights, directions, missing) -> html.Div:
+    return html.Div([
+        html.H2("Poids des critères", className="h5"),
+        html.P("0 = critère ignoré. Le score est la moyenne pondérée des critères normalisés.", className="small"),
+        *[_criterion_control(c, weights[c.key], directions[c.key]) for c in CRITERIA],
+        html.Label("Valeur inconnue (ex. taux de pauvreté des petites communes)", className="fw-bold mt-2"),
+        dcc.RadioItems(id="cls-missing", options=MISSING_OPTIONS, value=missing, inputClassName="me-1",
+                       labelStyle={"display": "block"}, className="small"),
+        dbc.Button("Poids par défaut (tous à 1)", id="cls-reset", color="secondary", outline=True,
+                   className="mt-2 w-100"),
+    ], className="map-panel mb-3")
+
+
+def _weightings_panel() -> html.Div:
+    return html.Div([
+        html.H2("Pondérations enregistrées", className="h5"),
+        dbc.Input(id="cls-save-name", placeholder="Nom de la pondération", maxLength=200, className="mb-1"),
+        dbc.Input(id="cls-save-author", placeholder="Votre nom (facultatif)", maxLength=200, className="mb-1"),
+        dbc.Button("Enregistrer les poids actuels", id="cls-save", color="primary", className="w-100 mb-2"),
+        dcc.Dropdown(id="cls-saved", placeholder="Choisir une pondération enregistrée…", options=[],
+                     className="mb-1"),
+        dbc.Button("Charger", id="cls-load", color="secondary", className="w-100"),
+        html.Div(id="cls-weighting-msg", className="mt-2", role="status"),
+    ], className="map-panel mb-3")
+
+
+def _add_panel(added: list[str]) -> html.Div:
+    return html.Div([
+        html.H2("Ajouter des communes", className="h5"),
+        html.P("Les 25 villes Action Cœur de Ville sont candidates par défaut ; ajoutez-en d'autres.",
+               className="small"),
+        commune_search("cls", placeholder="Rechercher une commune (nom ou code)…"),
+        dbc.Button("Ajouter cette commune", id="cls-add", color="primary", className="w-100 mt-1 mb-2"),
+        html.Label("Ou toutes les communes d'au moins", className="small fw-bold"),
+        dbc.InputGroup([
+            dbc.Select(id="cls-pop-min", value="10000",
+                       options=[{"label": f"{p:,} habitants".replace(",", "\u202f"), "value": str(p)}
+                                for p in POP_THRESHOLDS]),
+            dbc.Button("Ajouter", id="cls-add-pop", color="secondary"),
+        ], className="mb-1"),
+        html.Div(id="cls-pop-count", className="small text-muted"),
+        dbc.Button("Retirer les communes ajoutées", id="cls-clear", color="link", className="p-0 mt-1"),
+        html.Div(id="cls-add-msg", className="mt-1", role="status"),
+        html.Div(id="cls-added-list", className="small mt-1", children=_added_text(added)),
+    ], className="map-panel mb-3")
+
+
+def _added_text(added) -> str:
+    if not added:
+        return "Aucune commune ajoutée."
+    names = geodata.commune_index().loc[list(added), "nom"].tolist()
+    shown = ", ".join(names[:12]) + (f" … (+{len(names) - 12})" if len(names) > 12 else "")
+    return f"{len(added)} commune(s) ajoutée(s) : {shown}"
+
+
+def _method_notes() -> html.Div:
+    return html.Details([
+        html.Summary("Méthode : normalisation, valeurs inconnues, sources", className="fw-bold"),
+        html.Ul([
+            html.Li("Normalisation min–max sur les villes candidates : la meilleure ville d'un critère reçoit 1, la "
+                    "moins bonne 0, selon le sens choisi (plus = mieux ou moins = mieux). Un critère égal pour toutes "
+                    "les villes ne les départage pas (0,5 pour toutes)."),
+            html.Li("Score sur 100 = moyenne des critères normalisés pondérée par les poids ; la barre de chaque ville "
+                    "montre les points apportés par chaque critère (leur somme est le score)."),
+            html.Li(["Valeur inconnue : ", html.B("jamais comptée comme 0 en silence"), ". Par défaut, les poids sont "
+                     "re-normalisés sur les critères connus de la ville ; sinon la valeur inconnue est comptée comme "
+                     "la plus mauvaise. Dans les deux cas la ville est signalée (colonne « Données inconnues », "
+                     "astérisque * dans le graphique)."]),
+            html.Li("Ajouter ou retirer des villes change le minimum et le maximum de chaque critère, donc les scores "
+                    "de toutes les villes."),
+            *[html.Li([html.B(c.label + " : "), c.definition]) for c in CRITERIA],
+        ], className="small mb-0"),
+        html.Div("Sources faibles : sites Cnam recensés à la main (10 sur 24 annoncés), missions locales localisées "
+                 "à la commune de leur siège, demandeurs d'emploi connus pour 180 communes seulement, temps de "
+                 "trajet estimés à vol d'oiseau. Détail sur la page Sources.", className="weak-source"),
+    ], className="map-panel mt-3")
+
+
+def layout(w: str | None = None, add: str | None = None, m: str | None = None, **_query):
+    weights, directions, added, missing, errors = decode_query(w, add, m)
+    alert = dbc.Alert([html.B("Adresse partiellement invalide. "), html.Ul([html.Li(e) for e in errors])],
+                      color="warning", dismissable=True) if errors else None
+    results = html.Div([
+        html.Div([
+            dbc.Button("Exporter le classement (CSV)", id="cls-export", color="primary", className="me-2"),
+            html.Span("L'adresse de la page reproduit ce classement : copiez-la pour le partager.",
+                      className="small text-muted"),
+            dcc.Download(id="cls-download"),
+        ], className="mb-2"),
+        html.Div(id="cls-summary", className="mb-2", role="status"),
+        ranking_grid("cls-grid"),
+        html.H2("Le score expliqué : apport de chaque critère", className="h5 mt-3"),
+        html.P(f"Les {BAR_TOWNS} premières villes ; * = au moins une donnée inconnue.", className="small mb-1"),
+        dcc.Loading(dcc.Graph(id="cls-bars", config={"displaylogo": False}), type="circle", delay_show=400),
+        html.H2("Rangs sur la carte", className="h5 mt-3"),
+        dcc.Graph(id="cls-map", figure=map_figure(), config={"displaylogo": False, "scrollZoom": True}),
+        _method_notes(),
+    ])
+    controls = html.Div([_weights_panel(weights, directions, missing), _add_panel(added), _weightings_panel()])
+    return html.Div([
+        dcc.Store(id="cls-candidates", data=added),
+        dcc.Store(id="cls-url-sink"),
+        dcc.Store(id="cls-url-done"),
+        html.H1("Classement des villes candidates", className="h3"),
+        html.P("Comparez les villes candidates critère par critère et réglez vous-même le poids de chaque critère.",
+               className="lead"),
+        alert,
+        dbc.Row([dbc.Col(controls, lg=4, xl=3), dbc.Col(results, lg=8, xl=9)], className="g-3"),
+    ], id="cls-page")
+
+
+# ---------------------------------------------------------------- ranking (every weight change)
+
+def _values(inputs_list) -> dict:
+    return {item["id"]["key"]: item.get("value") for item in inputs_list}
+
+
+def compute(weights: dict, directions: dict, added: list, missing: str):
+    """(ranking, codes) for the current controls; :class:`ScoringError` on bad input."""
+    codes = tuple(scoring.candidate_codes(added or []))
+    table = scoring.cached_table(codes)
+    return table.rank(weights, directions, missing), codes
+
+
+@callback(Output("cls-grid", "rowData"), Output("cls-bars", "figure"), Output("cls-map", "figure"),
+          Output("cls-url-sink", "data"), Output("cls-summary", "children"),
+          Input(WEIGHT_IDS, "value"), Input(DIR_IDS, "value"), Input("cls-missing", "value"),
+          Input("cls-candidates", "data"))
+def update_ranking(_weights, _dirs, missing, added):
+    weights, directions = _values(ctx.inputs_list[0]), _values(ctx.inputs_list[1])
+    try:
+        ranked, codes = compute(weights, directions, added, missing)
+    except ScoringError as err:
+        return no_update, no_update, no_update, no_update, dbc.Alert(str(err), color="warning")
+    table = scoring.cached_table(codes).table
+    patch = dash.Patch()
+    for key, value in map_data(ranked, table[["lon", "lat"]]).items():
+        if key == "color":
+            patch["data"][0]["marker"]["color"] = value
+        else:
+            patch["data"][0][key] = value
+    flagged = int((ranked["manquants"] != "").sum())
+    summary = [html.Span(f"{len(ranked)} villes classées. ", className="fw-bold"),
+               f"En tête : {ranked.iloc[0]['nom']}. "]
+    if flagged:
+        rule = MISSING_RULES[missing].split(" (")[0]
+        summary.append(html.Span(f"{flagged} ville(s) avec une donnée inconnue pour un critère pondéré : {rule}.",
+                                 className="text-warning-emphasis"))
+    search = encode_query(*scoring.check_weights(weights, directions), added or [], missing)
+    return row_data(ranked, codes), contributions_figure(ranked, table), patch, search, summary
+
+
+# the URL follows the controls without reloading or re-rendering the page (history.replaceState)
+clientside_callback(
+    """function(search) {
+        if (search && window.location.search !== search) {
+            window.history.replaceState(window.history.state, '', window.location.pathname + search);
+        }
+        return window.dash_clientside.no_update;
+    }""",
+    Output("cls-url-done", "data"), Input("cls-url-sink", "data"), prevent_initial_call=True)
+
+
+# ---------------------------------------------------------------- candidates
+
+@callback(Output("cls-candidates", "data"), Output("cls-add-msg", "children"), Output("cls-added-list", "children"),
+          Input("cls-add", "n_clicks"), Input("cls-add-pop", "n_clicks"), Input("cls-clear", "n_clicks"),
+          State({"type": "commune-search", "name": "cls"}, "value"), State("cls-pop-min", "value"),
+          State("cls-candidates", "data"), prevent_initial_call=True)
+def change_candidates(_add, _add_pop, _clear, code, pop_min, added):
+    added = list(added or [])
+    acv = set(scoring.acv_codes())
+    trigger = ctx.triggered_id
+    if trigger == "cls-clear":
+        return [], dbc.Alert("Communes ajoutées retirées.", color="info", duration=4000), _added_text([])
+    if trigger == "cls-add":
+        if not code:
+            return no_update, dbc.Alert("Choisissez d'abord une commune dans la recherche.", color="warning"), no_update
+        try:
+            scoring.candidate_codes([code])
+        except ScoringError as err:
+            return no_update, dbc.Alert(str(err), color="warning"), no_update
+        name = geodata.commune_index().loc[code, "nom"]
+        if code in acv or code in added:
+            return no_update, dbc.Alert(f"{name} est déjà candidate.", color="info", duration=4000), no_update
+        new = [code]
+    else:
+        try:
+            threshold = int(pop_min)
+        except (TypeError, ValueError):
+            return no_update, dbc.Alert("Seuil de population invalide.", color="warning"), no_update
+        com = geodata.communes()
+        big = com.loc[com["population"] >= threshold].sort_values("population", ascending=False)
+        new = [c for c in big["code_insee"] if c not in acv and c not in added]
+        if not new:
+            return no_update, dbc.Alert("Aucune nouvelle commune à ajouter.", color="info", duration=4000), no_update
+    if len(added) + len(new) > MAX_ADDED:
+        return no_update, dbc.Alert(f"Au plus {MAX_ADDED} communes ajoutées.", color="warning"), no_update
+    added += new
+    return added, dbc.Alert(f"{len(new)} commune(s) ajoutée(s).", color="success", duration=4000), _added_text(added)
+
+
+@callback(Output("cls-pop-count", "children"), Input("cls-pop-min", "value"))
+def count_big_communes(pop_min):
+    try:
+        threshold = int(pop_min)
+    except (TypeError, ValueError):
+        return ""
+    com = geodata.communes()
+    n = int(((com["population"] >= threshold) & ~com["is_acv"]).sum())
+    return f"{n} communes hors ACV atteignent ce seuil."
+
+
+# ---------------------------------------------------------------- named weightings
+
+def _store():
+    from models.weightings import default_store
+
+    return default_store()
+
+
+def _saved_options() -> list[dict]:
+    return [{"label": f"{w.title} — {w.author or 'anonyme'}, {w.created_at:%d/%m/%Y %H:%M}", "value": w.id}
+            for w in _store().list()]
+
+
+@callback(Output("cls-saved", "options"), Input("cls-page", "id"))
+def list_weightings(_):
+    try:
+        return _saved_options()
+    except Exception:  # noqa: BLE001 — the database may be unavailable: the ranking still works
+        log.exception("Liste des pondérations indisponible")
+        return []
+
+
+@callback(Output("cls-weighting-msg", "children"), Output("cls-saved", "options", allow_duplicate=True),
+          Input("cls-save", "n_clicks"), State("cls-save-name", "value"), State("cls-save-author", "value"),
+          State(WEIGHT_IDS, "value"), State(DIR_IDS, "value"), State("cls-missing", "value"),
+          prevent_initial_call=True)
+def save_weighting(_n, name, author, _weights, _dirs, missing):
+    from models.weightings import WeightingError
+
+    weights, directions = _values(ctx.states_list[2]), _values(ctx.states_list[3])
+    try:
+        saved = _store().save(name, weights, directions, missing, author=author)
+    except WeightingError as err:
+        return dbc.Alert(str(err), color="warning"), no_update
+    return (dbc.Alert(f"Pondération « {saved.title} » enregistrée.", color="success", duration=6000),
+            _saved_options())
+
+
+@callback(Output(WEIGHT_IDS, "value"), Output(DIR_IDS, "value"), Output("cls-missing", "value"),
+          Output("cls-weighting-msg", "children", allow_duplicate=True),
+          Input("cls-load", "n_clicks"), Input("cls-reset", "n_clicks"), State("cls-saved", "value"),
+          prevent_initial_call=True)
+def load_weighting(_load, _reset, weighting_id):
+    from models.weightings import WeightingError
+
+    n = len(KEYS)
+    if ctx.triggered_id == "cls-reset":
+        w, d = scoring.check_weights()
+        return [w[k] for k in KEYS], [d[k] for k in KEYS], "renormalise", None
+    if not weighting_id:
+        return [no_update] * n, [no_update] * n, no_update, dbc.Alert("Choisissez une pondération.", color="warning")
+    try:
+        saved = _store().load(weighting_id)
+    except WeightingError as err:
+        return [no_update] * n, [no_update] * n, no_update, dbc.Alert(str(err), color="warning")
+    return ([saved.weights[k] for k in KEYS], [saved.directions[k] for k in KEYS], saved.missing_rule,
+            dbc.Alert(f"Pondération « {saved.title} » chargée.", color="success", duration=6000))
+
+
+# ---------------------------------------------------------------- CSV export
+
+def export_frame(weights: dict, directions: dict, added: list, missing: str):
+    """The ranking as a flat table for the CSV (raw values, contributions, concept)."""
+    ranked, codes = compute(weights, directions, added, missing)
+    rows = row_data(ranked, codes)
+    import pandas as pd
+
+    frame = pd.DataFrame(rows).set_index("code_insee")
+    contrib = ranked.set_index("code_insee")[[f"contrib_{k}" for k in KEYS]].round(2)
+    contrib.columns = [f"apport {c.label}" for c in CRITERIA]
+    w, d = scoring.check_weights(weights, directions)
+    cols = {"rang": "rang", "nom": "ville", "score": "score", "manquants": "données inconnues",
+            "concept": "concept suggéré", "raison": "raison du concept", "acv": "statut"}
+    cols.update({c.key: f"{c.label} [poids {w[c.key]:g}, {scoring.DIRECTIONS[d[c.key]]}]" for c in CRITERIA})
+    out = frame[list(cols)].rename(columns=cols).join(contrib)
+    return out.reset_index().rename(columns={"code_insee": "code_insee"})
+
+
+@callback(Output("cls-download", "data"), Input("cls-export", "n_clicks"), State(WEIGHT_IDS, "value"),
+          State(DIR_IDS, "value"), State("cls-missing", "value"), State("cls-candidates", "data"),
+          prevent_initial_call=True)
+def export_csv(_n, _weights, _dirs, missing, added):
+    weights, directions = _values(ctx.states_list[0]), _values(ctx.states_list[1])
+    try:
+        frame = export_frame(weights, directions, added, missing)
+    except ScoringError:
+        return no_update
+    csv = frame.to_csv(sep=";", decimal=",", index=False)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    return {"content": "\ufeff" + csv, "filename": f"classement-{stamp}.csv", "type": "text/csv"}
