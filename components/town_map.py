@@ -94,8 +94,11 @@ def town_map_figure(p) -> go.Figure:
             lon=shown.lon, lat=shown.lat, mode="markers", name=f"{KINDS[kind]} ({len(shown)})",
             marker={"size": size, "color": colour, "opacity": 0.95},
             text=[_hover(kind, r) for r in shown.itertuples()], hovertemplate="%{text}<extra></extra>"))
-    base_layout(fig, center={"lon": p.lon, "lat": p.lat}, zoom=_zoom(min(radius, 30)), uirevision=p.code_insee)
-    fig.update_layout(legend={"font": {"size": 13}}, height=460)
+    base_layout(fig, center={"lon": p.lon, "lat": p.lat}, zoom=_zoom(min(radius, 30)) + 0.9, uirevision=p.code_insee,
+                show_departements=False)
+    fig.update_layout(showlegend=True, legend={"font": {"size": 13}}, height=480)
+    fig.layout.map.layers = [{"sourcetype": "geojson", "source": neighbour_outlines(p.code_insee, 35.0),
+                              "type": "line", "color": "#a0a0a0", "line": {"width": 0.8}, "below": "traces"}]
     return fig
 
 

@@ -1,0 +1,146 @@
+"""/ville/<code_insee> — the town profile (fiche ville) an elected official reads, prints and shares.
+
+Model calls: :func:`models.town_profile.profile`, :func:`models.concept_fit.concept_fit` and ``suggest_concept``.
+Figures: components/town_blocks.py, components/town_map.py. Exports: print (assets/print.css), CSV of the
+indicators (one row per indicator with its source and date), standalone offline HTML map (folium).
+A bad code never raises: a French message with the commune search box.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+
+from components.commune_search import commune_search
+from components import town_blocks as B
+from components.town_map import town_map_figure, town_map_html
+from models.concept_fit import concept_fit, suggest_concept
+from models.partners import UnknownCommune, commune_row
+from models.town_profile import indicator_rows, profile
+
+log = logging.getLogger("atlas.ville")
+SEARCH = {"type": "commune-search", "name": "ville"}
+
+
+def _title(code_insee=None, **_):
+    try:
+        return f"{commune_row(code_insee).nom} — Fiche ville — Atlas Cœur des territoires"
+    except Exception:  # noqa: BLE001 — a title never breaks the page
+        return "Fiche ville — Atlas Cœur des territoires"
+
+
+dash.register_page(__name__, path_template="/ville/<code_insee>", name="Fiche ville", title=_title,
+                   description="Diagnostic territorial d'une commune du Grand Est")
+
+
+def _not_found(message: str) -> html.Div:
+    return dbc.Container([
+        dcc.Location(id="ville-nav", refresh="callback-nav"),
+        html.H1("Commune introuvable", className="mt-3"),
+        dbc.Alert(message, color="warning", id="ville-erreur", className="fs-5"),
+        html.P("Cherchez la commune par son nom ou son code INSEE :", className="fw-bold"),
+        html.Div(commune_search("ville"), style={"maxWidth": "640px"}),
+        html.P(["Ou revenez à la ", dcc.Link("carte régionale", href="/"), "."], className="mt-3"),
+    ], id="ville-introuvable", className="py-3")
+
+
+def layout(code_insee: str | None = None, **_query):
+    try:
+        p = profile(str(code_insee).strip() if code_insee is not None else "")
+        fits, suggestion = concept_fit(p.code_insee), suggest_concept(p.code_insee)
+    except UnknownCommune as err:
+        return _not_found(f"{err} Vérifiez l'adresse, ou choisissez une commune ci-dessous.")
+    except Exception:  # noqa: BLE001 — never a stack trace in the browser
+        log.exception("fiche ville %r", code_insee)
+        return _not_found("La fiche de cette commune n'a pas pu être préparée. Réessayez ou choisissez une autre commune.")
+
+    toolbar = html.Div([
+        dbc.Button("Imprimer / PDF", id="ville-print", color="secondary", className="me-2"),
+        dbc.Button("Indicateurs (CSV)", id="ville-csv-btn", color="secondary", className="me-2"),
+        dbc.Button("Carte des partenaires (HTML)", id="ville-html-btn", color="secondary", className="me-2"),
+        html.Div(commune_search("ville", placeholder="Autre commune…"), className="ville-search"),
+        dcc.Download(id="ville-csv"), dcc.Download(id="ville-html"),
+        html.Div(id="ville-export-msg", className="w-100"),
+    ], className="ville-toolbar d-print-none")
+    map_block = B.block("Carte de la commune et de ses partenaires", [
+        dcc.Graph(id="ville-map", figure=town_map_figure(p), config={"scrollZoom": True, "displaylogo": False}),
+        html.P("Points placés à la mairie pour les missions locales et les sites du Cnam. Fond neutre, sans réseau.",
+               className="ville-note"),
+    ], "ville-carte")
+    return html.Div([
+        dcc.Location(id="ville-nav", refresh="callback-nav"),
+        dcc.Store(id="ville-code", data=p.code_insee),
+        toolbar,
+        B.header(p),
+        B.concept_cards(p.code_insee, fits, suggestion),
+        B.block("Diagnostic territorial", [B.key_figures(p), B.diagnostic_table(p)], "ville-diagnostic-block",
+                "Chaque chiffre avec sa source et sa date, comparé au département et à la région."),
+        B.trend_block(p),
+        B.bmo_block(p),
+        B.catchment_block(p),
+        B.partners_block(p),
+        map_block,
+        B.sources_block(),
+        html.P(f"Fiche générée le {date.today().strftime('%d/%m/%Y')} — Atlas Cœur des territoires, Cnam Grand Est.",
+               className="ville-note print-only"),
+    ], className="ville-page", id="ville-page")
+
+
+@callback(Output("ville-nav", "pathname"), Input(SEARCH, "value"), prevent_initial_call=True)
+def open_other_town(code):
+    try:
+        return f"/ville/{commune_row(code).code_insee}" if code else no_update
+    except UnknownCommune:
+        return no_update
+
+
+def csv_export(code_insee: str) -> dict:
+    """``dcc.Download`` payload: one row per indicator, with source and date (UTF-8 with BOM for Excel)."""
+    p = profile(code_insee)
+    text = indicator_rows(p).to_csv(index=False, sep=";", decimal=",")
+    return {"content": "\ufeff" + text, "filename": f"fiche_{p.code_insee}_{_slug(p.nom)}_indicateurs.csv",
+            "type": "text/csv"}
+
+
+def html_export(code_insee: str) -> dict:
+    p = profile(code_insee)
+    return {"content": town_map_html(p, generated=f"carte générée le {date.today().strftime('%d/%m/%Y')}"),
+            "filename": f"carte_{p.code_insee}_{_slug(p.nom)}.html", "type": "text/html"}
+
+
+def _slug(name: str) -> str:
+    from components.commune_search import fold
+
+    return fold(name).replace(" ", "-")
+
+
+@callback(Output("ville-csv", "data"), Output("ville-export-msg", "children", allow_duplicate=True),
+          Input("ville-csv-btn", "n_clicks"), State("ville-code", "data"), prevent_initial_call=True)
+def download_csv(n, code):
+    if not n:
+        return no_update, no_update
+    try:
+        return csv_export(code), None
+    except Exception:  # noqa: BLE001
+        log.exception("export CSV %r", code)
+        return no_update, dbc.Alert("L'export CSV n'a pas pu être préparé. Réessayez.", color="danger")
+
+
+@callback(Output("ville-html", "data"), Output("ville-export-msg", "children", allow_duplicate=True),
+          Input("ville-html-btn", "n_clicks"), State("ville-code", "data"), prevent_initial_call=True)
+def download_html(n, code):
+    if not n:
+        return no_update, no_update
+    try:
+        return html_export(code), None
+    except Exception:  # noqa: BLE001
+        log.exception("export HTML %r", code)
+        return no_update, dbc.Alert("La carte HTML n'a pas pu être préparée. Réessayez.", color="danger")
+
+
+clientside_callback(
+    "function(n) { if (n) { window.print(); } return window.dash_clientside.no_update; }",
+    Output("ville-print", "n_clicks"), Input("ville-print", "n_clicks"), prevent_initial_call=True)
