@@ -475,7 +475,12 @@ def update(concept_value, ville_value, _sliders, grid_event, _reset, loaded, sav
     except Exception:  # noqa: BLE001 — a French message, never a trace
         log.exception("simulateur: update")
         new, message = state, "Le calcul n'a pas pu être fait ; les hypothèses précédentes sont conservées."
-        view = render(state)
+        try:
+            view = render(state)
+        except Exception:  # noqa: BLE001 — even the previous state is unusable: defaults of the concept
+            cid = state.get("concept") if state.get("concept") in concept_ids() else DEFAULT_CONCEPT
+            new = {"concept": cid, "ville": None, "overrides": {}, "scenario": None}
+            view = render(new)
     alert = dbc.Alert(message, color="danger", dismissable=True, className="mb-2") if message else None
     n = len(SLIDERS)
     from_slider = isinstance(ctx.triggered_id, dict) and ctx.triggered_id.get("type") == SLIDER and not message
