@@ -10,17 +10,15 @@ its BMO bassin, the partners nearby (straight-line km, estimated minutes), the 1
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-import numpy as np
 import pandas as pd
 
 from models import fr_format as F
-from models.partners import KINDS, SOURCE_DATASET, UnknownCommune, commune_row, partners_near
-from models.territory_reference import (METHOD_RATIO, SECTORS, REGION_CODE, Reference, bmo_share_difficult,
+from models.partners import KINDS, UnknownCommune, commune_row, partners_near
+from models.territory_reference import (METHOD_RATIO, SECTORS, Reference, bmo_share_difficult, defm_latest_month,
                                         departement_values, region_values)
 from models.travel import DEFAULT_SETTINGS
 
@@ -119,7 +117,6 @@ def _figures(c: pd.Series) -> list[Figure]:
                       method or r.method, note)
 
     defm_month = c.demandeurs_emploi_mois if isinstance(c.demandeurs_emploi_mois, str) else None
-    from models.territory_reference import defm_latest_month
     defm_month = defm_month or defm_latest_month()
     emploi, eco, rev = "Emploi et chômage", "Tissu économique", "Revenus"
     figs = [

@@ -16,10 +16,11 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html,
 
 from components.commune_search import commune_search
 from components import town_blocks as B
-from components.town_map import town_map_figure, town_map_html
+from components.town_exports import csv_export, html_export
+from components.town_map import town_map_figure
 from models.concept_fit import concept_fit, suggest_concept
 from models.partners import UnknownCommune, commune_row
-from models.town_profile import indicator_rows, profile
+from models.town_profile import profile
 
 log = logging.getLogger("atlas.ville")
 SEARCH = {"type": "commune-search", "name": "ville"}
@@ -95,26 +96,6 @@ def open_other_town(code):
         return f"/ville/{commune_row(code).code_insee}" if code else no_update
     except UnknownCommune:
         return no_update
-
-
-def csv_export(code_insee: str) -> dict:
-    """``dcc.Download`` payload: one row per indicator, with source and date (UTF-8 with BOM for Excel)."""
-    p = profile(code_insee)
-    text = indicator_rows(p).to_csv(index=False, sep=";", decimal=",")
-    return {"content": "\ufeff" + text, "filename": f"fiche_{p.code_insee}_{_slug(p.nom)}_indicateurs.csv",
-            "type": "text/csv"}
-
-
-def html_export(code_insee: str) -> dict:
-    p = profile(code_insee)
-    return {"content": town_map_html(p, generated=f"carte générée le {date.today().strftime('%d/%m/%Y')}"),
-            "filename": f"carte_{p.code_insee}_{_slug(p.nom)}.html", "type": "text/html"}
-
-
-def _slug(name: str) -> str:
-    from components.commune_search import fold
-
-    return fold(name).replace(" ", "-")
 
 
 @callback(Output("ville-csv", "data"), Output("ville-export-msg", "children", allow_duplicate=True),
