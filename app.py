@@ -30,6 +30,9 @@ app = Dash(
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
 server = app.server
+# dcc.Graph uses window.Plotly when it exists: our smaller plotly.js bundle in assets/ (see
+# scripts/build_plotly_bundle.sh) replaces the full plotly.min.js, so Dash must not load that one too.
+dcc._js_dist[:] = [d for d in dcc._js_dist if d.get("namespace") != "plotly"]
 data_routes.register(server)
 errors.register_server_errors(server)
 

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from components.data_routes import COMMUNES_URL, DEPARTEMENTS_URL
 
 GRAND_EST_CENTER = {"lon": 5.62, "lat": 48.72}
-GRAND_EST_ZOOM = 6.6
+GRAND_EST_ZOOM = 6.85
 OFFLINE_STYLE = "white-bg"
 STYLES = [{"label": "Fond neutre (hors ligne)", "value": OFFLINE_STYLE},
           {"label": "Fond OpenStreetMap (internet requis)", "value": "carto-positron"}]

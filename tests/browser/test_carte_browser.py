@@ -19,7 +19,7 @@ def map_fill_colours(browser) -> list[str]:
     """Fill colours of the first rendered commune polygons, read from the MapLibre canvas' data via plotly."""
     return browser.execute_script("""
         const gd = document.querySelector('#map-graph .js-plotly-plot');
-        const z = gd.data[1].z; return [String(z.slice(0, 50)), gd.data[1].colorbar.title.text];""")
+        const t = gd._fullData[1]; return [String(Array.from(t.z).slice(0, 200)), t.colorbar.title.text];""")
 
 
 def test_map_loads_with_all_layers(dash_server, browser, screenshot):
@@ -34,7 +34,7 @@ def test_map_loads_with_all_layers(dash_server, browser, screenshot):
     assert "Villes Action Cœur de Ville (25)" in legend
     assert "Limites départementales" in legend
     traces = browser.execute_script(
-        "return document.querySelector('#map-graph .js-plotly-plot').data.map(t => [t.type, (t.lon || t.z).length]);")
+        "return document.querySelector('#map-graph .js-plotly-plot')._fullData.map(t => [t.type, (t.locations || t.lon).length]);")
     assert traces[0][0] == traces[1][0] == "choroplethmap" and traces[1][1] == 5115
     assert [t[0] for t in traces[2:]] == ["scattermap"] * len(LAYERS)
     assert "donnée absente" in browser.find_element(By.ID, "map-missing-count").text
@@ -53,7 +53,8 @@ def test_switching_variable_changes_colours(dash_server, browser, screenshot):
     option.click()
     wait(browser).until(lambda b: map_fill_colours(b) != before)
     after = map_fill_colours(browser)
-    assert "pauvreté" in after[1]
+    assert after[1] == "%"  # colour bar of the poverty rate
+    assert "Filosofi" in browser.find_element(By.ID, "map-variable-source").text
     assert "variable=taux_pauvrete" in browser.current_url
     time.sleep(1.5)
     screenshot("pauvrete")

@@ -1,0 +1,48 @@
+# Atlas Cœur des territoires — the two commands a newcomer needs: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast browser-deps geodata check bench serve clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+## run: install (first time) and serve the app on http://127.0.0.1:8050 with the committed data
+run: $(STAMP)
+	$(BIN)/python app.py
+
+## test: install (first time, Chromium included) and run every test: unit, callbacks, browser
+test: $(STAMP) browser-deps
+	$(BIN)/python -m geodata.check
+	$(BIN)/python -m pytest -q tests
+
+## test-fast: unit and callback tests only (no browser)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q tests/unit tests/integration
+
+## browser-deps: Debian's chromium + chromium-driver for the browser tests (needs root or sudo)
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+## geodata: rebuild geodata/ from ../shared/raw (only needed when sources change)
+geodata: $(STAMP)
+	$(BIN)/python -m geodata.build && $(BIN)/python -m geodata.check
+
+## bench: print every benchmark figure with its budget
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+## serve: production server (gunicorn, 2 workers)
+serve: $(STAMP)
+	$(BIN)/gunicorn --workers 2 --bind 0.0.0.0:8050 app:server
+
+clean:
+	rm -rf $(VENV) tests/output .pytest_cache
