@@ -5,12 +5,14 @@ Viridis. Large fonts for the projector.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from components.map_base import FONT, base_layout
-from models.scoring import CRITERIA
+from models.scoring import CRITERIA, KEYS, cached_table
 
 BAR_TOWNS = 30  # the contribution chart shows the first 30 towns (the table has them all)
 # Colours by theme (Okabe-Ito hues, colour-blind-safe), shades within a theme: population (blues), distance to
@@ -24,45 +26,61 @@ CRITERION_COLOURS = {
 }
 
 
-def _label(row) -> str:
-    return f"{int(row.rang)}. {row.nom}" + (" *" if row.manquants else "")
+@lru_cache(maxsize=32)
+def _hover_values(codes: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Raw criteria formatted in French for the hover, per criterion (same order as ``codes``)."""
+    table = cached_table(codes).table
+    out = {}
+    for c in CRITERIA:
+        out[c.key] = np.array(["inconnu" if np.isnan(v) else
+                               f"{v:,.1f}".replace(",", "\u202f").replace(".", ",").removesuffix(",0")
+                               for v in table[c.key].to_numpy(dtype=float)], dtype=object)
+    return out
 
 
-def contributions_figure(ranked: pd.DataFrame, raw: pd.DataFrame | None = None) -> go.Figure:
+def contributions_figure(ranked: pd.DataFrame, codes: tuple[str, ...] | None = None) -> dict:
     """Horizontal stacked bars: per town (best at the top), the points each criterion brings to its score.
+
+    Returned as a plain figure dict: building ``go.Figure`` objects (validation of every property) would cost
+    more than the whole re-ranking.
 
     Parameters
     ----------
     ranked : DataFrame
         Output of :meth:`models.scoring.CriteriaTable.rank` (sorted by rank).
-    raw : DataFrame, optional
-        Raw criteria indexed by ``code_insee``, shown on hover.
+    codes : tuple of str, optional
+        The candidate set (as given to :func:`models.scoring.cached_table`): raw values shown on hover.
     """
     top = ranked.head(BAR_TOWNS)
-    labels = [_label(r) for r in top.itertuples()]
-    fig = go.Figure()
+    labels = [f"{r}. {n}" + (" *" if m else "") for r, n, m in zip(top["rang"], top["nom"], top["manquants"])]
+    contrib = np.nan_to_num(top[[f"contrib_{k}" for k in KEYS]].to_numpy(dtype=float))
+    hover = None
+    if codes is not None:
+        position = {c: i for i, c in enumerate(codes)}
+        rows = [position[c] for c in top["code_insee"]]
+        hover = {k: v[rows].tolist() for k, v in _hover_values(codes).items()}
+    traces = []
     for c in sorted(CRITERIA, key=lambda c: list(CRITERION_COLOURS).index(c.key)):  # by theme
-        contrib = top[f"contrib_{c.key}"].to_numpy(dtype=float)
-        if np.all(np.nan_to_num(contrib) == 0):
+        x = contrib[:, KEYS.index(c.key)]
+        if not x.any():
             continue  # weight 0 or nothing to add: no empty legend entry
-        values = raw[c.key].reindex(top["code_insee"]).to_numpy(dtype=float) if raw is not None else contrib
-        shown = ["inconnu" if np.isnan(v) else f"{v:,.1f}".replace(",", "\u202f").replace(".", ",").removesuffix(",0")
-                 for v in values]
-        fig.add_bar(y=labels, x=np.nan_to_num(contrib), orientation="h", name=c.label.split(" (")[0],
-                    marker_color=CRITERION_COLOURS[c.key], customdata=shown,
-                    hovertemplate=f"<b>%{{y}}</b><br>{c.label}<br>valeur : %{{customdata}} {c.unit}"
-                                  "<br>apport : %{x:.1f} pts<extra></extra>")
-    fig.update_layout(
-        barmode="stack", height=140 + 30 * len(top), margin={"l": 10, "r": 10, "t": 10, "b": 40},
-        font=FONT, separators=", ", plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
-        xaxis={"title": "Score (points sur 100)", "range": [0, 100], "gridcolor": "#e5e5e5"},
-        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 15}},
-        legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0, "font": {"size": 14},
-                "traceorder": "normal"},
-        hoverlabel={"font": {"size": 15}}, uirevision="bars",
-    )
-    fig.update_layout(legend={"y": 1.0, "yanchor": "bottom"}, margin={"t": 10 + 26 * 3})
-    return fig
+        traces.append({
+            "type": "bar", "orientation": "h", "y": labels, "x": np.round(x, 3).tolist(),
+            "name": c.label.split(" (")[0], "marker": {"color": CRITERION_COLOURS[c.key]},
+            "customdata": hover[c.key] if hover else None,
+            "hovertemplate": f"<b>%{{y}}</b><br>{c.label}<br>" + ("valeur : %{customdata} " + c.unit + "<br>"
+                                                                  if hover else "")
+                             + "apport : %{x:.1f} pts<extra></extra>"})
+    layout = {
+        "barmode": "stack", "height": 140 + 30 * len(top) + 80, "margin": {"l": 10, "r": 10, "t": 90, "b": 40},
+        "font": FONT, "separators": ", ", "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff",
+        "xaxis": {"title": {"text": "Score (points sur 100)"}, "range": [0, 100], "gridcolor": "#e5e5e5"},
+        "yaxis": {"autorange": "reversed", "automargin": True, "tickfont": {"size": 15}},
+        "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 14},
+                   "traceorder": "normal"},
+        "hoverlabel": {"font": {"size": 15}}, "uirevision": "bars",
+    }
+    return {"data": traces, "layout": layout}
 
 
 def map_figure() -> go.Figure:
@@ -80,14 +98,17 @@ def map_figure() -> go.Figure:
     return fig
 
 
-def map_data(ranked: pd.DataFrame, points: pd.DataFrame) -> dict:
-    """Trace values of the map for ``ranked`` (``points``: lon/lat indexed by ``code_insee``)."""
-    pts = points.reindex(ranked["code_insee"])
+def map_data(ranked: pd.DataFrame, codes: tuple[str, ...]) -> dict:
+    """Trace values of the map for ``ranked`` (``codes``: the candidate set, for the town-hall points)."""
+    table = cached_table(codes).table
+    position = {c: i for i, c in enumerate(codes)}
+    rows = [position[c] for c in ranked["code_insee"]]
     score = ranked["score"].to_numpy(dtype=float)
     return {
-        "lon": pts["lon"].round(5).tolist(), "lat": pts["lat"].round(5).tolist(),
-        "text": [str(r) for r in ranked["rang"]],
+        "lon": table["lon"].to_numpy(dtype=float)[rows].round(5).tolist(),
+        "lat": table["lat"].to_numpy(dtype=float)[rows].round(5).tolist(),
+        "text": [str(r) for r in ranked["rang"].tolist()],
         "color": [None if np.isnan(s) else round(float(s), 1) for s in score],
         "customdata": [[n, "n.d." if np.isnan(s) else f"{s:.1f}".replace(".", ",")]
-                       for n, s in zip(ranked["nom"], score)],
+                       for n, s in zip(ranked["nom"].tolist(), score)],
     }

@@ -54,10 +54,11 @@ def row_data(ranked: pd.DataFrame, codes: tuple[str, ...]) -> list[dict]:
     """Grid rows in rank order."""
     static = static_rows(codes)
     out = []
-    for r in ranked[["code_insee", "rang", "score", "couverture", "manquants"]].itertuples(index=False):
-        out.append({**static[r.code_insee], "rang": int(r.rang),
-                    "score": None if math.isnan(r.score) else round(float(r.score), 1),
-                    "couverture": round(100 * float(r.couverture)), "manquants": r.manquants or ""})
+    columns = zip(ranked["code_insee"].tolist(), ranked["rang"].tolist(), ranked["score"].tolist(),
+                  ranked["couverture"].tolist(), ranked["manquants"].tolist())
+    for code, rang, score, couverture, manquants in columns:
+        out.append({**static[code], "rang": int(rang), "score": None if math.isnan(score) else round(score, 1),
+                    "couverture": round(100 * couverture), "manquants": manquants or ""})
     return out
 
 

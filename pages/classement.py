@@ -182,9 +182,8 @@ def update_ranking(_weights, _dirs, missing, added):
         ranked, codes = compute(weights, directions, added, missing)
     except ScoringError as err:
         return no_update, no_update, no_update, no_update, dbc.Alert(str(err), color="warning")
-    table = scoring.cached_table(codes).table
     patch = dash.Patch()
-    for key, value in map_data(ranked, table[["lon", "lat"]]).items():
+    for key, value in map_data(ranked, codes).items():
         if key == "color":
             patch["data"][0]["marker"]["color"] = value
         else:
@@ -197,7 +196,7 @@ def update_ranking(_weights, _dirs, missing, added):
         summary.append(html.Span(f"{flagged} ville(s) avec une donnée inconnue pour un critère pondéré : {rule}.",
                                  className="text-warning-emphasis"))
     search = encode_query(*scoring.check_weights(weights, directions), added or [], missing)
-    return row_data(ranked, codes), contributions_figure(ranked, table), patch, search, summary
+    return row_data(ranked, codes), contributions_figure(ranked, codes), patch, search, summary
 
 
 # the URL follows the controls without reloading or re-rendering the page (history.replaceState)
