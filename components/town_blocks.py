@@ -9,11 +9,11 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import dcc, html
 
 import geodata
 from components.kpi_cards import kpi_card, kpi_row
+from components.town_map import records
 from models import fr_format as F
 from models.partners import KINDS
 
@@ -129,21 +129,29 @@ def diagnostic_table(p) -> html.Div:
                      html.Ul(notes, className="ville-note list-unstyled")])
 
 
-def trend_figure(p) -> go.Figure:
+_TRENDS: dict[tuple[str, str], dict] = {}
+
+
+def trend_figure(p) -> dict:
+    """Unemployment of the zone d'emploi vs the regional estimate (figure dict, cached per zone)."""
+    key = (p.ze_nom, p.chomage_trend.trimestre.iloc[-1] if len(p.chomage_trend) else "")
+    if key not in _TRENDS:
+        _TRENDS[key] = _trend_figure(p)
+    return _TRENDS[key]
+
+
+def _trend_figure(p) -> dict:
     t = p.chomage_trend
-    fig = go.Figure([
-        go.Scatter(x=t.trimestre, y=t.zone, name=f"Zone d'emploi {p.ze_nom}", mode="lines",
-                   line={"color": "#0072B2", "width": 3}),
-        go.Scatter(x=t.trimestre, y=t.region_estimee, name="Grand Est (estimation)", mode="lines",
-                   line={"color": "#555555", "width": 2, "dash": "dash"}),
-    ])
-    fig.update_layout(height=270, margin={"l": 50, "r": 10, "t": 10, "b": 40}, separators=", ",
-                      font={"size": 14}, yaxis={"title": "taux de chômage (%)", "rangemode": "tozero"},
-                      xaxis={"nticks": 9}, legend={"orientation": "h", "y": -0.25}, plot_bgcolor="#fff",
-                      hovermode="x unified")
-    fig.update_xaxes(showgrid=False)
-    fig.update_yaxes(gridcolor="#e5e5e5")
-    return fig
+    line = {"type": "scatter", "x": t.trimestre.tolist(), "mode": "lines"}
+    return {"data": [
+        {**line, "y": t.zone.tolist(), "name": f"Zone d'emploi {p.ze_nom}", "line": {"color": "#0072B2", "width": 3}},
+        {**line, "y": t.region_estimee.round(2).tolist(), "name": "Grand Est (estimation)",
+         "line": {"color": "#555555", "width": 2, "dash": "dash"}},
+    ], "layout": {
+        "height": 270, "margin": {"l": 50, "r": 10, "t": 10, "b": 40}, "separators": ", ", "font": {"size": 14},
+        "yaxis": {"title": {"text": "taux de chômage (%)"}, "rangemode": "tozero", "gridcolor": "#e5e5e5"},
+        "xaxis": {"nticks": 9, "showgrid": False}, "legend": {"orientation": "h", "y": -0.25},
+        "plot_bgcolor": "#fff", "hovermode": "x unified"}}
 
 
 def trend_block(p) -> html.Section:
@@ -159,7 +167,7 @@ def trend_block(p) -> html.Section:
 def bmo_block(p) -> html.Section:
     f = next(x for x in p.figures if x.key == "bmo_part_difficiles")
     rows = []
-    for r in p.bmo_top.itertuples():
+    for r in records(p.bmo_top):
         secret = "secret statistique"
         rows.append(html.Tr([
             html.Td(r.metier),
@@ -193,14 +201,14 @@ def partner_table(kind: str, df) -> html.Div:
         head = ["Lycée", "Commune", "Distance", "Temps estimé", "Statut", "Élèves voie pro", "Emploi à 6 mois",
                 "Poursuite d'études"]
         body = [[r.nom, r.commune, _where(r), f"≈ {F.minutes(r.minutes)}", r.statut, F.num(r.effectif_voie_pro),
-                 F.pct(r.ij_taux_emploi_6mois, 0), F.pct(r.ij_taux_poursuite_etudes, 0)] for r in df.itertuples()]
+                 F.pct(r.ij_taux_emploi_6mois, 0), F.pct(r.ij_taux_poursuite_etudes, 0)] for r in records(df)]
     elif kind == "cnam_sites":
         head = ["Site", "Commune", "Distance", "Temps estimé", "Type", "Fiabilité (date)"]
         body = [[r.nom, r.commune, _where(r), f"≈ {F.minutes(r.minutes)}", r.type, f"{r.fiabilite} ({r.date_source})"]
-                for r in df.itertuples()]
+                for r in records(df)]
     else:
         head = ["Nom", "Commune", "Distance", "Temps estimé"]
-        body = [[r.nom, r.commune, _where(r), f"≈ {F.minutes(r.minutes)}"] for r in df.itertuples()]
+        body = [[r.nom, r.commune, _where(r), f"≈ {F.minutes(r.minutes)}"] for r in records(df)]
     table = html.Table([html.Thead(html.Tr([html.Th(h) for h in head])),
                         html.Tbody([html.Tr([html.Td(c) for c in row]) for row in body])],
                        className="table table-sm ville-table", id=f"ville-partenaires-{kind}")

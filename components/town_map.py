@@ -12,15 +12,21 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 
 import folium
-import plotly.graph_objects as go
 import shapely
 
 import geodata
-from components.map_base import base_layout
+from components.data_routes import COMMUNES_URL
+from components.map_base import FONT, OFFLINE_STYLE
 from models import fr_format as F
 from models.partners import KINDS
+
+def records(df) -> list[SimpleNamespace]:
+    """Rows as attribute objects (much faster than ``DataFrame.itertuples`` on Arrow-backed columns)."""
+    return [SimpleNamespace(**r) for r in df.to_dict("records")]
+
 
 KIND_STYLE = {  # kind: (colour, marker size)
     "cnam_sites": ("#000000", 16),
@@ -68,38 +74,56 @@ def _hover(kind: str, r) -> str:
     return f"<b>{html.escape(str(r.nom))}</b><br>{KINDS[kind]} — {html.escape(str(r.commune))}<br>{where}"
 
 
-def town_map_figure(p) -> go.Figure:
-    """Plotly map of a :class:`models.town_profile.TownProfile`: outline, town hall, partners by kind."""
-    fig = go.Figure()
-    outline = commune_outline(p.code_insee)
-    if outline:
-        feature = {"type": "FeatureCollection",
-                   "features": [{"type": "Feature", "id": p.code_insee, "geometry": outline, "properties": {}}]}
-        fig.add_trace(go.Choroplethmap(geojson=feature, locations=[p.code_insee], z=[1], featureidkey="id",
-                                       colorscale=[[0, "#fde6b8"], [1, "#fde6b8"]], showscale=False,
-                                       marker={"line": {"width": 2.5, "color": OUTLINE_COLOUR}, "opacity": 0.8},
-                                       hovertemplate=f"<b>{html.escape(p.nom)}</b><extra></extra>",
-                                       name=p.nom, showlegend=False))
-    fig.add_trace(go.Scattermap(lon=[p.lon], lat=[p.lat], mode="markers", name=f"Mairie de {p.nom}",
-                                marker={"size": 18, "color": TOWN_COLOUR}, hovertemplate=f"<b>{html.escape(p.nom)}"
-                                "</b><br>mairie<extra></extra>"))
+def town_map_figure(p) -> dict:
+    """Plotly map (as a figure dict, cached per town) of a :class:`models.town_profile.TownProfile`.
+
+    The outlines come from the shared commune GeoJSON URL (fetched once by the browser, then cached), so the
+    figure itself only carries the points: the town is highlighted by its ``code_insee``.
+    """
+    if p.code_insee not in _FIGURES:
+        if len(_FIGURES) > 512:
+            _FIGURES.clear()
+        _FIGURES[p.code_insee] = _town_map_figure(p)
+    return _FIGURES[p.code_insee]
+
+
+_FIGURES: dict[str, dict] = {}
+
+
+def _town_map_figure(p) -> dict:
+    # plain dicts, not go.Figure: plotly's per-property validation would cost more than the whole profile
+    data = [
+        {"type": "choroplethmap", "geojson": COMMUNES_URL, "locations": [p.code_insee], "z": [1], "featureidkey": "id",
+         "colorscale": [[0, "#fde6b8"], [1, "#fde6b8"]], "showscale": False,
+         "marker": {"line": {"width": 2.5, "color": OUTLINE_COLOUR}, "opacity": 0.8},
+         "hovertemplate": f"<b>{html.escape(p.nom)}</b><extra></extra>", "name": p.nom, "showlegend": False},
+        {"type": "scattermap", "lon": [p.lon], "lat": [p.lat], "mode": "markers", "name": f"Mairie de {p.nom}",
+         "marker": {"size": 18, "color": TOWN_COLOUR},
+         "hovertemplate": f"<b>{html.escape(p.nom)}</b><br>mairie<extra></extra>"},
+    ]
     radius = 5.0
     for kind, df in p.partners.items():
         if df.empty:
             continue
         colour, size = KIND_STYLE[kind]
-        shown = df[df.distance_km <= 30] if (df.distance_km <= 30).any() else df.head(1)
-        radius = max(radius, float(shown.distance_km.max()))
-        fig.add_trace(go.Scattermap(
-            lon=shown.lon, lat=shown.lat, mode="markers", name=f"{KINDS[kind]} ({len(shown)})",
-            marker={"size": size, "color": colour, "opacity": 0.95},
-            text=[_hover(kind, r) for r in shown.itertuples()], hovertemplate="%{text}<extra></extra>"))
-    base_layout(fig, center={"lon": p.lon, "lat": p.lat}, zoom=_zoom(min(radius, 30)) + 0.9, uirevision=p.code_insee,
-                show_departements=False)
-    fig.update_layout(showlegend=True, legend={"font": {"size": 13}}, height=480)
-    fig.layout.map.layers = [{"sourcetype": "geojson", "source": neighbour_outlines(p.code_insee, 35.0),
-                              "type": "line", "color": "#a0a0a0", "line": {"width": 0.8}, "below": "traces"}]
-    return fig
+        near = df.distance_km.to_numpy() <= 30
+        if near.any():
+            radius = max(radius, float(df.distance_km.to_numpy()[near].max()))
+        away = int((~near).sum())
+        data.append({"type": "scattermap", "lon": df.lon.round(5).tolist(), "lat": df.lat.round(5).tolist(),
+                     "mode": "markers", "marker": {"size": size, "color": colour, "opacity": 0.95},
+                     "name": f"{KINDS[kind]} ({len(df)}{f', dont {away} hors carte' if away else ''})",
+                     "text": [_hover(kind, r) for r in records(df)], "hovertemplate": "%{text}<extra></extra>"})
+    layout = {
+        "map": {"style": OFFLINE_STYLE, "center": {"lon": p.lon, "lat": p.lat}, "zoom": _zoom(min(radius, 30)) + 0.9,
+                "layers": [{"sourcetype": "geojson", "source": COMMUNES_URL, "type": "line", "color": "#a0a0a0",
+                            "line": {"width": 0.8}, "below": "traces"}]},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "font": FONT, "separators": ", ", "uirevision": p.code_insee,
+        "height": 480, "showlegend": True, "hoverlabel": {"font": {"size": 15}},
+        "legend": {"x": 0.005, "y": 0.995, "bgcolor": "rgba(255,255,255,0.88)", "bordercolor": "#999",
+                   "borderwidth": 1, "font": {"size": 13}, "itemsizing": "constant"},
+    }
+    return {"data": data, "layout": layout}
 
 
 # --- standalone HTML (folium) ------------------------------------------------------------------------------
@@ -136,7 +160,7 @@ def _partner_tables(p) -> str:
         rows = "".join(
             f"<tr><td>{html.escape(str(r.nom))}</td><td>{html.escape(str(r.commune))}</td>"
             f"<td>{'dans la commune' if r.dans_la_commune else F.km(r.distance_km)}</td>"
-            f"<td>≈ {F.minutes(r.minutes)}</td></tr>" for r in df.itertuples())
+            f"<td>≈ {F.minutes(r.minutes)}</td></tr>" for r in records(df))
         parts.append(f"<h2><span class='dot' style='background:{colour}'></span>{KINDS[kind]} ({len(df)})</h2>"
                      "<table><tr><th>Nom</th><th>Commune</th><th>Distance à vol d'oiseau</th>"
                      f"<th>Temps estimé</th></tr>{rows}</table>")
@@ -170,7 +194,7 @@ def town_map_html(p, generated: str = "") -> str:
     for kind, df in p.partners.items():
         colour, size = KIND_STYLE[kind]
         group = folium.FeatureGroup(name=f"<span style='color:{colour}'>●</span> {KINDS[kind]} ({len(df)})").add_to(m)
-        for r in df.itertuples():
+        for r in records(df):
             text = _hover(kind, r) + f"<br>≈ {F.minutes(r.minutes)} (estimé)"
             folium.CircleMarker([r.lat, r.lon], radius=size / 2, color="#222", weight=1, fill=True,
                                 fill_color=colour, fill_opacity=0.95, tooltip=text).add_to(group)  # no Popup: it needs jQuery

@@ -128,28 +128,22 @@ def town_facts(codes, settings: TravelSettings | None = None) -> pd.DataFrame:
         commune_row(missing[0])  # raises the French message
     com = idx.loc[codes]
     lon, lat = com.lon.to_numpy(), com.lat.to_numpy()
-    out = pd.DataFrame(index=pd.Index(codes, name="code_insee"))
-    for col in ("nom", "population", "chomage_ze", "chomage_ze_trimestre", "ze_nom", "taux_pauvrete", "bmo_code",
-                "bmo_nom", "demandeurs_emploi"):
-        out[col] = com[col].to_numpy()
+    out: dict[str, object] = {col: com[col].to_numpy() for col in (
+        "nom", "population", "chomage_ze", "chomage_ze_trimestre", "ze_nom", "taux_pauvrete", "bmo_code", "bmo_nom",
+        "demandeurs_emploi")}
     out["bmo_part_difficiles"] = [bmo_share_difficult(b) for b in com.bmo_code]
     small = (com.population.to_numpy() < PETITE_COMMUNE_POP) & (com.bv_code.to_numpy() != np.array(codes))
     out["pole"] = np.where(small & com.bv_nom.notna().to_numpy(), com.bv_nom.to_numpy(), None)
 
-    def in_commune(kind):
-        pts = layer(kind)
-        counts = pts.code_insee.value_counts()
-        return np.array([counts.get(c, 0) for c in codes])
-
     d = distances_km(lon, lat, "lycees_pro")
-    out["n_lycees_pro_commune"] = in_commune("lycees_pro")
+    out["n_lycees_pro_commune"] = _in_commune("lycees_pro", codes)
     out["lycees_pro_20km"] = (d <= LYCEES_VIVIER_KM).sum(axis=1)
-    out = out.assign(**_nearest(d, "lycees_pro", "lycee_pro"))
+    out.update(_nearest(d, "lycees_pro", "lycee_pro"))
     for kind, prefix in (("missions_locales", "ml"), ("france_travail", "ft"), ("france_services", "fs"),
                          ("cnam_sites", "cnam")):
-        out[f"n_{prefix}_commune"] = in_commune(kind)
-        out = out.assign(**_nearest(distances_km(lon, lat, kind), kind, prefix))
-    out["cnam_min"] = minutes_from_km(out.cnam_km.to_numpy(), settings)
+        out[f"n_{prefix}_commune"] = _in_commune(kind, codes)
+        out.update(_nearest(distances_km(lon, lat, kind), kind, prefix))
+    out["cnam_min"] = minutes_from_km(out["cnam_km"], settings)
     bands = sorted({CATCHMENT_CLEF_MIN, CATCHMENT_PROGRESSIF_MIN})
     pops = np.empty((len(codes), len(bands)))
     demand = np.nan_to_num(demand_vector("population"), nan=0.0)
@@ -159,7 +153,25 @@ def town_facts(codes, settings: TravelSettings | None = None) -> pd.DataFrame:
             pops[start:start + CHUNK_ROWS, k] = (times <= m) @ demand
     for k, m in enumerate(bands):
         out[f"pop_{m}min"] = pops[:, k]
-    return out
+    return pd.DataFrame(out, index=pd.Index(codes, name="code_insee"))
+
+
+@lru_cache(maxsize=None)
+def _counts_by_commune(kind: str) -> dict[str, int]:
+    return layer(kind).code_insee.value_counts().to_dict()
+
+
+def _in_commune(kind: str, codes: list[str]) -> np.ndarray:
+    counts = _counts_by_commune(kind)
+    return np.array([counts.get(c, 0) for c in codes])
+
+
+def warm() -> None:
+    """Read every cached input once (app start), so a user's first town costs only its own computations."""
+    region_values()
+    for kind in ("lycees_pro", "missions_locales", "france_travail", "france_services", "cnam_sites"):
+        _counts_by_commune(kind)
+    taux_regional_pct()
 
 
 def _where(n_commune: int, km: float, nom: str, commune: str) -> str:
@@ -332,6 +344,7 @@ def concept_fit_table(codes, settings: TravelSettings | None = None) -> pd.DataF
 def clear_caches() -> None:
     _CACHE.clear()
     taux_regional_pct.cache_clear()
+    _counts_by_commune.cache_clear()
 
 
 def main(argv=None) -> int:

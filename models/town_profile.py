@@ -262,6 +262,19 @@ def indicator_rows(p: TownProfile) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def warm() -> None:
+    """Compute the département and region references once (app start): they serve every town."""
+    import geodata
+
+    from models import concept_fit
+
+    region_values()
+    for dep in geodata.communes().departement.unique():
+        departement_values(str(dep))
+    _region_trend()
+    concept_fit.warm()
+
+
 def clear_caches() -> None:
     profile.cache_clear()
     _region_trend.cache_clear()

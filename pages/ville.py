@@ -20,7 +20,9 @@ from components.town_exports import csv_export, html_export
 from components.town_map import town_map_figure
 from models.concept_fit import concept_fit, suggest_concept
 from models.partners import UnknownCommune, commune_row
-from models.town_profile import profile
+from models.town_profile import profile, warm
+
+warm()  # département / region references, computed once per process
 
 log = logging.getLogger("atlas.ville")
 SEARCH = {"type": "commune-search", "name": "ville"}
