@@ -29,6 +29,8 @@ def scale_for(var: MapVariable, values: pd.Series) -> dict:
     unit = f" {var.unit}" if var.unit and var.unit != "classe" else ""
     title = var.unit  # the full label is beside the map; the colour bar only says the unit
     hover_value = f"%{{z:,.{var.decimals}f}}{unit}"
+    head = "<b>%{customdata[0]}</b><br>Population : %{customdata[1]:,.0f} hab.<br>"
+    tail = "<br><i>cliquer pour ouvrir la fiche</i><extra></extra>"
     if var.categorical:
         cats = list(DENSITE_LABELS)
         n = len(cats)
@@ -39,7 +41,7 @@ def scale_for(var: MapVariable, values: pd.Series) -> dict:
             scale += [[i / n, c], [(i + 1) / n, c]]
         return {"z": np.round(v, 0), "reversescale": False, "zmin": 0.5, "zmax": n + 0.5, "colorscale": scale,
                 "colorbar": {"title": {"text": "classe"}, "tickvals": cats, "ticktext": [str(k) for k in cats]},
-                "hovertemplate": "<b>%{customdata[0]}</b><br>Densité : classe %{z:.0f}<extra></extra>"}
+                "hovertemplate": head + "Densité : classe %{z:.0f}" + tail}
     if var.log_scale:
         with np.errstate(divide="ignore"):
             z = np.log10(np.clip(v, 1, None))
@@ -50,8 +52,8 @@ def scale_for(var: MapVariable, values: pd.Series) -> dict:
                 "zmax": float(np.nanmax(z)) if present.size else 1, "colorscale": SEQUENTIAL, "reversescale": True,
                 "colorbar": {"title": {"text": title + "<br>(log.)"}, "tickvals": np.log10(ticks).round(4),
                              "ticktext": [fmt_number(t) for t in ticks]},
-                "hovertemplate": f"<b>%{{customdata[0]}}</b><br>{var.label} : {hover}<extra></extra>"}
+                "hovertemplate": head + f"{var.label} : {hover}" + tail}
     lo, hi = (np.percentile(present, [2, 98]) if present.size else (0, 1))
     return {"z": np.round(v, max(var.decimals, 1)), "zmin": float(lo), "zmax": float(hi),
             "colorscale": SEQUENTIAL, "reversescale": not var.reverse, "colorbar": {"title": {"text": title}},
-            "hovertemplate": f"<b>%{{customdata[0]}}</b><br>{var.label} : {hover_value}<extra></extra>"}
+            "hovertemplate": head + f"{var.label} : {hover_value}" + tail}
