@@ -174,6 +174,11 @@ class CoverageResult:
         self.known_communes = int(known.sum())
         self.uncovered_communes = int((~self.covered).sum())
 
+    @property
+    def uncovered_codes(self) -> np.ndarray:
+        """``code_insee`` of the uncovered communes (region order)."""
+        return _arrays()["code_insee"][~self.covered]
+
     @cached_property
     def communes(self) -> pd.DataFrame:
         """One row per commune: code_insee, nom, level codes/names, population, demand, minutes (estimated

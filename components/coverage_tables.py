@@ -1,0 +1,87 @@
+"""AG Grid tables of the coverage page: French headers, French number formats, CSV export (";" separator)."""
+from __future__ import annotations
+
+import dash_ag_grid as dag
+
+INT = {"function": "params.value == null ? '—' : Math.round(params.value).toLocaleString('fr-FR')"}
+DEC1 = {"function": "params.value == null ? '—' : params.value.toLocaleString('fr-FR', "
+                    "{minimumFractionDigits: 1, maximumFractionDigits: 1})"}
+PCT = {"function": "params.value == null ? '—' : (100 * params.value).toLocaleString('fr-FR', "
+                   "{minimumFractionDigits: 1, maximumFractionDigits: 1}) + ' %'"}
+EUR = {"function": "params.value == null ? '—' : Math.round(params.value).toLocaleString('fr-FR') + ' €'"}
+YESNO = {"function": "params.value == null ? '—' : (params.value ? 'oui' : 'non')"}
+LOCALE = {"noRowsToShow": "Aucune ligne", "page": "Page", "of": "sur", "to": "à", "more": "plus",
+          "filterOoo": "Filtrer…", "contains": "Contient", "equals": "Égal à", "lessThan": "Inférieur à",
+          "greaterThan": "Supérieur à", "selectAll": "Tout sélectionner"}
+
+
+def col(field: str, header: str, kind: str | None = None, **extra) -> dict:
+    """Column definition; ``kind`` in int, dec1, pct, eur, yesno (numbers right-aligned, sortable)."""
+    fmt = {"int": INT, "dec1": DEC1, "pct": PCT, "eur": EUR, "yesno": YESNO}.get(kind)
+    out = {"field": field, "headerName": header, **extra}
+    if fmt:
+        out["valueFormatter"] = fmt
+    if kind == "yesno":
+        out["cellDataType"] = "text"  # "oui"/"non" instead of a checkbox
+    if kind in ("int", "dec1", "pct", "eur"):
+        out["type"] = "rightAligned"
+        out.setdefault("filter", "agNumberColumnFilter")
+    return out
+
+
+def grid(grid_id: str, columns: list[dict], file_name: str, height: int = 360, selectable: bool = False,
+         row_id: str | None = None, **kwargs) -> dag.AgGrid:
+    options = {"localeText": LOCALE, "animateRows": False, "tooltipShowDelay": 300}
+    if selectable:
+        options["rowSelection"] = {"mode": "multiRow", "checkboxes": True, "headerCheckbox": False,
+                                   "enableClickSelection": False}
+    extra = {"getRowId": f"params.data.{row_id}"} if row_id else {}
+    kwargs.setdefault("rowData", [])
+    return dag.AgGrid(
+        id=grid_id, columnDefs=columns, className="ag-theme-alpine cov-grid",
+        defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90, "wrapHeaderText": True,
+                       "autoHeaderHeight": True},
+        dashGridOptions=options, columnSize="responsiveSizeToFit", style={"height": f"{height}px"},
+        csvExportParams={"fileName": file_name, "columnSeparator": ";"}, **extra, **kwargs)
+
+
+CANDIDATE_COLUMNS = [
+    col("nom", "Commune", pinned="left", minWidth=170), col("code_insee", "Code INSEE"),
+    col("departement", "Dép."), col("densite_libelle", "Densité (grille Insee)", minWidth=150),
+    col("population", "Population", "int"), col("gain", "Demande ajoutée à la couverture", "int"),
+    col("gain_population", "Habitants ajoutés", "int"), col("catchment", "Habitants à moins de T min", "int"),
+    col("expected_learners", "Auditeurs attendus", "dec1"), col("break_even", "Point mort (auditeurs)", "dec1"),
+    col("viable", "Viable", "yesno"), col("origine", "Origine du candidat"),
+]
+CHOSEN_COLUMNS = [
+    col("ordre", "Ordre", "int", maxWidth=90), col("nom", "Commune", minWidth=160), col("code_insee", "Code INSEE"),
+    col("gain", "Gain marginal (demande)", "int"), col("served_population", "Habitants desservis (attribués)", "int"),
+    col("expected_learners", "Auditeurs attendus", "dec1"), col("break_even", "Point mort", "dec1"),
+    col("viable", "Viable", "yesno"), col("cost", "Financement public années 0–3", "eur"),
+]
+COMPARISON_COLUMNS = [
+    col("reseau", "Réseau", minWidth=220), col("sites", "Sites", "int"), col("nouveaux", "Nouveaux sites", "int"),
+    col("covered_population", "Habitants couverts", "int"), col("covered_share", "Part de la demande couverte", "pct"),
+    col("uncovered_population", "Habitants non couverts", "int"), col("zones_blanches", "Zones blanches", "int"),
+    col("detail", "Détail", minWidth=260),
+]
+ZONE_COLUMNS = [
+    col("rang", "Rang", "int", maxWidth=90), col("principale", "Commune principale", minWidth=160),
+    col("communes", "Communes", "int"), col("population", "Population", "int"), col("demand", "Demande", "int"),
+    col("departements", "Départements"), col("minutes_max", "Temps max. estimé (min)", "int"),
+]
+LEVEL_COLUMNS = [
+    col("code", "Code"), col("nom", "Nom", minWidth=220), col("communes", "Communes", "int"),
+    col("uncovered_communes", "Communes non couvertes", "int"), col("population", "Population", "int"),
+    col("covered_population", "Habitants couverts", "int"), col("demand", "Demande", "int"),
+    col("covered_share", "Part de la demande couverte", "pct"),
+]
+NETWORK_COLUMNS = [
+    col("site_id", "Identifiant"), col("commune", "Commune", minWidth=150), col("code_insee", "Code INSEE"),
+    col("nom", "Libellé", minWidth=260), col("type", "Type"), col("fiabilite", "Fiabilité de la source"),
+    col("origine", "Origine"), col("lon", "Longitude (mairie)"), col("lat", "Latitude (mairie)"),
+]
+HISTORY_COLUMNS = [
+    col("id", "N°", "int", maxWidth=80), col("quand", "Date (UTC)", minWidth=150), col("author", "Auteur"),
+    col("action_fr", "Action"), col("site_id", "Site"), col("commune", "Commune"),
+]
