@@ -64,7 +64,7 @@ def row_data(ranked: pd.DataFrame, codes: tuple[str, ...]) -> list[dict]:
 
 def column_defs() -> list[dict]:
     cols = [
-        {"field": "rang", "headerName": "Rang", "pinned": "left", "width": 105, "wrapHeaderText": False, "filter": "agNumberColumnFilter",
+        {"field": "rang", "headerName": "Rang", "pinned": "left", "width": 100, "wrapHeaderText": False, "filter": False,
          "sort": "asc"},
         {"field": "nom", "headerName": "Ville", "pinned": "left", "width": 210, "filter": "agTextColumnFilter",
          "tooltipField": "code_insee"},

@@ -1,0 +1,99 @@
+"""/classement and /sources in headless Chromium: a weight slider reorders the towns; every geodata file listed."""
+from __future__ import annotations
+
+import time
+
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from models import scoring
+
+GRID_ORDER = """
+    const api = window.dash_ag_grid && window.dash_ag_grid.getApi('cls-grid');
+    if (!api) { return null; }
+    const out = []; api.forEachNodeAfterFilterAndSort(n => out.push(n.data.code_insee)); return out;"""
+
+
+def wait(browser, seconds=40):
+    return WebDriverWait(browser, seconds)
+
+
+def grid_order(browser):
+    try:
+        return browser.execute_script(GRID_ORDER)
+    except Exception:  # noqa: BLE001 — grid not mounted yet
+        return None
+
+
+def open_ranking(browser, url):
+    browser.get(url)
+    wait(browser).until(lambda b: (grid_order(b) or []) and len(grid_order(b)) >= 25)
+    return grid_order(browser)
+
+
+def drag_slider_to(browser, key: str, fraction: float):
+    """Drag the thumb of criterion ``key``'s weight slider to ``fraction`` of its track."""
+    root = browser.find_element(By.CSS_SELECTOR, f"#cls-criterion-{key} .dash-slider-root")
+    thumb = root.find_element(By.CSS_SELECTOR, "[role=slider]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", root)
+    start = thumb.location["x"] + thumb.size["width"] / 2
+    target = root.location["x"] + fraction * root.size["width"]
+    (ActionChains(browser).click_and_hold(thumb).pause(0.2).move_by_offset(int(target - start), 0).pause(0.2)
+     .release().perform())
+    return thumb
+
+
+def test_moving_a_weight_slider_reorders_the_towns(dash_server, browser, screenshot):
+    before = open_ranking(browser, dash_server + "/classement")
+    assert before == scoring.ranking()["code_insee"].tolist()  # same order as the model
+    time.sleep(1.5)
+    screenshot("defaut")
+
+    # the time to the nearest Cnam site weighs 5 instead of 1: remote towns move up
+    thumb = drag_slider_to(browser, "minutes_site_cnam", 1.0)
+    wait(browser).until(lambda b: thumb.get_attribute("aria-valuenow") == "5")
+    wait(browser).until(lambda b: grid_order(b) != before)
+    after = grid_order(browser)
+    expected = scoring.ranking({"minutes_site_cnam": 5})["code_insee"].tolist()
+    assert after == expected
+    assert "cnam.5.p" in browser.current_url  # the link reproduces the ranking
+
+    # the bar chart follows: its first bar is the new leader
+    leader = scoring.ranking({"minutes_site_cnam": 5}).iloc[0]["nom"]
+    wait(browser).until(lambda b: leader in b.execute_script(
+        "const gd = document.querySelector('#cls-bars .js-plotly-plot'); return gd ? gd.data[0].y[0] : '';"))
+    time.sleep(1)
+    screenshot("cnam-poids-5")
+
+    # the copied link gives the same ranking in a fresh page
+    link = browser.current_url
+    assert open_ranking(browser, link) == expected
+
+
+def test_bad_url_shows_a_french_warning_and_still_ranks(dash_server, browser, screenshot):
+    browser.get(dash_server + "/classement?w=pop.99.p_zz.1&add=99999")
+    alert = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#cls-page .alert-warning")))
+    assert "Adresse partiellement invalide" in alert.text and "hors limites" in alert.text
+    wait(browser).until(lambda b: (grid_order(b) or []) and len(grid_order(b)) == 25)
+    screenshot("adresse-invalide")
+
+
+def test_sources_page_lists_every_geodata_file(dash_server, browser, screenshot):
+    import geodata
+
+    browser.get(dash_server + "/sources")
+    table = wait(browser).until(EC.visibility_of_element_located((By.ID, "src-files")))
+    listed = {row.find_element(By.TAG_NAME, "code").text for row in table.find_elements(By.CSS_SELECTOR, "tr.src-file")}
+    on_disk = {p.name for p in geodata.DIR.iterdir() if p.is_file() and not p.name.startswith(".")}
+    assert listed == on_disk
+    assert "différente du manifeste" not in table.text
+    page = browser.find_element(By.ID, "src-page").text
+    for d in geodata.sources()["datasets"].values():
+        assert d["title"] in page
+    assert "Licence Ouverte / Etalab 2.0" in page
+    footer = browser.find_element(By.ID, "footer-attributions").text
+    assert "INSEE" in footer and "Licence Ouverte" in footer
+    time.sleep(0.5)
+    screenshot("sources")
