@@ -87,14 +87,14 @@ def map_figure() -> go.Figure:
     """Empty small map of the candidates (filled by :func:`map_data`, sent as a Patch)."""
     fig = go.Figure(go.Scattermap(
         lon=[], lat=[], mode="markers+text", text=[], textposition="top right",
-        textfont={"size": 14, "color": "#111111"},
+        textfont={"size": 15, "color": "#111111"},
         marker={"size": 16, "color": [], "colorscale": "Viridis", "cmin": 0, "cmax": 100, "opacity": 0.95,
                 "colorbar": {"title": {"text": "Score"}, "thickness": 14, "len": 0.7, "x": 0.99, "xanchor": "right",
                              "bgcolor": "rgba(255,255,255,0.85)"}},
         customdata=[], hovertemplate="<b>%{customdata[0]}</b><br>rang %{text} · score %{customdata[1]}<extra></extra>",
         name="villes candidates", showlegend=False))
-    base_layout(fig, zoom=5.75, uirevision="classement")
-    fig.update_layout(height=460)
+    base_layout(fig, zoom=6.25, uirevision="classement")
+    fig.update_layout(height=560)
     return fig
 
 
