@@ -143,8 +143,11 @@ def tornado_figure(rows: list, top: int = 12, pct: float = 0.2) -> dict:
                       "line": {"color": "#1a1a1a", "width": 2}},
                      {"type": "line", "x0": 0, "x1": 0, "yref": "paper", "y0": 0, "y1": 1,
                       "line": {"color": "#b2182b", "width": 1, "dash": "dot"}}]
-    lay["margin"] = {"l": 10, "r": 16, "t": 90, "b": 50}
-    lay["legend"] = {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 14}}
+    lay["annotations"] = [{"x": base, "y": 1, "yref": "paper", "yanchor": "bottom", "showarrow": False,
+                           "text": f"base : {base:,.0f} €".replace(",", "\u202f"), "font": {"size": 14},
+                           "bgcolor": "rgba(255,255,255,0.85)"}] if rows else []
+    lay["margin"] = {"l": 10, "r": 16, "t": 110, "b": 50}
+    lay["legend"] = {"orientation": "h", "x": 0, "y": 1.07, "yanchor": "bottom", "font": {"size": 14}}
     return {"data": data, "layout": lay}
 
 
@@ -167,7 +170,8 @@ def compare_figure(a, b, label_a: str, label_b: str) -> dict:
     ]
     lay = _layout("Comparaison : résultat avant financement public et auditeurs", "€", barmode="group")
     lay["yaxis2"] = {"title": {"text": "auditeurs"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
-                     "showgrid": False}
+                     "showgrid": False, "tickformat": ",.0f"}
     lay["legend"]["y"] = -0.2
     lay["height"] = 430
+    lay["margin"] = {**lay["margin"], "r": 80}
     return {"data": data, "layout": lay}

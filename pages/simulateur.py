@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import math
+from datetime import timezone
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 from urllib.parse import urlencode
 
 import dash
@@ -35,6 +37,7 @@ CATCHMENT_MINUTES = 30
 RESERVED = {"ville", "concept", "scenario"}
 TOWN = {"type": "commune-search", "name": "sim"}
 SLIDER, SLIDER_ROW, SLIDER_LABEL = "sim-slider", "sim-slider-row", "sim-slider-label"
+PARIS = ZoneInfo("Europe/Paris")
 CURRENT = "courant"  # compare: the simulation on screen, saved or not
 
 
@@ -257,7 +260,7 @@ def _slider_block(name: str) -> html.Div:
 
 
 def _grid() -> dag.AgGrid:
-    number = {"function": "d3.format(',.6~f')(params.value).replace(/,/g, '\u202f').replace('.', ',')"}
+    number = {"function": "params.value.toLocaleString('fr-FR')"}  # a typed string stays as typed
     return dag.AgGrid(
         id="sim-grid", getRowId="params.data.name", className="ag-theme-alpine sim-grid",
         columnDefs=[
@@ -265,7 +268,7 @@ def _grid() -> dag.AgGrid:
             {"field": "libelle", "headerName": "Hypothèse", "flex": 2, "minWidth": 260, "wrapText": True,
              "autoHeight": True, "tooltipField": "name"},
             {"field": "valeur", "headerName": "Valeur ✎", "editable": True, "width": 130,
-             "cellEditor": "agTextCellEditor", "valueFormatter": number,
+             "cellEditor": "agTextCellEditor", "cellDataType": False, "valueFormatter": number,
              "cellStyle": {"styleConditions": [{"condition": "params.data.modifie",
                                                 "style": {"backgroundColor": "#fde68a", "fontWeight": "bold"}}]}},
             {"field": "unite", "headerName": "Unité", "width": 150},
@@ -507,6 +510,13 @@ def update_tornado(state):
 
 
 # -------------------------------------------------------------------------------------------- scenarios
+def _paris_time(dt) -> str:
+    """Saved times are UTC (SQLite gives them back naive): shown in French local time."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+
+
 def _scenario_label(sc) -> str:
     town = _communes().loc[sc.code_insee, "nom"] if sc.code_insee in _communes().index else "sans ville"
     return (f"n° {sc.id} · {sc.title} · {concept(sc.concept).label if sc.concept in concept_ids() else sc.concept}"
@@ -532,7 +542,7 @@ def refresh_scenarios(_nonce):
             html.Td(s.id), html.Td(s.name), html.Td(s.version), html.Td(s.author),
             html.Td(concept(s.concept).label if s.concept in concept_ids() else s.concept),
             html.Td(_communes().loc[s.code_insee, "nom"] if s.code_insee in _communes().index else "—"),
-            html.Td(s.created_at.strftime("%d/%m/%Y %H:%M")), html.Td(s.note)]) for s in scenarios[:50]])
+            html.Td(_paris_time(s.created_at)), html.Td(s.note)]) for s in scenarios[:50]])
         table = dbc.Table([head, body], size="sm", striped=True, responsive=True, className="mb-0")
     return options, compare, compare, table
 

@@ -1,0 +1,118 @@
+"""/simulateur in headless Chromium: a slider moves the charts and KPIs; bad URLs get French messages."""
+from __future__ import annotations
+
+import json
+import re
+import time
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+CHARTS = ["sim-fig-learners", "sim-fig-money", "sim-fig-funding", "sim-fig-cumul", "sim-fig-tornado"]
+
+
+def wait(browser, seconds=40):
+    return WebDriverWait(browser, seconds)
+
+
+def open_page(browser, url):
+    browser.get(url)
+    wait(browser).until(lambda b: b.execute_script(
+        "return [...arguments[0]].every(id => { const g = document.querySelector('#' + id + ' .js-plotly-plot');"
+        " return g && g.data && g.data.length > 0; });", CHARTS))
+
+
+def chart_data(browser, chart_id):
+    return browser.execute_script(
+        "return document.querySelector('#' + arguments[0] + ' .js-plotly-plot').data.map(t => [t.name, t.x, t.y]);",
+        chart_id)
+
+
+def slider_thumb(browser, name):
+    sid = json.dumps({"name": name, "type": "sim-slider"}, separators=(",", ":"))
+    return browser.execute_script("return document.getElementById(arguments[0]).querySelector('[role=slider]');", sid)
+
+
+def kpis(browser):
+    return browser.find_element(By.ID, "sim-kpis").text
+
+
+def test_moving_a_slider_changes_charts_kpis_and_url(dash_server, browser, screenshot):
+    open_page(browser, dash_server + "/simulateur?ville=54329&concept=hub")
+    time.sleep(1)
+    screenshot("avant")
+    before_kpis = kpis(browser)
+    before = {c: chart_data(browser, c) for c in CHARTS}
+    thumb = slider_thumb(browser, "auditeurs_croisiere")
+    assert thumb.get_attribute("aria-valuenow") == "160"
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", thumb)
+    thumb.click()
+    for _ in range(40):
+        thumb.send_keys(Keys.ARROW_RIGHT)
+    wait(browser).until(lambda b: kpis(b) != before_kpis)
+    wait(browser).until(lambda b: chart_data(b, "sim-fig-tornado") != before["sim-fig-tornado"])
+    assert thumb.get_attribute("aria-valuenow") == "200"
+    for chart in CHARTS:
+        assert chart_data(browser, chart) != before[chart], chart
+    learners = chart_data(browser, "sim-fig-learners")
+    assert sum(t[2][4] for t in learners if t[0]) == 200  # stacked bars of year 4 add up to the slider value
+    assert "auditeurs_croisiere=200" in browser.current_url
+    assert re.search(r"AUDITEURS EN ANNÉE 4\s+200", kpis(browser))
+    browser.execute_script("window.scrollTo(0, 0);")
+    time.sleep(0.8)
+    screenshot("apres")
+
+
+def test_the_shared_link_reproduces_the_view(dash_server, browser):
+    open_page(browser, dash_server + "/simulateur?ville=88160&concept=progressif&auditeurs_croisiere=250&etp=3")
+    assert slider_thumb(browser, "auditeurs_croisiere").get_attribute("aria-valuenow") == "250"
+    assert slider_thumb(browser, "etp").get_attribute("aria-valuenow") == "3"
+    assert "Épinal" in browser.find_element(By.ID, "sim-context").text
+    assert browser.find_element(By.CSS_SELECTOR, "#sim-concept input[value=progressif]").is_selected()
+    assert re.search(r"AUDITEURS EN ANNÉE 4\s+250", kpis(browser))
+
+
+def test_bad_url_parameters_show_french_messages_not_a_trace(dash_server, browser, screenshot):
+    open_page(browser, dash_server + "/simulateur?ville=00000&concept=campus&etp=-4&auditeurs_croisiere=beaucoup"
+                                     "&scenario=12%27%3B%20DROP")
+    alerts = browser.find_element(By.ID, "sim-url-alerts").text
+    for words in ("Concept inconnu", "Commune inconnue", "« etp »", "hors de la plage", "n'est pas un nombre",
+                  "Identifiant de scénario invalide"):
+        assert words in alerts, words
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "Traceback" not in body and "Error" not in body
+    assert browser.find_element(By.CSS_SELECTOR, "#sim-concept input[value=clef_en_main]").is_selected()
+    screenshot("erreurs")
+
+
+def test_bad_table_value_is_refused_and_a_scenario_is_saved(dash_server, browser, screenshot):
+    open_page(browser, dash_server + "/simulateur?ville=54329&concept=fab_id")
+    wait(browser).until(lambda b: b.execute_script(  # rows are virtualised: bring the 'etp' row into view
+        "const api = dash_ag_grid.getApi('sim-grid'); const node = api && api.getRowNode('etp');"
+        "if (node) { api.ensureNodeVisible(node, 'middle'); } return !!node;"))
+    cell = wait(browser).until(EC.presence_of_element_located(
+        (By.CSS_SELECTOR, "#sim-grid .ag-row[row-id=etp] .ag-cell[col-id=valeur]")))
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", cell)
+    cell.click()
+    editor = wait(browser).until(EC.presence_of_element_located(
+        (By.CSS_SELECTOR, "#sim-grid .ag-row[row-id=etp] .ag-cell[col-id=valeur] input")))
+    editor.send_keys(Keys.CONTROL, "a")
+    editor.send_keys("deux" + Keys.ENTER)
+    wait(browser).until(lambda b: "n'est pas un nombre" in b.find_element(By.ID, "sim-alert").text)
+    assert "« etp »" in browser.find_element(By.ID, "sim-alert").text
+    wait(browser).until(lambda b: b.find_element(
+        By.CSS_SELECTOR, "#sim-grid .ag-row[row-id=etp] .ag-cell[col-id=valeur]").text == "2")
+
+    name = browser.find_element(By.ID, "sim-scen-name")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", name)
+    name.send_keys("Lunéville — l'essai \"Fab ID\"")
+    browser.find_element(By.ID, "sim-scen-author").send_keys("test navigateur")
+    browser.find_element(By.ID, "sim-save").click()
+    wait(browser).until(lambda b: "enregistré" in b.find_element(By.ID, "sim-scen-msg").text)
+    sid = re.search(r"n° (\d+)", browser.find_element(By.ID, "sim-scen-msg").text).group(1)
+    wait(browser).until(lambda b: f"scenario={sid}" in b.current_url)
+    assert "l'essai \"Fab ID\"" in browser.find_element(By.ID, "sim-scen-table").text
+    time.sleep(0.5)
+    screenshot("scenario")
