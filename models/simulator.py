@@ -482,8 +482,8 @@ def main(argv=None) -> int:
                            description="Simulateur de concepts d'implantation (années 0 à 6).")
     parser.add_argument("--concept", required=True, help=f"un de : {', '.join(concept_ids())}")
     parser.add_argument("--ville", help="code INSEE de la commune d'implantation")
-    parser.add_argument("--set", action="append", default=[], metavar="NOM=VALEUR",
-                        help="change une hypothèse (répétable)")
+    parser.add_argument("--set", action="extend", nargs="+", default=[], metavar="NOM=VALEUR",
+                        help="change une ou plusieurs hypothèses (répétable)")
     parser.add_argument("--json", action="store_true", help="sortie JSON")
     args = parser.parse_args(argv)
     try:

@@ -219,12 +219,12 @@ def _cli(*args):
 
 
 def test_cli_prints_years_and_kpis_as_json():
-    run = _cli("--concept", "hub", "--set", "auditeurs_croisiere=200", "--json")
+    run = _cli("--concept", "hub", "--set", "auditeurs_croisiere=200", "etp=3", "--set", "loyer_m2=90", "--json")
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
     assert [y["year"] for y in out["years"]] == list(range(7))
     assert {"learners", "revenue", "costs", "public_funding", "net"} <= set(out["years"][0])
-    assert out["years"][4]["learners"] == 200
+    assert out["years"][4]["learners"] == 200 and out["parameters"]["loyer_m2"] == 90
     assert 120 <= out["kpis"]["break_even_learners"] <= 150 and out["kpis"]["self_financing_year"] is not None
 
 
