@@ -13,7 +13,7 @@ from dash import dcc, html
 
 import geodata
 from components.kpi_cards import kpi_card, kpi_row
-from components.town_map import records
+from components.town_map import records, svg_legend_items, town_map_svg
 from models import fr_format as F
 from models.partners import KINDS
 
@@ -188,6 +188,18 @@ def bmo_block(p) -> html.Section:
                "statistique (moins de quelques projets) : non affichés, jamais comptés comme zéro ; les totaux sont "
                "des minorants.", className="ville-note"),
     ], "ville-besoins")
+
+
+def print_map(p) -> html.Div:
+    """Static SVG map shown only when printing (the interactive WebGL map does not print): image and legend."""
+    import base64
+
+    svg = base64.b64encode(town_map_svg(p).encode("utf-8")).decode("ascii")
+    legend = [html.Li(f"{symbol} {label}") for symbol, label in svg_legend_items()]
+    legend.insert(0, html.Li(f"○ mairie de {p.nom} (contour en trait épais)"))
+    return html.Div([html.Img(src=f"data:image/svg+xml;base64,{svg}", alt=f"Carte de {p.nom} et de ses partenaires",
+                              className="ville-print-map"),
+                     html.Ul(legend, className="ville-print-legend list-unstyled")])
 
 
 # --- partners --------------------------------------------------------------------------------------------------

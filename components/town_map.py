@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +26,9 @@ from models.partners import KINDS
 
 def records(df) -> list[SimpleNamespace]:
     """Rows as attribute objects (much faster than ``DataFrame.itertuples`` on Arrow-backed columns)."""
-    return [SimpleNamespace(**r) for r in df.to_dict("records")]
+    cols = [str(c) for c in df.columns]
+    arrays = [df[c].to_numpy() for c in df.columns]
+    return [SimpleNamespace(**dict(zip(cols, values))) for values in zip(*arrays)]
 
 
 KIND_STYLE = {  # kind: (colour, marker size)
@@ -124,6 +127,73 @@ def _town_map_figure(p) -> dict:
                    "borderwidth": 1, "font": {"size": 13}, "itemsizing": "constant"},
     }
     return {"data": data, "layout": layout}
+
+
+# --- static SVG for print (WebGL maps do not print) ----------------------------------------------------------
+
+SVG_SHAPES = {  # distinct shapes so the printed map reads in black and white
+    "cnam_sites": "star", "missions_locales": "square", "lycees_pro": "triangle", "france_travail": "diamond",
+    "france_services": "circle",
+}
+SVG_SYMBOL = {"star": "★", "square": "■", "triangle": "▲", "diamond": "◆", "circle": "●"}
+
+
+def _svg_marker(shape: str, x: float, y: float, r: float, colour: str) -> str:
+    style = f'fill="{colour}" stroke="#000" stroke-width="1"'
+    if shape == "square":
+        return f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" {style}/>'
+    if shape == "triangle":
+        return f'<polygon points="{x:.1f},{y - r * 1.2:.1f} {x - r:.1f},{y + r * .8:.1f} {x + r:.1f},{y + r * .8:.1f}" {style}/>'
+    if shape == "diamond":
+        return f'<polygon points="{x:.1f},{y - r * 1.2:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r * 1.2:.1f} {x - r:.1f},{y:.1f}" {style}/>'
+    if shape == "star":
+        pts = " ".join(f"{x + (r * 1.4 if k % 2 == 0 else r * .6) * math.sin(k * math.pi / 5):.1f},"
+                       f"{y - (r * 1.4 if k % 2 == 0 else r * .6) * math.cos(k * math.pi / 5):.1f}" for k in range(10))
+        return f'<polygon points="{pts}" {style}/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {style}/>'
+
+
+def town_map_svg(p, radius_km: float = 22.0, size: int = 520) -> str:
+    """A static SVG map (outline, neighbouring communes, partners within ``radius_km``) for the printed page."""
+    kx = 111.32 * math.cos(math.radians(p.lat))  # km per degree of longitude here
+    scale = size / (2 * radius_km)
+
+    def xy(lon, lat):
+        return (size / 2 + (lon - p.lon) * kx * scale, size / 2 - (lat - p.lat) * 110.57 * scale)
+
+    def path(geom) -> str:
+        polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+        out = []
+        for poly in polys:
+            for ring in poly:
+                out.append("M" + " L".join(f"{x:.0f},{y:.0f}" for x, y in (xy(lon, lat) for lon, lat in ring)) + "Z")
+        return " ".join(out)
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="100%" '
+             f'style="max-width:{size}px" role="img" aria-label="Carte de {html.escape(p.nom)} et de ses partenaires">',
+             f'<rect width="{size}" height="{size}" fill="#fff" stroke="#000"/>']
+    for f in neighbour_outlines(p.code_insee, radius_km * 1.45)["features"]:
+        parts.append(f'<path d="{path(f["geometry"])}" fill="none" stroke="#999" stroke-width="0.6"/>')
+    outline = commune_outline(p.code_insee)
+    if outline:
+        parts.append(f'<path d="{path(outline)}" fill="#eee" stroke="#000" stroke-width="2.2"/>')
+    parts.append(f'<circle cx="{size / 2}" cy="{size / 2}" r="6" fill="#fff" stroke="#000" stroke-width="2.5"/>')
+    for kind in ("france_services", "france_travail", "lycees_pro", "missions_locales", "cnam_sites"):
+        df = p.partners.get(kind)
+        if df is None:
+            continue
+        for r in records(df[df.distance_km <= radius_km]):
+            x, y = xy(r.lon, r.lat)
+            parts.append(_svg_marker(SVG_SHAPES[kind], x, y, 5.5, KIND_STYLE[kind][0]))
+    bar_km = 10
+    parts.append(f'<line x1="12" y1="{size - 14}" x2="{12 + bar_km * scale:.1f}" y2="{size - 14}" stroke="#000" '
+                 f'stroke-width="3"/><text x="14" y="{size - 20}" font-size="12">{bar_km} km</text></svg>')
+    return "".join(parts)
+
+
+def svg_legend_items() -> list[tuple[str, str]]:
+    """(symbol, label) pairs for the printed map's legend."""
+    return [(SVG_SYMBOL[SVG_SHAPES[k]], KINDS[k]) for k in SVG_SHAPES]
 
 
 # --- standalone HTML (folium) ------------------------------------------------------------------------------

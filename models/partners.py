@@ -88,15 +88,19 @@ def partners_near(code_insee: str, kind: str, max_km: float | None = None, n: in
         The layer's columns plus ``distance_km``, ``minutes`` (estimated) and ``dans_la_commune``.
     """
     row = commune_row(code_insee)
+    pts = layer(kind)
     d = distances_km(row.lon, row.lat, kind)[0]
-    out = layer(kind).copy()
-    out["distance_km"] = d
-    out["minutes"] = minutes_from_km(d, settings)
-    out["dans_la_commune"] = out.code_insee == row.code_insee
-    if max_km is not None:
-        out = out[(out.distance_km <= max_km) | out.dans_la_commune]
-    out = out.sort_values(["distance_km", "nom"]).reset_index(drop=True)
-    return out if n is None else out.head(n)
+    inside = pts.code_insee.to_numpy() == row.code_insee
+    keep = np.ones(len(d), bool) if max_km is None else (d <= max_km) | inside
+    idx = np.flatnonzero(keep)
+    idx = idx[np.lexsort((pts.nom.to_numpy()[idx].astype(str), d[idx]))]  # nearest first, then by name
+    if n is not None:
+        idx = idx[:n]
+    out = pts.iloc[idx].reset_index(drop=True)
+    out["distance_km"] = d[idx]
+    out["minutes"] = minutes_from_km(d[idx], settings)
+    out["dans_la_commune"] = inside[idx]
+    return out
 
 
 def clear_caches() -> None:

@@ -205,13 +205,12 @@ def nearby_partners(code_insee: str, settings=None) -> dict[str, pd.DataFrame]:
     """Partners by kind (see :data:`models.partners.KINDS`): within PARTNER_RADIUS_KM, at least the nearest."""
     out = {}
     for kind in KINDS:
-        allp = partners_near(code_insee, kind, settings=settings)
-        keep = (allp.distance_km <= PARTNER_RADIUS_KM) | allp.dans_la_commune
-        keep.iloc[:PARTNER_MIN_NEAREST[kind]] = True
-        df = allp[keep]
+        df = partners_near(code_insee, kind, max_km=PARTNER_RADIUS_KM, settings=settings)
+        if len(df) < PARTNER_MIN_NEAREST[kind]:
+            df = partners_near(code_insee, kind, n=PARTNER_MIN_NEAREST[kind], settings=settings)
         if kind in PARTNER_MAX:
             df = df.head(max(PARTNER_MAX[kind], int(df.dans_la_commune.sum())))
-        out[kind] = df.reset_index(drop=True)
+        out[kind] = df
     return out
 
 

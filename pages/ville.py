@@ -69,7 +69,9 @@ def layout(code_insee: str | None = None, **_query):
         html.Div(id="ville-export-msg", className="w-100"),
     ], className="ville-toolbar d-print-none")
     map_block = B.block("Carte de la commune et de ses partenaires", [
-        dcc.Graph(id="ville-map", figure=town_map_figure(p), config={"scrollZoom": True, "displaylogo": False}),
+        dcc.Graph(id="ville-map", figure=town_map_figure(p), config={"scrollZoom": True, "displaylogo": False},
+                  className="screen-only"),
+        html.Div(id="ville-print-map", className="print-only print-map"),  # filled after the page (fill_print_map)
         html.P("Points placés à la mairie pour les missions locales et les sites du Cnam. Fond neutre, sans réseau.",
                className="ville-note"),
     ], "ville-carte")
@@ -122,6 +124,16 @@ def download_html(n, code):
     except Exception:  # noqa: BLE001
         log.exception("export HTML %r", code)
         return no_update, dbc.Alert("La carte HTML n'a pas pu être préparée. Réessayez.", color="danger")
+
+
+@callback(Output("ville-print-map", "children"), Input("ville-code", "data"))
+def fill_print_map(code):
+    """The static map for print, sent just after the page so that the page itself stays fast."""
+    try:
+        return B.print_map(profile(code))
+    except Exception:  # noqa: BLE001
+        log.exception("carte imprimable %r", code)
+        return html.P("Carte imprimable indisponible.", className="ville-note")
 
 
 clientside_callback(

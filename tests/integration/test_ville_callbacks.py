@@ -136,3 +136,14 @@ def test_search_box_opens_the_other_town(ville):
 def test_title_names_the_town(ville):
     assert ville._title(code_insee="67462").startswith("Sélestat")
     assert ville._title(code_insee="zzz").startswith("Fiche ville")
+
+
+def test_print_map_is_a_static_svg_with_a_legend(ville):
+    box = ville.fill_print_map("88160")
+    img = next(c for c in walk(box) if type(c).__name__ == "Img")
+    assert img.src.startswith("data:image/svg+xml;base64,")
+    import base64
+    svg = base64.b64decode(img.src.split(",", 1)[1]).decode()
+    assert svg.startswith("<svg") and "http" not in svg.replace("http://www.w3.org/2000/svg", "")
+    assert "Missions locales" in text_of(box)
+    assert "indisponible" in text_of(ville.fill_print_map("abc"))

@@ -1,0 +1,99 @@
+"""Fiche ville in headless Chromium: the page, the "Simuler ce concept" link, bad codes, search, print layout."""
+from __future__ import annotations
+
+import base64
+import time
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+import geodata
+from models import fr_format as F
+
+
+def wait(browser, seconds=30):
+    return WebDriverWait(browser, seconds)
+
+
+def open_profile(browser, url, code):
+    browser.get(f"{url}/ville/{code}")
+    wait(browser).until(EC.presence_of_element_located((By.ID, "ville-diagnostic")))
+    wait(browser).until(lambda b: b.execute_script(
+        "const gd=document.querySelector('#ville-map .js-plotly-plot'); return gd && gd._fullLayout && "
+        "gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map.loaded();"))
+
+
+def full_page(browser, screenshot, name):
+    height = browser.execute_script("return document.body.scrollHeight")
+    browser.set_window_size(1600, min(height + 120, 8000))
+    time.sleep(1.0)
+    path = screenshot(name)
+    browser.set_window_size(1600, 1000)
+    return path
+
+
+def test_profile_page_shows_the_diagnostic_and_the_map(dash_server, browser, screenshot):
+    open_profile(browser, dash_server, "88160")
+    c = geodata.commune_index().loc["88160"]
+    assert browser.find_element(By.ID, "ville-nom").text == "Épinal"
+    diag = browser.find_element(By.ID, "ville-diagnostic").text
+    assert F.pct(c.chomage_ze).replace(F.NBSP, " ") in diag.replace(F.NBSP, " ")
+    assert "Vosges" in diag and "Grand Est" in diag and "2023-T3" in diag
+    assert "secret statistique" in browser.find_element(By.ID, "ville-besoins").text
+    assert browser.find_elements(By.CSS_SELECTOR, "#ville-trend .js-plotly-plot")
+    lycees = browser.find_element(By.ID, "ville-partenaires-lycees_pro").text
+    assert "dans la commune" in lycees
+    assert "Concept suggéré" in browser.find_element(By.ID, "ville-concepts").text
+    assert browser.title.startswith("Épinal")
+    full_page(browser, screenshot, "epinal")
+
+
+@pytest.mark.parametrize("concept", ["fab_id", "progressif"])
+def test_simuler_ce_concept_opens_the_simulator(dash_server, browser, concept):
+    open_profile(browser, dash_server, "52448")
+    button = wait(browser).until(EC.element_to_be_clickable((By.ID, f"ville-simuler-{concept}")))
+    assert button.text == "Simuler ce concept"
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    wait(browser).until(EC.url_contains("/simulateur"))
+    assert browser.current_url.endswith(f"/simulateur?ville=52448&concept={concept}")
+
+
+@pytest.mark.parametrize("code", ["99999", "abc", "75056"])
+def test_bad_code_shows_french_message_and_search(dash_server, browser, screenshot, code):
+    browser.get(f"{dash_server}/ville/{code}")
+    box = wait(browser).until(EC.presence_of_element_located((By.ID, "ville-introuvable")))
+    assert "Commune introuvable" in box.text
+    assert "commune" in browser.find_element(By.ID, "ville-erreur").text
+    assert box.find_elements(By.CSS_SELECTOR, ".commune-search")
+    assert "Traceback" not in browser.page_source
+    screenshot(code)
+
+
+def test_search_from_the_error_page_opens_the_town(dash_server, browser):
+    browser.get(f"{dash_server}/ville/abc")
+    box = wait(browser).until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#ville-introuvable .commune-search")))
+    box.click()
+    field = wait(browser).until(lambda b: b.switch_to.active_element)
+    field.send_keys("Selestat")  # typed without accent: the search folds accents
+    wait(browser).until(EC.element_to_be_clickable((By.XPATH, "//*[contains(text(),'Sélestat (67)')]"))).click()
+    wait(browser).until(EC.url_contains("/ville/67462"))
+    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "ville-nom"), "Sélestat"))
+
+
+def test_print_layout_hides_the_controls_and_keeps_blocks_whole(dash_server, browser, screenshot):
+    open_profile(browser, dash_server, "08001")
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    style = browser.execute_script("""
+        const s = e => getComputedStyle(document.querySelector(e));
+        return {nav: s('.atlas-navbar').display, toolbar: s('.ville-toolbar').display,
+                block: s('#ville-concepts').breakInside, button: s('#ville-simuler-fab_id').display};""")
+    assert style == {"nav": "none", "toolbar": "none", "block": "avoid", "button": "none"}
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    pdf = base64.b64decode(browser.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69,
+                                                                       "printBackground": False})["data"])
+    assert pdf.startswith(b"%PDF")
+    from tests.browser.conftest import OUTPUT
+    (OUTPUT / "ville-acy-romance.pdf").write_bytes(pdf)
