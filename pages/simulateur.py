@@ -174,7 +174,8 @@ def slider_props(concept_id: str, values: dict) -> dict:
         out["step"].append(_nice_step(s))
         out["marks"].append({s.min: fr_number(s.min), s.max: fr_number(s.max)})
         out["label"].append(f"{s.label} ({s.unit})")
-        out["style"].append({} if s.slider else {"display": "none"})
+        unused = name.startswith("recette_") and values.get("part_" + name[len("recette_"):], 1) == 0
+        out["style"].append({} if s.slider and not unused else {"display": "none"})
     return out
 
 

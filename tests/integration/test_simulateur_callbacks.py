@@ -113,6 +113,7 @@ def test_changing_concept_resets_assumptions_and_updates_sliders(sim):
     assert "concept=fab_id" in out["search"] and "auditeurs_croisiere" not in out["search"]
     visible = {n for n, s in zip(sim.SLIDERS, out["s_style"]) if s.get("display") != "none"}
     assert "part_insertion" in visible and "surface_m2" not in visible
+    assert "recette_insertion" in visible and "recette_pst_soir_foad" not in visible  # no evening course in Fab ID
     assert "85" in text_of(out["concept_desc"])
 
 
