@@ -27,7 +27,8 @@ def _callback_request(client, key, weights, added):
     w, d = check_weights(weights)
     payload = {
         "output": key,
-        "outputs": [{"id": i, "property": p} for i, p in (("cls-grid", "rowData"), ("cls-bars", "figure"),
+        "outputs": [{"id": i, "property": p} for i, p in (("cls-static", "data"), ("cls-ranking", "data"),
+                                                           ("cls-bars", "figure"),
                                                            ("cls-map", "figure"), ("cls-url-sink", "data"),
                                                            ("cls-summary", "children"))],
         "inputs": [[{"id": {"key": k, "type": "cls-weight"}, "property": "value", "value": w[k]} for k in KEYS],
@@ -59,7 +60,7 @@ def run() -> list[Measure]:
 
     client = app_module.server.test_client()
     client.get("/")
-    key = next(k for k in app_module.app.callback_map if "cls-grid.rowData" in k)
+    key = next(k for k in app_module.app.callback_map if "cls-ranking.data" in k)
     measures = [
         Measure(ISSUE, "criteria table, 25 ACV towns (once per candidate set)", build_ms, "ms"),
         Measure(ISSUE, "re-rank on a weight change, model, 25 ACV towns", time_ms(lambda: acv.rank(_weights(rng)),

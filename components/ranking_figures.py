@@ -98,17 +98,20 @@ def map_figure() -> go.Figure:
     return fig
 
 
-def map_data(ranked: pd.DataFrame, codes: tuple[str, ...]) -> dict:
-    """Trace values of the map for ``ranked`` (``codes``: the candidate set, for the town-hall points)."""
-    table = cached_table(codes).table
-    position = {c: i for i, c in enumerate(codes)}
-    rows = [position[c] for c in ranked["code_insee"]]
-    score = ranked["score"].to_numpy(dtype=float)
-    return {
-        "lon": table["lon"].to_numpy(dtype=float)[rows].round(5).tolist(),
-        "lat": table["lat"].to_numpy(dtype=float)[rows].round(5).tolist(),
-        "text": [str(r) for r in ranked["rang"].tolist()],
+def map_data(ranked: pd.DataFrame, codes: tuple[str, ...], points: bool = True) -> dict:
+    """Trace values of the map, in candidate order (``codes``), so that a weight change only resends the
+    colours and labels; ``points=False`` leaves out lon/lat (unchanged while the candidates are)."""
+    by_code = ranked.set_index("code_insee")
+    score = by_code["score"].reindex(list(codes)).to_numpy(dtype=float)
+    rang = by_code["rang"].reindex(list(codes)).tolist()
+    out = {
+        "text": [str(r) for r in rang],
         "color": [None if np.isnan(s) else round(float(s), 1) for s in score],
         "customdata": [[n, "n.d." if np.isnan(s) else f"{s:.1f}".replace(".", ",")]
-                       for n, s in zip(ranked["nom"].tolist(), score)],
+                       for n, s in zip(by_code["nom"].reindex(list(codes)).tolist(), score)],
     }
+    if points:
+        table = cached_table(codes).table
+        out["lon"] = table["lon"].to_numpy(dtype=float).round(5).tolist()
+        out["lat"] = table["lat"].to_numpy(dtype=float).round(5).tolist()
+    return out

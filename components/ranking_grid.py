@@ -50,16 +50,43 @@ def static_rows(codes: tuple[str, ...]) -> dict[str, dict]:
     return rows
 
 
+DYNAMIC = ("code_insee", "rang", "score", "couverture", "manquants")
+
+
+def dynamic_columns(ranked: pd.DataFrame) -> dict[str, list]:
+    """The weight-dependent fields, column-wise in rank order (merged with :func:`static_rows` in the browser)."""
+    return {
+        "code_insee": ranked["code_insee"].tolist(),
+        "rang": [int(r) for r in ranked["rang"].tolist()],
+        "score": [None if math.isnan(v) else round(v, 1) for v in ranked["score"].tolist()],
+        "couverture": [round(100 * v) for v in ranked["couverture"].tolist()],
+        "manquants": [m or "" for m in ranked["manquants"].tolist()],
+    }
+
+
+# rowData = static part of each town (sent once per candidate set) + its weight-dependent fields
+MERGE_ROWS_JS = """function(dyn, stat) {
+    const nu = window.dash_clientside.no_update;
+    if (!dyn || !stat) { return nu; }
+    const rows = [];
+    for (let i = 0; i < dyn.code_insee.length; i++) {
+        const base = stat[dyn.code_insee[i]];
+        if (!base) { return nu; }
+        rows.push(Object.assign({}, base, {rang: dyn.rang[i], score: dyn.score[i], couverture: dyn.couverture[i],
+                                          manquants: dyn.manquants[i]}));
+    }
+    return rows;
+}"""
+
+
+def merge_rows(dyn: dict, static: dict) -> list[dict]:
+    """Python twin of :data:`MERGE_ROWS_JS` (tests, CSV export)."""
+    return [{**static[c], **{k: dyn[k][i] for k in DYNAMIC}} for i, c in enumerate(dyn["code_insee"])]
+
+
 def row_data(ranked: pd.DataFrame, codes: tuple[str, ...]) -> list[dict]:
     """Grid rows in rank order."""
-    static = static_rows(codes)
-    out = []
-    columns = zip(ranked["code_insee"].tolist(), ranked["rang"].tolist(), ranked["score"].tolist(),
-                  ranked["couverture"].tolist(), ranked["manquants"].tolist())
-    for code, rang, score, couverture, manquants in columns:
-        out.append({**static[code], "rang": int(rang), "score": None if math.isnan(score) else round(score, 1),
-                    "couverture": round(100 * couverture), "manquants": manquants or ""})
-    return out
+    return merge_rows(dynamic_columns(ranked), static_rows(codes))
 
 
 def column_defs() -> list[dict]:

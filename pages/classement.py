@@ -16,7 +16,7 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 
 from components.commune_search import commune_search
 from components.ranking_figures import BAR_TOWNS, contributions_figure, map_data, map_figure
-from components.ranking_grid import ranking_grid, row_data
+from components.ranking_grid import MERGE_ROWS_JS, dynamic_columns, ranking_grid, row_data, static_rows
 from components.ranking_url import MAX_ADDED, decode_query, encode_query
 from models import scoring
 from models.scoring import CRITERIA, KEYS, MISSING_RULES, ScoringError
@@ -149,6 +149,8 @@ def layout(w: str | None = None, add: str | None = None, m: str | None = None, *
     controls = html.Div([_weights_panel(weights, directions, missing), _add_panel(added), _weightings_panel()])
     return html.Div([
         dcc.Store(id="cls-candidates", data=added),
+        dcc.Store(id="cls-static"),
+        dcc.Store(id="cls-ranking"),
         dcc.Store(id="cls-url-sink"),
         dcc.Store(id="cls-url-done"),
         html.H1("Classement des villes candidates", className="h3"),
@@ -172,18 +174,21 @@ def compute(weights: dict, directions: dict, added: list, missing: str):
     return table.rank(weights, directions, missing), codes
 
 
-@callback(Output("cls-grid", "rowData"), Output("cls-bars", "figure"), Output("cls-map", "figure"),
-          Output("cls-url-sink", "data"), Output("cls-summary", "children"),
+@callback(Output("cls-static", "data"), Output("cls-ranking", "data"), Output("cls-bars", "figure"),
+          Output("cls-map", "figure"), Output("cls-url-sink", "data"), Output("cls-summary", "children"),
           Input(WEIGHT_IDS, "value"), Input(DIR_IDS, "value"), Input("cls-missing", "value"),
           Input("cls-candidates", "data"))
 def update_ranking(_weights, _dirs, missing, added):
+    """Re-rank. The towns' static fields (raw values, concept) and map points go out only when the candidate
+    set changes; a weight change sends ranks, scores, the chart and the map colours."""
     weights, directions = _values(ctx.inputs_list[0]), _values(ctx.inputs_list[1])
     try:
         ranked, codes = compute(weights, directions, added, missing)
     except ScoringError as err:
-        return no_update, no_update, no_update, no_update, dbc.Alert(str(err), color="warning")
+        return no_update, no_update, no_update, no_update, no_update, dbc.Alert(str(err), color="warning")
+    new_set = ctx.triggered_id in (None, "cls-candidates")
     patch = dash.Patch()
-    for key, value in map_data(ranked, codes).items():
+    for key, value in map_data(ranked, codes, points=new_set).items():
         if key == "color":
             patch["data"][0]["marker"]["color"] = value
         else:
@@ -196,7 +201,12 @@ def update_ranking(_weights, _dirs, missing, added):
         summary.append(html.Span(f"{flagged} ville(s) avec une donnée inconnue pour un critère pondéré : {rule}.",
                                  className="text-warning-emphasis"))
     search = encode_query(*scoring.check_weights(weights, directions), added or [], missing)
-    return row_data(ranked, codes), contributions_figure(ranked, codes), patch, search, summary
+    static = static_rows(codes) if new_set else no_update
+    return static, dynamic_columns(ranked), contributions_figure(ranked, codes), patch, search, summary
+
+
+clientside_callback(MERGE_ROWS_JS, Output("cls-grid", "rowData"), Input("cls-ranking", "data"),
+                    State("cls-static", "data"))
 
 
 # the URL follows the controls without reloading or re-rendering the page (history.replaceState)

@@ -58,21 +58,27 @@ def weight_inputs(weights: dict | None = None, directions: dict | None = None, m
     ]
 
 
-RANK_OUTPUTS = [out("cls-grid", "rowData"), out("cls-bars", "figure"), out("cls-map", "figure"),
-                out("cls-url-sink", "data"), out("cls-summary", "children")]
+RANK_OUTPUTS = [out("cls-static", "data"), out("cls-ranking", "data"), out("cls-bars", "figure"),
+                out("cls-map", "figure"), out("cls-url-sink", "data"), out("cls-summary", "children")]
 
 
-def rank(dash_app, raw_weights=None, **kw):
+def rank(dash_app, raw_weights=None, changed="cls-candidates.data", **kw):
+    """The ranking callback's response, with the grid rows the browser would build (``rows``)."""
+    from components.ranking_grid import merge_rows
+
     inputs = weight_inputs(**kw)
     if raw_weights:  # values a tampered request could send, bypassing check_weights
         for item in inputs[0]:
             item["value"] = raw_weights.get(item["id"]["key"], item["value"])
-    return post(dash_app, "cls-grid.rowData", RANK_OUTPUTS, inputs, changed=["cls-candidates.data"])
+    r = post(dash_app, "cls-ranking.data", RANK_OUTPUTS, inputs, changed=[changed])
+    if "cls-ranking" in r and "cls-static" in r:
+        r["rows"] = merge_rows(r["cls-ranking"]["data"], r["cls-static"]["data"])
+    return r
 
 
 def test_default_ranking_lists_the_25_acv_towns_in_rank_order(dash_app):
     r = rank(dash_app)
-    rows = r["cls-grid"]["rowData"]
+    rows = r["rows"]
     assert len(rows) == 25
     assert [row["rang"] for row in rows] == sorted(row["rang"] for row in rows)
     expected = scoring.ranking()
@@ -84,13 +90,21 @@ def test_default_ranking_lists_the_25_acv_towns_in_rank_order(dash_app):
     assert "Troyes" in map_patch or expected.iloc[0]["nom"] in map_patch
 
 
+def test_a_weight_change_sends_only_the_weight_dependent_fields(dash_app):
+    key = '{"key":"chomage_ze","type":"cls-weight"}.value'
+    r = rank(dash_app, weights={"chomage_ze": 3}, changed=key)
+    assert "cls-static" not in r  # raw values and concepts were sent with the candidate set
+    assert set(r["cls-ranking"]["data"]) == {"code_insee", "rang", "score", "couverture", "manquants"}
+    assert '"lon"' not in json.dumps(r["cls-map"]["figure"])  # map points unchanged, colours and labels only
+
+
 def test_a_weight_change_reorders_and_writes_the_url(dash_app):
     only_unemployment = {k: (5.0 if k == "chomage_ze" else 0.0) for k in KEYS}
     r = rank(dash_app, weights=only_unemployment)
-    rows = r["cls-grid"]["rowData"]
+    rows = r["rows"]
     rates = [row["chomage_ze"] for row in rows]
     assert rates == sorted(rates, reverse=True)
-    assert rows[0]["code_insee"] != rank(dash_app)["cls-grid"]["rowData"][0]["code_insee"]
+    assert rows[0]["code_insee"] != rank(dash_app)["rows"][0]["code_insee"]
     search = r["cls-url-sink"]["data"]
     assert "chz.5.p" in search and "pop.0.p" in search
     w, d, added, missing, errors = decode_query(search.split("w=")[1].split("&")[0])
@@ -99,14 +113,14 @@ def test_a_weight_change_reorders_and_writes_the_url(dash_app):
 
 def test_reversing_a_direction_reverses_that_criterion(dash_app):
     weights = {k: (1.0 if k == "population" else 0.0) for k in KEYS}
-    up = rank(dash_app, weights=weights)["cls-grid"]["rowData"]
-    down = rank(dash_app, weights=weights, directions={"population": -1})["cls-grid"]["rowData"]
+    up = rank(dash_app, weights=weights)["rows"]
+    down = rank(dash_app, weights=weights, directions={"population": -1})["rows"]
     assert up[0]["code_insee"] == down[-1]["code_insee"]
 
 
 def test_added_communes_are_ranked_and_flagged_when_data_is_missing(dash_app):
     r = rank(dash_app, added=["57463", "08053"])
-    rows = {row["code_insee"]: row for row in r["cls-grid"]["rowData"]}
+    rows = {row["code_insee"]: row for row in r["rows"]}
     assert len(rows) == 27 and rows["57463"]["acv"] == "ajoutée"
     assert rows["08053"]["demandeurs_emploi"] is None  # shown « n.d. », never 0
     assert "Demandeurs d'emploi" in rows["08053"]["manquants"]
@@ -116,7 +130,7 @@ def test_added_communes_are_ranked_and_flagged_when_data_is_missing(dash_app):
 
 def test_tampered_weight_gives_a_french_message_not_an_error(dash_app):
     r = rank(dash_app, raw_weights={"population": 99})
-    assert "cls-grid" not in r  # nothing changed
+    assert "cls-ranking" not in r and "cls-bars" not in r  # nothing changed
     assert "hors limites" in json.dumps(r["cls-summary"], ensure_ascii=False)
 
 
