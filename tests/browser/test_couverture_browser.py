@@ -10,8 +10,14 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 
-def wait(browser, seconds=40):
+def wait(browser, seconds=90):  # the CI box renders WebGL in software: be patient
     return WebDriverWait(browser, seconds)
+
+
+def click(browser, element):
+    """Scroll the element to the middle of the screen, then click it (nothing sticky in front of it)."""
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    browser.execute_script("arguments[0].click();", element)
 
 
 def map_ready(browser):
@@ -61,9 +67,8 @@ def test_threshold_slider_changes_uncovered_communes_and_url(dash_server, browse
 def test_optimise_shows_chosen_sites_and_comparison(dash_server, browser, screenshot):
     browser.get(dash_server + "/couverture?k=5")
     map_ready(browser)
-    browser.find_element(By.LINK_TEXT, "Optimiser").click()
-    button = wait(browser).until(EC.element_to_be_clickable((By.ID, "cov-optimise")))
-    button.click()
+    click(browser, browser.find_element(By.LINK_TEXT, "Optimiser"))
+    click(browser, wait(browser).until(EC.presence_of_element_located((By.ID, "cov-optimise"))))
     message = wait(browser).until(lambda b: b.find_element(By.ID, "cov-opt-message").text or None)
     assert "optimum prouvé" in message and "écart" in message
     wait(browser).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#cov-chosen .ag-center-cols-container .ag-row")) == 5)
@@ -71,30 +76,35 @@ def test_optimise_shows_chosen_sites_and_comparison(dash_server, browser, screen
     n_points = browser.execute_script(
         "return document.querySelector('#cov-map .js-plotly-plot').data[3].lon.length;")
     assert n_points == 5
+    browser.execute_script("document.getElementById('cov-map').scrollIntoView({block: 'center'});")
+    time.sleep(4)
+    screenshot("optimisation-carte")
+    browser.execute_script("document.getElementById('cov-opt-message').scrollIntoView({block: 'start'});")
     time.sleep(1)
-    screenshot("optimisation")
+    screenshot("optimisation-tableaux")
 
 
 def test_network_edit_requires_author_then_is_saved(dash_server, browser, screenshot):
     browser.get(dash_server + "/couverture")
     map_ready(browser)
-    browser.find_element(By.LINK_TEXT, "Modifier le réseau").click()
-    box = wait(browser).until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#cov-add-btn")))
-    search = browser.find_element(By.CSS_SELECTOR, "[id*='cov-add'].commune-search, .commune-search[id*='cov-add']")
+    click(browser, browser.find_element(By.LINK_TEXT, "Modifier le réseau"))
+    box = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#cov-add-btn")))
+    search = browser.find_element(By.CSS_SELECTOR, ".commune-search[id*='cov-add']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", search)
     search.click()
     field = wait(browser).until(lambda b: b.switch_to.active_element)
     field.send_keys("Verdun")
     wait(browser).until(EC.element_to_be_clickable((By.XPATH, "//*[contains(text(),'Verdun (55)')]"))).click()
-    box.click()  # no author yet
+    click(browser, box)  # no author yet
     wait(browser).until(lambda b: "Indiquez votre nom" in b.find_element(By.ID, "cov-edit-message").text)
     browser.find_element(By.ID, "cov-author").send_keys("Test navigateur")
-    box.click()
+    click(browser, box)
     wait(browser).until(lambda b: "Site ajouté" in b.find_element(By.ID, "cov-edit-message").text)
     assert "Test navigateur" in browser.find_element(By.ID, "cov-network-label").text
     wait(browser).until(lambda b: "Verdun" in b.find_element(By.ID, "cov-network").text)
     wait(browser).until(lambda b: "11 sites" in kpi_text(b))
     screenshot("reseau-modifie")
-    browser.find_element(By.ID, "cov-reset-btn").click()
+    click(browser, browser.find_element(By.ID, "cov-reset-btn"))
     wait(browser).until(EC.alert_is_present()).accept()
     wait(browser).until(lambda b: "10 sites" in kpi_text(b))
 
