@@ -10,13 +10,15 @@ reliability column (``fiabilite``); the UI says so.
 """
 from __future__ import annotations
 
+import threading
 import uuid
 import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import pandas as pd
-from sqlalchemy import Column, DateTime, Integer, String, Table, insert, select
+from sqlalchemy import Column, DateTime, Integer, String, Table, inspect, insert, select
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from models import db
 
@@ -33,6 +35,7 @@ network_edits = Table(
     Column("comment", String(300)),
 )
 _ready: "weakref.WeakSet" = weakref.WeakSet()  # engines whose tables exist
+_ready_lock = threading.Lock()
 SITE_COLUMNS = ["site_id", "code_insee", "nom", "commune", "type", "fiabilite", "origine"]
 
 
@@ -44,8 +47,13 @@ def ensure_tables(eng=None):
     """The engine (default: the shared one) with the network table created."""
     eng = eng or db.engine()
     if eng not in _ready:
-        db.metadata.create_all(eng, tables=[network_edits])
-        _ready.add(eng)
+        with _ready_lock:
+            try:
+                db.metadata.create_all(eng, tables=[network_edits])
+            except (OperationalError, ProgrammingError):  # another process created it at the same moment
+                if not inspect(eng).has_table(network_edits.name):
+                    raise
+            _ready.add(eng)
     return eng
 
 
