@@ -23,6 +23,8 @@ def open_profile(browser, url, code):
     wait(browser).until(lambda b: b.execute_script(
         "const gd=document.querySelector('#ville-map .js-plotly-plot'); return gd && gd._fullLayout && "
         "gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map.loaded();"))
+    # the print map arrives just after the page: wait for it so that nothing moves under a click
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#ville-print-map img")))
 
 
 def full_page(browser, screenshot, name):
@@ -56,7 +58,8 @@ def test_simuler_ce_concept_opens_the_simulator(dash_server, browser, concept):
     button = wait(browser).until(EC.element_to_be_clickable((By.ID, f"ville-simuler-{concept}")))
     assert button.text == "Simuler ce concept"
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
-    button.click()
+    time.sleep(0.3)
+    wait(browser).until(EC.element_to_be_clickable((By.ID, f"ville-simuler-{concept}"))).click()
     wait(browser).until(EC.url_contains("/simulateur"))
     assert browser.current_url.endswith(f"/simulateur?ville=52448&concept={concept}")
 
