@@ -11,17 +11,15 @@ Names, authors and notes are bound parameters (quotes or SQL are just text) and 
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
-from sqlalchemy import (Column, DateTime, Integer, String, Table, Text, UniqueConstraint, delete, func,
-                        insert, select)
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueConstraint, delete, select
 
 from models.db import engine as shared_engine
 from models.db import metadata
 from models.simulator import CODE_INSEE, ParameterError, make_parameters
+from models.versioned_store import clean_text, insert_next_version, parse_id
 
 MAX_NAME, MAX_AUTHOR, MAX_NOTE = 120, 80, 2000
 
@@ -70,23 +68,11 @@ class Scenario:
 
 def parse_scenario_id(value) -> int:
     """A scenario id from a URL or a form; :class:`ScenarioError` (French) when it is not a positive integer."""
-    text = str(value).strip() if value is not None else ""
-    if not text.isdigit() or len(text) > 12 or int(text) <= 0:
-        raise ScenarioError(f"Identifiant de scénario invalide : « {text[:30]} » (un nombre entier positif "
-                            "est attendu).")
-    return int(text)
+    return parse_id(value, "scénario", ScenarioError)
 
 
 def _clean_text(value, field: str, max_len: int, required: bool = False) -> str:
-    text = "" if value is None else str(value).strip()
-    if "\x00" in text:
-        raise ScenarioError(f"{field} : caractère nul interdit.")
-    if required and not text:
-        raise ScenarioError(f"{field} : obligatoire.")
-    if len(text) > max_len:
-        count = f"{len(text):,}".replace(",", "\u202f")
-        raise ScenarioError(f"{field} : {count} caractères, {max_len} au maximum.")
-    return text
+    return clean_text(value, field, max_len, ScenarioError, required=required)
 
 
 def _row_to_scenario(row) -> Scenario:
@@ -122,18 +108,9 @@ class ScenarioStore:
         except ParameterError as exc:
             raise ScenarioError(f"Scénario non enregistré : {exc}") from None
         payload = json.dumps(params.values, sort_keys=True)
-        for attempt in range(50):
-            try:
-                with self.engine.begin() as conn:
-                    current = conn.execute(select(func.max(scenarios_table.c.version))
-                                           .where(scenarios_table.c.name == name)).scalar()
-                    result = conn.execute(insert(scenarios_table).values(
-                        name=name, version=(current or 0) + 1, author=author, note=note, concept=concept,
-                        code_insee=code_insee, parameters=payload, created_at=datetime.now(timezone.utc)))
-                    return int(result.inserted_primary_key[0])
-            except (IntegrityError, OperationalError):  # same version taken meanwhile / database busy
-                time.sleep(0.005 * (attempt + 1))
-        raise ScenarioError("Enregistrement impossible : base de données occupée, réessayez.")
+        return insert_next_version(self.engine, scenarios_table, name, {
+            "author": author, "note": note, "concept": concept, "code_insee": code_insee, "parameters": payload},
+            ScenarioError)
 
     def list(self) -> list[Scenario]:
         """Every saved version, newest first."""

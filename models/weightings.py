@@ -13,16 +13,15 @@ length is checked, and two saves at the same moment under the same name both lan
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueConstraint, func, insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueConstraint, select
 
 from models.db import engine as shared_engine
 from models.db import metadata
 from models.scoring import KEYS, MISSING_RULES, ScoringError, check_weights
+from models.versioned_store import clean_text, insert_next_version, parse_id
 
 MAX_NAME, MAX_AUTHOR = 120, 80
 
@@ -61,23 +60,12 @@ class Weighting:
 
 
 def _clean_text(value, field: str, max_len: int, required: bool = False) -> str:
-    text = "" if value is None else str(value).strip()
-    if any(ch in text for ch in ("\x00", "\r", "\n")):
-        raise WeightingError(f"{field} : caractères de contrôle interdits.")
-    if required and not text:
-        raise WeightingError(f"{field} : obligatoire.")
-    if len(text) > max_len:
-        count = f"{len(text):,}".replace(",", "\u202f")
-        raise WeightingError(f"{field} : {count} caractères, {max_len} au maximum.")
-    return text
+    return clean_text(value, field, max_len, WeightingError, required=required, single_line=True)
 
 
 def parse_weighting_id(value) -> int:
     """A weighting id from a form or URL; :class:`WeightingError` when not a positive integer."""
-    text = str(value).strip() if value is not None else ""
-    if not text.isdigit() or len(text) > 12 or int(text) <= 0:
-        raise WeightingError(f"Identifiant de pondération invalide : « {text[:30]} ».")
-    return int(text)
+    return parse_id(value, "pondération", WeightingError)
 
 
 def _row(row) -> Weighting:
@@ -112,18 +100,10 @@ class WeightingStore:
             raise WeightingError(f"Pondération non enregistrée : {exc}") from None
         w_json = json.dumps({k: w[k] for k in KEYS})
         d_json = json.dumps({k: d[k] for k in KEYS})
-        for attempt in range(50):
-            try:
-                with self.engine.begin() as conn:
-                    current = conn.execute(select(func.max(weightings_table.c.version))
-                                           .where(weightings_table.c.name == name)).scalar()
-                    result = conn.execute(insert(weightings_table).values(
-                        name=name, version=(current or 0) + 1, author=author, weights=w_json,
-                        directions=d_json, missing_rule=missing_rule, created_at=datetime.now(timezone.utc)))
-                return self.load(int(result.inserted_primary_key[0]))
-            except (IntegrityError, OperationalError):  # same version taken meanwhile / database busy
-                time.sleep(0.005 * (attempt + 1))
-        raise WeightingError("Enregistrement impossible : base de données occupée, réessayez.")
+        new_id = insert_next_version(self.engine, weightings_table, name, {
+            "author": author, "weights": w_json, "directions": d_json, "missing_rule": missing_rule},
+            WeightingError)
+        return self.load(new_id)
 
     def list(self) -> list[Weighting]:
         """Every saved version, newest first."""
