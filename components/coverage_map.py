@@ -16,11 +16,13 @@ from components.data_routes import COMMUNES_URL
 TIME_MAX = 90  # minutes: top of the colour scale (farther communes share the darkest colour)
 UNCOVERED_COLOUR = "#D55E00"  # Okabe–Ito vermilion: uncovered communes get a translucent vermilion veil
 UNCOVERED_FILL = "rgba(213, 94, 0, 0.35)"
-TRACE_TIME, TRACE_UNCOVERED, TRACE_SITES, TRACE_OPTIMISED, TRACE_SELECTION = range(5)
-SITE_STYLES = {  # trace index → (legend label, colour, size)
-    TRACE_SITES: ("Réseau actuel", "#000000", 15),
-    TRACE_OPTIMISED: ("Sites proposés (optimisation)", "#E69F00", 17),
-    TRACE_SELECTION: ("Ma sélection", "#0072B2", 13),
+TRACE_TIME, TRACE_UNCOVERED, TRACE_SITES = range(3)
+# One point trace for every site: a trace that starts empty keeps its map layer under the communes when it
+# later receives points, so the current, proposed and selected sites share one always non-empty trace.
+SITE_STYLES = {  # role → (label, colour, size)
+    "reseau": ("Réseau actuel", "#000000", 15),
+    "propose": ("Site proposé (optimisation)", "#E69F00", 17),
+    "selection": ("Ma sélection", "#0072B2", 14),
 }
 
 
@@ -45,12 +47,47 @@ def site_points(codes) -> dict:
     return {"lon": sub["lon"].tolist(), "lat": sub["lat"].tolist(), "text": sub["nom"].tolist()}
 
 
-def site_trace(index: int, codes=()) -> go.Scattermap:
-    label, colour, size = SITE_STYLES[index]
-    pts = site_points(codes)
-    return go.Scattermap(lon=pts["lon"], lat=pts["lat"], text=pts["text"], mode="markers", name=label,
-                         marker={"size": size, "color": colour, "opacity": 0.95},
-                         hovertemplate="<b>%{text}</b><br>" + label + "<extra></extra>")
+def site_arrays(network=(), optimised=(), selection=()) -> dict:
+    """lon, lat, text, marker colours and sizes of every site marker (network first, then proposals)."""
+    out = {"lon": [], "lat": [], "text": [], "color": [], "size": []}
+    seen = set()
+    for role, codes in (("reseau", network), ("propose", optimised), ("selection", selection)):
+        label, colour, size = SITE_STYLES[role]
+        codes = [c for c in codes if c not in seen]
+        seen.update(codes)
+        pts = site_points(codes)
+        out["lon"] += pts["lon"]
+        out["lat"] += pts["lat"]
+        out["text"] += [f"{name} — {label}" for name in pts["text"]]
+        out["color"] += [colour] * len(pts["lon"])
+        out["size"] += [size] * len(pts["lon"])
+    return out
+
+
+def site_trace(network=(), optimised=(), selection=()) -> go.Scattermap:
+    a = site_arrays(network, optimised, selection)
+    return go.Scattermap(lon=a["lon"], lat=a["lat"], text=a["text"], mode="markers", name="Sites (voir légende)",
+                         marker={"size": a["size"], "color": a["color"], "opacity": 0.95}, showlegend=False,
+                         hovertemplate="<b>%{text}</b><extra></extra>")
+
+
+def patch_sites(patch, network=(), optimised=(), selection=()) -> None:
+    """Write the site markers into a ``dash.Patch`` of the figure."""
+    a = site_arrays(network, optimised, selection)
+    trace = patch["data"][TRACE_SITES]
+    for key in ("lon", "lat", "text"):
+        trace[key] = a[key]
+    trace["marker"]["color"] = a["color"]
+    trace["marker"]["size"] = a["size"]
+
+
+def legend_items():
+    """HTML legend of the site markers (the map legend only shows the uncovered veil)."""
+    from dash import html
+
+    return html.Div([html.Span([html.Span("●", style={"color": colour, "fontSize": "1.4em"}), f" {label}"],
+                               className="me-3") for label, colour, _ in SITE_STYLES.values()],
+                    className="small mt-1")
 
 
 def uncovered_trace(uncovered_codes, minutes: float) -> go.Choroplethmap:
@@ -73,7 +110,8 @@ def coverage_figure(result, network_codes, optimised=(), selection=()) -> go.Fig
                       "%{customdata[1]}<extra></extra>")
     time_trace.reversescale = True  # dark = far
     fig = go.Figure([time_trace, uncovered_trace(result.uncovered_codes, result.minutes),
-                     site_trace(TRACE_SITES, network_codes), site_trace(TRACE_OPTIMISED, optimised),
-                     site_trace(TRACE_SELECTION, selection)])
+                     site_trace(network_codes, optimised, selection)])
     map_base.base_layout(fig, uirevision="couverture", zoom=6.2)
-    return fig.update_layout(showlegend=True)  # this map's legend: outline and site markers
+    fig.update_layout(showlegend=True)  # this map's legend: veil and site markers
+    pass  # département outlines above communes, below sites
+    return fig

@@ -309,7 +309,8 @@ def layout(**query):
         dcc.Store(id="cov-optimised", data={"codes": [], "label": ""}),
         *[_alert(e, "warning") for e in errors],
         dbc.Row([dbc.Col(_controls(state), lg=3),
-                 dbc.Col([html.Div(kpis(res, net.label), id="cov-kpis"), graph], lg=9)], className="g-3"),
+                 dbc.Col([html.Div(kpis(res, net.label), id="cov-kpis"), graph, cmap.legend_items()], lg=9)],
+                className="g-3"),
         dbc.Tabs([
             dbc.Tab(_candidates_tab(state, concepts), label="Candidats", tab_id="candidats", className="pt-2"),
             dbc.Tab(_optimiser_tab(state), label="Optimiser", tab_id="optimiser", className="pt-2"),
@@ -337,12 +338,9 @@ def update_coverage(minutes, weight, detour, speed, store, level):
     patch["data"][cmap.TRACE_UNCOVERED]["locations"] = uncovered
     patch["data"][cmap.TRACE_UNCOVERED]["z"] = [1] * len(uncovered)
     patch["data"][cmap.TRACE_UNCOVERED]["name"] = f"Commune non couverte (> {res.minutes:g} min)"
-    if ctx.triggered_id in ("cov-detour", "cov-speed", "cov-network-store"):
+    if ctx.triggered_id in ("cov-detour", "cov-speed", "cov-network-store"):  # times changed (sites: see below)
         patch["data"][cmap.TRACE_TIME]["z"] = cmap.time_values(res.times)
         patch["data"][cmap.TRACE_TIME]["customdata"] = cmap.hover_names(res.nearest)
-        pts = cmap.site_points(store["codes"])
-        for key in ("lon", "lat", "text"):
-            patch["data"][cmap.TRACE_SITES][key] = pts[key]
     zones = res.zones_blanches.drop(columns=["codes", "code_principale"]).to_dict("records")
     levels = res.by(level if level in LEVELS else "departement").to_dict("records")
     return patch, kpis(res, store["label"]), zones, levels, None
@@ -471,10 +469,7 @@ def compare_networks(optimised, selected, minutes, weight, detour, speed, store)
         rows.append(comparison_row("Ma sélection", coverage(store["codes"] + mine, minutes, settings, weight), n,
                                    "réseau actuel + " + ", ".join(names.get(c, c) for c in mine)))
     patch = Patch()
-    for trace, codes in ((cmap.TRACE_OPTIMISED, chosen), (cmap.TRACE_SELECTION, mine)):
-        pts = cmap.site_points(codes)
-        for key in ("lon", "lat", "text"):
-            patch["data"][trace][key] = pts[key]
+    cmap.patch_sites(patch, store["codes"], chosen, mine)
     return rows, patch
 
 
