@@ -10,7 +10,7 @@ from benchmarks import Measure, time_ms
 ISSUE = "#4 simulateur"
 
 
-def _slider_request(sim, deps, concept: str, value: int) -> dict:
+def slider_request(sim, deps, concept: str, value: int) -> dict:
     """The JSON body the browser posts when the 'auditeurs_croisiere' slider is released at ``value``."""
     dep = next(d for d in deps if d["output"].startswith("..sim-state.data..."))
     outputs = []
@@ -47,7 +47,7 @@ def run() -> list[Measure]:
 
     client = app.server.test_client()
     deps = client.get("/_dash-dependencies").get_json()
-    bodies = [_slider_request(sim, deps, "hub", v) for v in range(100, 300, 5)]
+    bodies = [slider_request(sim, deps, "hub", v) for v in range(100, 300, 5)]
     client.post("/_dash-update-component", json=bodies[0])  # warm-up (town context cache, first import)
     runs = []
     for body in bodies:

@@ -224,29 +224,11 @@ def test_two_clients_saving_at_the_same_moment_both_land(sim):
 # --- through HTTP, as the browser calls it -----------------------------------------------------------------------
 def test_slider_callback_through_the_dash_endpoint(sim):
     import app
+    from benchmarks.bench_simulator import slider_request
 
     client = app.server.test_client()
     deps = client.get("/_dash-dependencies").get_json()
-    dep = next(d for d in deps if d["output"].startswith("..sim-state.data..."))
-    outputs = []
-    for part in dep["output"].strip(".").split("..."):
-        cid, _, prop = part.rpartition(".")
-        if '"ALL"' in cid:
-            kind = json.loads(cid)["type"]
-            outputs.append([{"id": {"name": n, "type": kind}, "property": prop} for n in sim.SLIDERS])
-        else:
-            outputs.append({"id": json.loads(cid) if cid.startswith("{") else cid, "property": prop})
-    sliders = [{"id": {"name": n, "type": "sim-slider"}, "property": "value", "value": 1} for n in sim.SLIDERS]
-    inputs = [{"id": "sim-concept", "property": "value", "value": "hub"},
-              {"id": {"name": "sim", "type": "commune-search"}, "property": "value", "value": "54329"},
-              sliders, {"id": "sim-grid", "property": "cellValueChanged", "value": None},
-              {"id": "sim-reset", "property": "n_clicks", "value": None},
-              {"id": "sim-loaded", "property": "data", "value": None},
-              {"id": "sim-saved", "property": "data", "value": None}]
-    sliders[sim.SLIDERS.index("auditeurs_croisiere")]["value"] = 200
-    body = {"output": dep["output"], "outputs": outputs, "inputs": inputs,
-            "changedPropIds": [slider_id("auditeurs_croisiere") + ".value"],
-            "state": [{"id": "sim-state", "property": "data", "value": base_state()}]}
+    body = slider_request(sim, deps, "hub", 200)  # the same request the benchmark times
     resp = client.post("/_dash-update-component", json=body)
     assert resp.status_code == 200
     payload = resp.get_json()["response"]
