@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import os
 import socket
 import subprocess
@@ -46,6 +47,5 @@ def post_callback(url: str, payload: dict) -> tuple[float, int, int]:
     wire = r.raw.read(decode_content=False)
     ms = (time.perf_counter() - t0) * 1000
     r.raise_for_status()
-    import gzip
     raw = gzip.decompress(wire) if r.headers.get("Content-Encoding") == "gzip" else wire
     return ms, len(wire), len(raw)

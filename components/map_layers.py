@@ -6,6 +6,7 @@ Colours from the Okabe–Ito palette (colour-blind safe). Every legend entry car
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -38,8 +39,9 @@ LAYERS = [  # drawn in this order: big markers first, so smaller ones at the sam
 LAYER_KEYS = [layer.key for layer in LAYERS]
 
 
+@lru_cache(maxsize=1)
 def layer_frames() -> dict[str, pd.DataFrame]:
-    """The rows of each layer, with ``hover`` text in French."""
+    """The rows of each layer, with ``hover`` text in French (static data: built once per process)."""
     lyc = geodata.lycees()
     pro = lyc[lyc.voie_pro]
     cnam = geodata.cnam_sites()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import sys
@@ -72,7 +73,6 @@ def run_checks() -> dict:
     check("contiguïté", len(isolated) <= 5, f"{len(isolated)} commune(s) sans voisine {isolated[:5]}")
     report["coverage"] = {c: round(float(com[c].notna().mean()), 4) for c in INDICATORS}
     sizes = {"raw_kb": geodata.COMMUNES_GEOJSON.stat().st_size / 1024}
-    import gzip
     sizes["gzip_kb"] = len(gzip.compress(geodata.COMMUNES_GEOJSON.read_bytes(), 6)) / 1024
     report["browser_geojson"] = {k: round(v, 1) for k, v in sizes.items()}
     check("GeoJSON navigateur", sizes["raw_kb"] <= 2500 and sizes["gzip_kb"] <= 600,

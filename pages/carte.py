@@ -1,6 +1,7 @@
 """/ — regional map: commune choropleth, switchable layers, search; a click opens the town profile."""
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 import dash
@@ -26,7 +27,9 @@ CHORO, MISSING = 1, 0        # trace indices: the "donnée absente" layer is dra
 FIRST_POINT_TRACE = 2
 
 
+@lru_cache(maxsize=1)
 def _customdata():
+    """Name, population and jobseekers per commune, for the hover cards (static: built once)."""
     com = geodata.communes()
     return np.column_stack([com.nom + " (" + com.departement + ")", com.population,
                             com.demandeurs_emploi.astype(float)])
@@ -159,7 +162,7 @@ def open_profile(click, searched):
             code = None
     elif searched:
         code = searched
-    if not code or str(code) not in set(geodata.communes().code_insee):
+    if not code or str(code) not in geodata.commune_index().index:
         return no_update
     return f"/ville/{code}"
 
