@@ -1,14 +1,12 @@
 """Issue #3: cold start, first load of / (browser performance entries), variable-change payload and time."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from statistics import median
 
-from benchmarks import Measure
+from benchmarks import Measure, browser
 from benchmarks.server import post_callback, running_app
 
 COLD = "import time; t=time.perf_counter(); import app; print(time.perf_counter()-t)"
@@ -26,17 +24,9 @@ def _variable_payload(variable: str) -> dict:
 
 def _first_load(url: str) -> tuple[float, float] | None:
     """Bytes transferred by a real Chromium loading / until the map is drawn: (total KB, our data KB)."""
-    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+    if not browser.available():
         return None
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = shutil.which("chromium")
-    for f in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1600,1000",
-              "--disable-background-networking", "--enable-unsafe-swiftshader", "--use-angle=swiftshader",
-              f"--user-data-dir={tempfile.mkdtemp()}"):
-        opts.add_argument(f)
-    d = webdriver.Chrome(options=opts, service=Service(shutil.which("chromedriver")))
+    d = browser.chrome()
     try:
         d.get(url + "/")
         for _ in range(300):

@@ -6,7 +6,6 @@ tests/output/). Without Chromium the tests are skipped locally but fail under CI
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,10 +16,11 @@ from pathlib import Path
 import pytest
 import requests
 
+from benchmarks.browser import CHROMEDRIVER, CHROMIUM, chrome
+from benchmarks.browser import available as chrome_available
+
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "tests" / "output"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 
 
 def _free_port() -> int:
@@ -60,24 +60,11 @@ def dash_server():
 
 @pytest.fixture
 def browser():
-    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
+    if not chrome_available():
         if os.environ.get("CI"):
             pytest.fail(f"Chromium introuvable ({CHROMIUM}, {CHROMEDRIVER}) alors que la CI doit l'installer")
         pytest.skip("Chromium/chromedriver absents : tests navigateur ignorés hors CI")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--window-size=1600,1000", "--lang=fr-FR",
-                 "--enable-unsafe-swiftshader", "--use-angle=swiftshader",  # WebGL (MapLibre) without a GPU
-                 f"--user-data-dir={tempfile.mkdtemp(prefix='atlas-chrome-')}"):
-        opts.add_argument(flag)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(options=opts, service=Service(CHROMEDRIVER))
-    driver.set_page_load_timeout(60)
+    driver = chrome(logs=True)
     yield driver
     driver.quit()
 
