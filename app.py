@@ -13,6 +13,7 @@ from dash import Dash, dcc, html
 
 import geodata
 from components import data_routes, errors
+from components.attributions import footer_attributions
 
 NAV = [("Carte", "/"), ("Simulateur", "/simulateur"), ("Couverture", "/couverture"),
        ("Classement", "/classement"), ("Sources", "/sources")]
@@ -46,13 +47,7 @@ def navbar() -> dbc.Navbar:
 
 
 def footer() -> html.Footer:
-    try:  # the attribution text is owned by the sources page's component
-        from components.attributions import footer_attributions
-        content = footer_attributions()
-    except ImportError:
-        content = html.Span(["Sources : INSEE, ANCT, Ministère de l'Éducation nationale (DEPP), France Travail, "
-                             "DARES — Licence Ouverte / Etalab 2.0 · ", dcc.Link("détail des sources", href="/sources")])
-    return html.Footer(content, className="atlas-footer")
+    return html.Footer(footer_attributions(), className="atlas-footer")
 
 
 app.layout = html.Div([
