@@ -7,6 +7,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
+from models import fr_format as F
+
 TITLE_STYLE = {"fontSize": "0.95rem", "fontWeight": 600, "color": "#444", "textTransform": "uppercase",
                "letterSpacing": "0.02em"}
 VALUE_STYLE = {"fontSize": "1.75rem", "fontWeight": 700, "lineHeight": 1.15, "fontVariantNumeric": "tabular-nums"}
@@ -31,23 +33,6 @@ def kpi_row(cards: list, **row_kwargs) -> dbc.Row:
     return dbc.Row([dbc.Col(c, xs=6, md=width, className="mb-2") for c in cards], className="g-2", **row_kwargs)
 
 
-def fr_number(x: float | None, decimals: int = 0) -> str:
-    """French number: thin-space thousands, decimal comma; "—" for None."""
-    if x is None:
-        return "—"
-    text = f"{x:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
-    return "0" if text in ("-0", "-0,0") else text
-
-
-def fr_euros(x: float | None) -> str:
-    """Money, rounded for reading at a distance: 850 €, 12,5 k€, 1,35 M€."""
-    if x is None:
-        return "—"
-    a = abs(x)
-    if a >= 1e6:
-        return f"{fr_number(x / 1e6, 2)} M€"
-    if a >= 1e4:
-        return f"{fr_number(x / 1e3, 0)} k€"
-    if a >= 1e3:
-        return f"{fr_number(x / 1e3, 1)} k€"
-    return f"{fr_number(x)} €"
+# French numbers come from the one formatter (models.fr_format); these names stay for the pages.
+fr_number = F.num
+fr_euros = F.euros

@@ -1,24 +1,47 @@
-"""French number formatting for plain-language texts (``1 234``, ``9,1 %``)."""
+"""French number formatting, the one place for it (Babel, locale ``fr_FR``): ``12 346``, ``9,1 %``, ``1,35 M€``.
+
+Babel writes the thousands separator as a narrow no-break space (U+202F) and the decimal comma; units are
+joined with a no-break space so that a number never wraps away from its unit on a projector.
+"""
 from __future__ import annotations
 
 import math
 
+from babel.numbers import format_decimal
+
+LOCALE = "fr_FR"
 NBSP = "\u00a0"
+GROUP = "\u202f"  # Babel's fr_FR grouping separator
 
 
 def is_missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+    if x is None:
+        return True
+    try:
+        return math.isnan(float(x))
+    except (TypeError, ValueError):
+        return False
 
 
 def num(x, decimals: int = 0) -> str:
-    """``12345.6`` → ``'12 346'``; ``9.06, 1`` → ``'9,1'``; missing → ``'—'``."""
+    """``12345.6`` → ``'12 346'``; ``9.06, 1`` → ``'9,1'``; missing → ``'—'``; never ``-0``."""
     if is_missing(x):
         return "—"
-    s = f"{float(x):,.{decimals}f}"
-    return s.replace(",", NBSP).replace(".", ",")
+    value = round(float(x), decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def num_short(x, max_decimals: int = 2) -> str:
+    """Up to ``max_decimals`` decimals, trailing zeros dropped: ``2.50`` → ``'2,5'``, ``3.0`` → ``'3'``."""
+    if is_missing(x):
+        return "—"
+    pattern = "#,##0" + ("." + "#" * max_decimals if max_decimals > 0 else "")
+    return format_decimal(round(float(x), max_decimals) + 0.0, format=pattern, locale=LOCALE)
 
 
 def pct(x, decimals: int = 1) -> str:
+    """``9.06`` (already in %) → ``'9,1 %'``."""
     return "—" if is_missing(x) else f"{num(x, decimals)}{NBSP}%"
 
 
@@ -32,5 +55,34 @@ def minutes(x) -> str:
     return "—" if is_missing(x) else f"{num(x)}{NBSP}min"
 
 
+def seconds(x) -> str:
+    """Elapsed time: ``0.034`` → ``'0,03 s'``."""
+    return "—" if is_missing(x) else f"{num(x, 2)}{NBSP}s"
+
+
+def euros(x) -> str:
+    """Money rounded for reading at a distance: ``850 €``, ``12,5 k€``, ``35 k€``, ``1,35 M€``."""
+    if is_missing(x):
+        return "—"
+    a = abs(float(x))
+    if a >= 1e6:
+        return f"{num(x / 1e6, 2)}{NBSP}M€"
+    if a >= 1e4:
+        return f"{num(x / 1e3, 0)}{NBSP}k€"
+    if a >= 1e3:
+        return f"{num(x / 1e3, 1)}{NBSP}k€"
+    return f"{num(x)}{NBSP}€"
+
+
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
-    return f"{n} {singular if n <= 1 else (plural_form or singular + 's')}"
+    """``1 lycée``, ``0 lycée``, ``3 lycées`` (French: 0 and 1 take the singular)."""
+    n = int(n)
+    return f"{num(n)} {singular if abs(n) <= 1 else (plural_form or singular + 's')}"
+
+
+def parse_number(text) -> float:
+    """A number typed the French or the English way (``'1 234,5'``, ``'1234.5'``) → float; ``ValueError``."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        text = repr(float(text))
+    s = str(text).strip().replace(GROUP, "").replace(NBSP, "").replace(" ", "").replace(",", ".")
+    return float(s)  # may be inf or nan: callers check the range

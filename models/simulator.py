@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from models import fr_format as F
+
 PARAMETERS_FILE = Path(__file__).with_name("parameters.toml")
 YEARS = tuple(range(7))          # 0 (set-up) .. 6
 CRUISING_YEAR = 4
@@ -135,10 +137,7 @@ class SimulationResult:
 
 
 # ------------------------------------------------------------------------------------------- parameters
-def _fr_number(x: float) -> str:
-    if float(x).is_integer():
-        return f"{int(x):,}".replace(",", "\u202f")
-    return f"{x:,.2f}".replace(",", "\u202f").replace(".", ",").rstrip("0").rstrip(",")
+_fr_number = F.num_short
 
 
 def _spec(name: str, raw: dict, common: bool) -> ParamSpec:
@@ -203,9 +202,8 @@ def parse_value(spec: ParamSpec, value) -> float:
     if isinstance(value, bool):
         raise ParameterError(f"Paramètre « {spec.name} » : valeur non numérique « {value} ».")
     if isinstance(value, str):
-        text = value.strip().replace("\u202f", "").replace(" ", "").replace(",", ".")
         try:
-            x = float(text)
+            x = F.parse_number(value)
         except ValueError:
             raise ParameterError(f"Paramètre « {spec.name} » ({spec.label}) : « {value[:40]} » n'est pas "
                                  f"un nombre.") from None

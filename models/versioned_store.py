@@ -1,18 +1,36 @@
 """What the scenario and weighting stores share: French validation of names and ids, versioned inserts.
 
-Saving under an existing name adds version n+1; a clash on (name, version) from a concurrent save, or a busy
-database, is retried, so two saves at the same moment both land and nothing is overwritten.
+Saving under an existing name adds version n+1 in one serialised transaction, so two saves at the same moment both
+land and nothing is overwritten. Deletion is soft: the row is hidden (``deleted_at``/``deleted_by``), can be
+restored, and both are written to :data:`audit_log`.
 """
 from __future__ import annotations
 
 import time
 from datetime import datetime, timezone
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Column, DateTime, Integer, String, Table, func, insert, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-RETRIES = 50
+from models import db
+
+RETRIES = 20
+audit_log = Table(  # who deleted or restored what, and when (scenarios, weightings)
+    "audit_log", db.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("who", String(80), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("table_name", String(40), nullable=False),
+    Column("record_id", Integer, nullable=False),
+)
+
+
+def soft_delete_columns() -> list[Column]:
+    """The two columns of a soft-deletable table: when and by whom it was hidden (NULL: visible)."""
+    return [Column("deleted_at", DateTime(timezone=True), nullable=True),
+            Column("deleted_by", String(80), nullable=True)]
 
 
 def clean_text(value, field: str, max_len: int, error: type[Exception], required: bool = False,
@@ -25,8 +43,7 @@ def clean_text(value, field: str, max_len: int, error: type[Exception], required
     if required and not text:
         raise error(f"{field} : obligatoire.")
     if len(text) > max_len:
-        count = f"{len(text):,}".replace(",", "\u202f")
-        raise error(f"{field} : {count} caractères, {max_len} au maximum.")
+        raise error(f"{field} : {F.num(len(text))} caractères, {max_len} au maximum.")
     return text
 
 
@@ -39,14 +56,49 @@ def parse_id(value, what: str, error: type[Exception]) -> int:
 
 
 def insert_next_version(engine: Engine, table: Table, name: str, values: dict, error: type[Exception]) -> int:
-    """Insert ``values`` as the next version of ``name`` in ``table``; returns the new row id."""
+    """Insert ``values`` as the next version of ``name`` in ``table`` (one serialised transaction); the new id.
+
+    Raises :class:`models.db.StoreUnavailable` (French) when the database is read-only or down, at once, and
+    when it stays busy after a few retries; nothing is written then.
+    """
     for attempt in range(RETRIES):
         try:
-            with engine.begin() as conn:
+            with db.write_transaction(db.ensure_schema(engine)) as conn:
                 current = conn.execute(select(func.max(table.c.version)).where(table.c.name == name)).scalar()
                 result = conn.execute(insert(table).values(
                     name=name, version=(current or 0) + 1, created_at=datetime.now(timezone.utc), **values))
                 return int(result.inserted_primary_key[0])
-        except (IntegrityError, OperationalError):  # same version taken meanwhile / database busy
+        except IntegrityError:  # same version taken meanwhile (a writer outside this app's lock)
             time.sleep(0.005 * (attempt + 1))
-    raise error("Enregistrement impossible : base de données occupée, réessayez.")
+        except DBAPIError as exc:
+            if db.reason(exc) != "occupée" or attempt >= 3:
+                raise db.StoreUnavailable(exc) from None
+            time.sleep(0.05 * (attempt + 1))
+    raise db.StoreUnavailable("occupée")
+
+
+def set_deleted(engine: Engine, table: Table, record_id: int, who: str, deleted: bool, what: str,
+                error: type[Exception]) -> None:
+    """Soft-delete (hide) or restore one record, with an audit row (who, when, what); French ``error`` if absent."""
+    now = datetime.now(timezone.utc)
+    try:
+        with db.write_transaction(db.ensure_schema(engine)) as conn:
+            row = conn.execute(select(table.c.id, table.c.deleted_at).where(table.c.id == record_id)).first()
+            if row is None or (row.deleted_at is not None) == deleted:
+                state = "introuvable" if row is None else ("déjà supprimé" if deleted else "non supprimé")
+                raise error(f"{what} n° {record_id} {state} : rien n'a été modifié.")
+            conn.execute(update(table).where(table.c.id == record_id).values(
+                deleted_at=now if deleted else None, deleted_by=who if deleted else None))
+            conn.execute(insert(audit_log).values(at=now, who=who, action="suppression" if deleted else "restauration",
+                                                  table_name=table.name, record_id=record_id))
+    except DBAPIError as exc:
+        raise db.StoreUnavailable(exc) from None
+
+
+def audit(engine: Engine, table: Table | None = None) -> list:
+    """The audit rows (oldest first), optionally of one table."""
+    q = select(audit_log).order_by(audit_log.c.id)
+    if table is not None:
+        q = q.where(audit_log.c.table_name == table.name)
+    with db.ensure_schema(engine).connect() as conn:
+        return conn.execute(q).all()
