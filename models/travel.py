@@ -139,3 +139,13 @@ def travel_time_matrix(from_codes, to_codes=None, settings: TravelSettings | Non
     a = vectors[commune_positions(from_codes)]
     b = vectors if to_codes is None else vectors[commune_positions(to_codes)]
     return minutes_from_km(great_circle_km_from_vectors(a, b), settings).astype(dtype, copy=False)
+
+
+def minutes_between(from_lon, from_lat, to_lon, to_lat, settings: TravelSettings | None = None,
+                    dtype=np.float64, from_ids=None, to_ids=None) -> np.ndarray:
+    """Estimated minutes between arbitrary points, shape (len(from), len(to)): the one travel-time function.
+
+    ``from_ids``/``to_ids`` (commune codes or site ids) let a routed matrix replace the estimate pair by pair.
+    """
+    a, b = unit_vectors(from_lon, from_lat), unit_vectors(to_lon, to_lat)
+    return minutes_from_km(great_circle_km_from_vectors(a, b), settings).astype(dtype, copy=False)
