@@ -69,6 +69,18 @@ def cnam_sites() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=None)
+def cnam_sites_france() -> pd.DataFrame:
+    """The 146 Cnam implantations of France in the MESR file (état 2017), for a national view."""
+    return _table("cnam_sites_france")
+
+
+@lru_cache(maxsize=None)
+def enseignement_superieur() -> pd.DataFrame:
+    """Public higher-education implantations of the region other than the Cnam (MESR, état 2017)."""
+    return _table("enseignement_superieur")
+
+
+@lru_cache(maxsize=None)
 def france_services() -> pd.DataFrame:
     return _table("france_services")
 
@@ -99,7 +111,7 @@ def sources() -> dict:
 
 
 LOADERS = (communes, commune_shapes, commune_neighbours, departements, acv, lycees, missions_locales, cnam_sites,
-           france_services, france_travail, chomage_ze_series, demandeurs_series, bmo, sources)
+           cnam_sites_france, enseignement_superieur, france_services, france_travail, chomage_ze_series, demandeurs_series, bmo, sources)
 
 
 def load_all() -> None:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata import build_communes as bc, build_indicators as bi, build_points as bp
+from geodata import build_communes as bc, build_indicators as bi, build_mesr as bm, build_points as bp
 from geodata.errors import BuildError
 from geodata.provenance import DATASETS
 
@@ -81,13 +81,16 @@ def build(raw: Path, region: str, out: Path, cache: Path) -> dict:
                                "departement_nom": communes.departement_nom}, geometry=geom, crs=4326)
     browser = bc.simplify_coverage(communes, bc.BROWSER_TOLERANCE_M)
     deps_out = bc.departement_outlines(shapes)
+    mesr = bm.read_mesr(raw)
 
     tables = {
         "communes": attrs,
         "acv": acv,
         "lycees": bp.lycees(raw, attrs),
         "missions_locales": bp.missions_locales(raw, attrs),
-        "cnam_sites": bp.cnam_sites(raw, attrs),
+        "cnam_sites": bm.cnam_sites(raw, attrs, mesr),
+        "cnam_sites_france": bm.cnam_sites_france(mesr),
+        "enseignement_superieur": bm.enseignement_superieur(raw, attrs, mesr),
         "france_services": bp.france_services(raw, attrs),
         "france_travail": bp.france_travail(raw, communes),
         "chomage_ze": cho,

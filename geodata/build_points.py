@@ -1,4 +1,4 @@
-"""Point layers: ACV towns, lycées, missions locales, Cnam sites, France Services, France Travail agencies."""
+"""Point layers: ACV towns, lycées, missions locales, France Services, France Travail agencies (Cnam: build_mesr)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -93,19 +93,6 @@ def missions_locales(raw: Path, communes: pd.DataFrame) -> pd.DataFrame:
     out = out.join(pts, on="code_insee")
     out["precision"] = "commune"
     return out.sort_values("code_insee").reset_index(drop=True)
-
-
-def cnam_sites(raw: Path, communes: pd.DataFrame) -> pd.DataFrame:
-    """The 10 pre-2019 sites, placed at their commune's town hall (addresses unknown)."""
-    p = raw / "cnam/cnam_centres_reseau_avant_2019.csv"
-    c = read_csv(p, ["site_id", "nom", "commune", "code_insee", "type", "fiabilite", "source", "date_source",
-                     "attestation"])
-    check_codes(c.code_insee, set(communes.code_insee), p, "code_insee")
-    out = c[["site_id", "code_insee", "nom", "commune", "type", "fiabilite", "attestation", "source",
-             "date_source"]].copy()
-    out = out.join(communes.set_index("code_insee")[["lon", "lat"]], on="code_insee")
-    out["precision"] = "commune"
-    return out.sort_values("site_id").reset_index(drop=True)
 
 
 def france_services(raw: Path, communes: pd.DataFrame) -> pd.DataFrame:

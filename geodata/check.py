@@ -17,7 +17,7 @@ POINT_LAYERS = {"acv": geodata.acv, "lycees_pro": lambda: geodata.lycees()[geoda
                 "lycees_autres": lambda: geodata.lycees()[~geodata.lycees().voie_pro],
                 "missions_locales": geodata.missions_locales, "cnam_sites": geodata.cnam_sites,
                 "france_services": geodata.france_services, "france_travail": geodata.france_travail}
-EXPECTED_ROWS = {"acv": 25, "missions_locales": 43, "cnam_sites": 10, "france_services": 267, "france_travail": 76}
+EXPECTED_ROWS = {"acv": 25, "missions_locales": 43, "cnam_sites": 21, "france_services": 267, "france_travail": 76}
 MAX_OFFSET_KM = 1.0
 INDICATORS = ["population", "densite", "chomage_ze", "demandeurs_emploi", "pop_1564", "actifs_1564", "chomeurs_1564",
               "emplois", "etab_total", "revenu_median", "taux_pauvrete", "bmo_code"]

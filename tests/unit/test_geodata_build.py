@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import geodata
-from geodata import build_indicators as bi, build_points as bp
+from geodata import build_indicators as bi, build_mesr as bm, build_points as bp
 from geodata.errors import BuildError
 
 RAW = Path(__file__).resolve().parents[3] / "shared" / "raw"
@@ -33,7 +33,7 @@ def test_unknown_commune_code_names_file_and_row(raw_copy):
     path.chmod(0o644)
     df.to_csv(path, index=False)
     with pytest.raises(BuildError) as err:
-        bp.cnam_sites(raw_copy, geodata.communes())
+        bm.cnam_sites(raw_copy, geodata.communes())
     msg = str(err.value)
     assert "cnam_centres_reseau_avant_2019.csv" in msg and "ligne 5" in msg and "99999" in msg
 

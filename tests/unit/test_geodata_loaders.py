@@ -30,13 +30,13 @@ def test_missing_values_stay_missing_not_zero():
 
 def test_point_layers_join_to_communes():
     codes = set(geodata.communes().code_insee)
-    for loader, n in ((geodata.acv, 25), (geodata.missions_locales, 43), (geodata.cnam_sites, 10),
+    for loader, n in ((geodata.acv, 25), (geodata.missions_locales, 43), (geodata.cnam_sites, 21),
                       (geodata.france_services, 267), (geodata.france_travail, 76)):
         df = loader()
         assert len(df) == n, loader.__name__
         assert set(df.code_insee) <= codes, loader.__name__
     assert (geodata.missions_locales().precision == "commune").all()
-    assert set(geodata.cnam_sites().fiabilite) <= {"haute", "moyenne-haute", "moyenne", "faible"}
+    assert set(geodata.cnam_sites().fiabilite) <= {"officielle (MESR)", "haute", "moyenne-haute", "moyenne", "faible"}
 
 
 def test_lycees_one_row_per_establishment_with_sep_folded():
