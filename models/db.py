@@ -1,25 +1,39 @@
 """Database engine shared by the scenario, weighting and network stores.
 
 SQLite file ``instance/atlas.db`` by default (created on first use), PostgreSQL (or any SQLAlchemy URL) when
-``DATABASE_URL`` is set. Each store declares its tables on :data:`metadata`; :func:`engine` creates them.
+``DATABASE_URL`` is set (``postgresql+psycopg://user:pass@host/db``, psycopg 3). Each store declares its tables
+on :data:`metadata`; :func:`ensure_schema` creates them once, under a lock, so several workers starting together
+do not race. Every write goes through :func:`write_transaction` (serialised: SQLite ``BEGIN IMMEDIATE``,
+PostgreSQL advisory lock), so what a user is told has been saved is in the database.
 """
 from __future__ import annotations
 
+import logging
 import os
+import sqlite3
+import threading
+import weakref
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 ROOT = Path(__file__).resolve().parent.parent
 metadata = MetaData()
+log = logging.getLogger("atlas")
+LOCK_BASE = 741_300  # PostgreSQL advisory lock keys of this app: LOCK_BASE + 0 (schema), + 1 (writes)
+_ready: "weakref.WeakSet" = weakref.WeakSet()  # engines whose schema is in place
+_ready_lock = threading.Lock()
 
 
 def database_url() -> str:
     url = os.environ.get("DATABASE_URL", "").strip()
-    if url.startswith("postgres://"):  # Heroku-style scheme
-        url = "postgresql://" + url[len("postgres://"):]
+    for old in ("postgres://", "postgresql://"):  # Heroku-style scheme / no driver named: psycopg 3
+        if url.startswith(old):
+            url = "postgresql+psycopg://" + url[len(old):]
     if url:
         return url
     (ROOT / "instance").mkdir(exist_ok=True)
@@ -28,18 +42,106 @@ def database_url() -> str:
 
 @lru_cache(maxsize=None)
 def engine(url: str | None = None) -> Engine:
-    """The engine for ``url`` (default :func:`database_url`), with every declared table created."""
+    """The engine for ``url`` (default :func:`database_url`), with every declared table created (once)."""
     url = url or database_url()
     if url.startswith("sqlite"):
-        eng = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        eng = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False})
 
         @event.listens_for(eng, "connect")
         def _sqlite_pragmas(conn, _record):  # concurrent readers + one writer, no lost writes
+            conn.isolation_level = None  # SQLAlchemy emits BEGIN itself (below), pysqlite does not
             cur = conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            try:
+                cur.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError:  # read-only file: reads still work
+                pass
+            cur.execute("PRAGMA busy_timeout=5000")
             cur.close()
+
+        @event.listens_for(eng, "begin")
+        def _sqlite_begin(conn):  # write transactions take the write lock first: validate + insert is atomic
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write_lock") else "BEGIN")
     else:
         eng = create_engine(url, pool_pre_ping=True)
-    metadata.create_all(eng)
+    try:
+        ensure_schema(eng)
+    except (OperationalError, DBAPIError) as exc:  # database down: the read pages still work, writes say so
+        log.warning("Base de données indisponible au démarrage : %s", exc)
     return eng
+
+
+@contextmanager
+def write_transaction(eng: Engine, key: int = 1):
+    """One serialised write transaction: SQLite ``BEGIN IMMEDIATE``, PostgreSQL transaction advisory lock ``key``.
+
+    Everything read inside sees every write committed before; the next writer waits until this one commits.
+    """
+    with eng.connect() as conn:
+        conn.execution_options(write_lock=True)
+        with conn.begin():
+            if eng.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_BASE + key})
+            yield conn
+
+
+def ensure_schema(eng: Engine) -> Engine:
+    """Create every declared table (and the columns added since) once per engine, safely under several workers."""
+    if eng in _ready:
+        return eng
+    with _ready_lock:
+        if eng in _ready:
+            return eng
+        import models.network, models.scenarios, models.users, models.weightings  # noqa: E401,F401 - declare tables
+        with write_transaction(eng, key=0) as conn:
+            metadata.create_all(conn)
+            _add_missing_columns(conn)
+        _ready.add(eng)
+    return eng
+
+
+def _add_missing_columns(conn) -> None:
+    """Nullable columns added to a table after a database was created (e.g. soft deletion) are added in place."""
+    insp = inspect(conn)
+    for table in metadata.sorted_tables:
+        have = {c["name"] for c in insp.get_columns(table.name)}
+        for col in table.columns:
+            if col.name not in have and col.nullable:
+                kind = col.type.compile(dialect=conn.dialect)
+                conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN {col.name} {kind}')
+
+
+def status(eng: Engine | None = None) -> str | None:
+    """None if a write can be made now, else a French reason: ``lecture seule``, ``occupée`` or ``indisponible``."""
+    try:
+        eng = eng or engine()
+        with write_transaction(eng, key=0) as conn:
+            if eng.dialect.name == "sqlite":  # rewriting the header's user_version needs write access
+                version = conn.exec_driver_sql("PRAGMA user_version").scalar()
+                conn.exec_driver_sql(f"PRAGMA user_version = {int(version)}")
+            elif conn.execute(text("SHOW transaction_read_only")).scalar() == "on":
+                return "lecture seule"
+    except Exception as exc:  # noqa: BLE001 - any failure is reported as a reason, never raised
+        return reason(exc)
+    return None
+
+
+def reason(exc: BaseException) -> str:
+    """French reason for a database failure: read-only, busy (locked) or unavailable."""
+    text_ = str(exc).lower()
+    if "readonly" in text_ or "read-only" in text_ or "read only" in text_:
+        return "lecture seule"
+    if "locked" in text_ or "busy" in text_ or "lock timeout" in text_:
+        return "occupée"
+    return "indisponible"
+
+
+class StoreUnavailable(RuntimeError):
+    """The database cannot take a write now; the message is French and says why (read-only, busy, down)."""
+
+    def __init__(self, exc: BaseException | str):
+        self.reason = exc if isinstance(exc, str) else reason(exc)
+        detail = {"lecture seule": "la base de données est en lecture seule (droits du fichier ou du serveur)",
+                  "occupée": "la base de données est occupée par d'autres enregistrements ; réessayez dans un instant",
+                  }.get(self.reason, "la base de données ne répond pas")
+        super().__init__(f"Enregistrement indisponible : {detail}. Rien n'a été enregistré ; "
+                         "vos saisies restent à l'écran.")

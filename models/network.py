@@ -10,15 +10,15 @@ reliability column (``fiabilite``); the UI says so.
 """
 from __future__ import annotations
 
-import threading
 import uuid
-import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import pandas as pd
-from sqlalchemy import Column, DateTime, Integer, String, Table, inspect, insert, select
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from types import SimpleNamespace
+
+from sqlalchemy import Column, DateTime, Integer, String, Table, insert, select
+from sqlalchemy.exc import DBAPIError
 
 from models import db
 
@@ -34,8 +34,6 @@ network_edits = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("comment", String(300)),
 )
-_ready: "weakref.WeakSet" = weakref.WeakSet()  # engines whose tables exist
-_ready_lock = threading.Lock()
 SITE_COLUMNS = ["site_id", "code_insee", "nom", "commune", "type", "fiabilite", "origine"]
 
 
@@ -44,17 +42,8 @@ class NetworkEditError(ValueError):
 
 
 def ensure_tables(eng=None):
-    """The engine (default: the shared one) with the network table created."""
-    eng = eng or db.engine()
-    if eng not in _ready:
-        with _ready_lock:
-            try:
-                db.metadata.create_all(eng, tables=[network_edits])
-            except (OperationalError, ProgrammingError):  # another process created it at the same moment
-                if not inspect(eng).has_table(network_edits.name):
-                    raise
-            _ready.add(eng)
-    return eng
+    """The engine (default: the shared one) with every table created (once, see :func:`models.db.ensure_schema`)."""
+    return db.ensure_schema(eng or db.engine())
 
 
 _engine = ensure_tables
@@ -147,18 +136,20 @@ def _apply(sites: pd.DataFrame, edit, names: pd.Series) -> pd.DataFrame:
     raise NetworkEditError(f"Action inconnue : {action}")
 
 
-def history(eng=None) -> pd.DataFrame:
+def history(eng=None, conn=None) -> pd.DataFrame:
     """Every edit ever made, oldest first: id, action, action_fr, site_id, code_insee, author, created_at."""
-    with _engine(eng).connect() as conn:
-        rows = conn.execute(select(network_edits).order_by(network_edits.c.id)).all()
+    if conn is None:
+        with _engine(eng).connect() as c:
+            return history(conn=c)
+    rows = conn.execute(select(network_edits).order_by(network_edits.c.id)).all()
     h = pd.DataFrame(rows, columns=[c.name for c in network_edits.columns])
     h["action_fr"] = h["action"].map(ACTIONS)
     return h
 
 
-def network_version(version: int | None = None, eng=None) -> Network:
+def network_version(version: int | None = None, eng=None, conn=None) -> Network:
     """The network after the edits up to ``version`` (default: all — the current network)."""
-    h = history(eng)
+    h = history(eng, conn)
     if version is not None:
         h = h[h["id"] <= int(version)]
     resets = h.index[h["action"] == "reset"]
@@ -192,30 +183,37 @@ def _check_author(author) -> str:
 
 def record_edit(action: str, author: str, site_id: str | None = None, code_insee: str | None = None,
                 comment: str | None = None, eng=None) -> Network:
-    """Validate an edit against the current network, append it, return the new network.
+    """Validate an edit against the current network and append it, in one serialised transaction.
+
+    The network is read and the edit inserted under the database's write lock (:func:`models.db.write_transaction`),
+    so two users adding a site in the same commune at once: one is told "ajouté", the other gets the French
+    refusal, and every edit reported as done is in the network.
 
     Raises
     ------
     NetworkEditError
         Unknown commune or site, commune already hosting a site, missing author (French message).
+    models.db.StoreUnavailable
+        The database cannot take the write (read-only, busy, down); nothing was written.
     """
     author = _check_author(author)
     if action not in ACTIONS:
         raise NetworkEditError(f"Action inconnue : {action}")
-    code_insee = None if code_insee is None else str(code_insee).strip()
+    code_insee = None if code_insee is None else str(code_insee).strip()[:5]
+    site_id = None if site_id is None else str(site_id).strip()[:40]
     if action == "add":
         site_id = f"U-{uuid.uuid4().hex[:8]}"
-    eng = _engine(eng)
-    with eng.begin() as conn:
-        if action != "reset":
-            from types import SimpleNamespace
-
-            current = current_network(eng)
-            _apply(current.sites, SimpleNamespace(action=action, site_id=site_id, code_insee=code_insee),
-                   _commune_names())
-        conn.execute(insert(network_edits).values(
-            action=action, site_id=site_id, code_insee=code_insee, author=author,
-            created_at=datetime.now(timezone.utc), comment=(comment or None) and comment[:300]))
+    try:
+        with db.write_transaction(_engine(eng)) as conn:
+            current = network_version(conn=conn)
+            if action != "reset":
+                _apply(current.sites, SimpleNamespace(action=action, site_id=site_id, code_insee=code_insee),
+                       _commune_names())
+            conn.execute(insert(network_edits).values(
+                action=action, site_id=site_id, code_insee=code_insee, author=author,
+                created_at=datetime.now(timezone.utc), comment=(comment or None) and comment[:300]))
+    except DBAPIError as exc:
+        raise db.StoreUnavailable(exc) from None
     return current_network(eng)
 
 

@@ -14,12 +14,13 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueConstraint, delete, select
+from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueConstraint, select
 
 from models.db import engine as shared_engine
-from models.db import metadata
+from models.db import ensure_schema, metadata
 from models.simulator import CODE_INSEE, ParameterError, make_parameters
-from models.versioned_store import clean_text, insert_next_version, parse_id
+from models.versioned_store import (audit, clean_text, insert_next_version, parse_id, set_deleted,
+                                    soft_delete_columns)
 
 MAX_NAME, MAX_AUTHOR, MAX_NOTE = 120, 80, 2000
 
@@ -34,6 +35,7 @@ scenarios_table = Table(
     Column("code_insee", String(5), nullable=True),
     Column("parameters", Text, nullable=False),  # JSON {name: value}, every parameter of the concept
     Column("created_at", DateTime(timezone=True), nullable=False),
+    *soft_delete_columns(),
     UniqueConstraint("name", "version", name="uq_sim_scenario_name_version"),
 )
 
@@ -86,7 +88,6 @@ class ScenarioStore:
 
     def __init__(self, eng=None):
         self.engine = eng if eng is not None else shared_engine()
-        metadata.create_all(self.engine, tables=[scenarios_table])
 
     def save(self, name: str, concept: str, overrides: dict | None = None, author: str = "", note: str = "",
              code_insee: str | None = None) -> int:
@@ -112,28 +113,36 @@ class ScenarioStore:
             "author": author, "note": note, "concept": concept, "code_insee": code_insee, "parameters": payload},
             ScenarioError)
 
-    def list(self) -> list[Scenario]:
-        """Every saved version, newest first."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(scenarios_table).order_by(scenarios_table.c.created_at.desc(),
-                                                                 scenarios_table.c.id.desc())).all()
+    def list(self, deleted: bool = False) -> list[Scenario]:
+        """Every saved version, newest first (``deleted=True``: the deleted ones instead, to restore them)."""
+        t = scenarios_table
+        with ensure_schema(self.engine).connect() as conn:
+            rows = conn.execute(select(t).where(t.c.deleted_at.is_not(None) if deleted else t.c.deleted_at.is_(None))
+                                .order_by(t.c.created_at.desc(), t.c.id.desc())).all()
         return [_row_to_scenario(r) for r in rows]
 
     def load(self, scenario_id) -> Scenario:
         """The scenario ``scenario_id`` (int or digit string); :class:`ScenarioError` if unknown/invalid."""
         sid = parse_scenario_id(scenario_id)
-        with self.engine.connect() as conn:
+        with ensure_schema(self.engine).connect() as conn:
             row = conn.execute(select(scenarios_table).where(scenarios_table.c.id == sid)).first()
-        if row is None:
+        if row is None or row.deleted_at is not None:
             raise ScenarioError(f"Scénario n° {sid} introuvable (supprimé ou jamais enregistré).")
         return _row_to_scenario(row)
 
-    def delete(self, scenario_id) -> None:
-        """Delete one version; :class:`ScenarioError` if it does not exist."""
-        sid = parse_scenario_id(scenario_id)
-        with self.engine.begin() as conn:
-            if conn.execute(delete(scenarios_table).where(scenarios_table.c.id == sid)).rowcount == 0:
-                raise ScenarioError(f"Scénario n° {sid} introuvable : rien n'a été supprimé.")
+    def delete(self, scenario_id, who: str = "") -> None:
+        """Hide one version (soft deletion, audited, restorable); :class:`ScenarioError` if absent or already hidden."""
+        set_deleted(self.engine, scenarios_table, parse_scenario_id(scenario_id), who or "?", True, "Scénario",
+                    ScenarioError)
+
+    def restore(self, scenario_id, who: str = "") -> None:
+        """Show a deleted version again (audited)."""
+        set_deleted(self.engine, scenarios_table, parse_scenario_id(scenario_id), who or "?", False, "Scénario",
+                    ScenarioError)
+
+    def audit(self) -> list:
+        """Deletions and restorations of scenarios: rows (id, at, who, action, table_name, record_id)."""
+        return audit(self.engine, scenarios_table)
 
 
 _default_store: ScenarioStore | None = None

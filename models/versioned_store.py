@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from models import db
+from models import fr_format as F
 
 RETRIES = 20
 audit_log = Table(  # who deleted or restored what, and when (scenarios, weightings)
@@ -50,7 +51,7 @@ def clean_text(value, field: str, max_len: int, error: type[Exception], required
 def parse_id(value, what: str, error: type[Exception]) -> int:
     """A record id from a URL or a form; ``error`` (French) when it is not a positive integer."""
     text = str(value).strip() if value is not None else ""
-    if not text.isdigit() or len(text) > 12 or int(text) <= 0:
+    if not (text.isascii() and text.isdigit()) or len(text) > 12 or int(text) <= 0:
         raise error(f"Identifiant de {what} invalide : « {text[:30]} » (un nombre entier positif est attendu).")
     return int(text)
 
@@ -85,8 +86,9 @@ def set_deleted(engine: Engine, table: Table, record_id: int, who: str, deleted:
         with db.write_transaction(db.ensure_schema(engine)) as conn:
             row = conn.execute(select(table.c.id, table.c.deleted_at).where(table.c.id == record_id)).first()
             if row is None or (row.deleted_at is not None) == deleted:
-                state = "introuvable" if row is None else ("déjà supprimé" if deleted else "non supprimé")
-                raise error(f"{what} n° {record_id} {state} : rien n'a été modifié.")
+                state = ("introuvable" if row is None else "introuvable (déjà dans la corbeille)" if deleted
+                         else "pas dans la corbeille")
+                raise error(f"{what} n° {record_id} : {state}, rien n'a été modifié.")
             conn.execute(update(table).where(table.c.id == record_id).values(
                 deleted_at=now if deleted else None, deleted_by=who if deleted else None))
             conn.execute(insert(audit_log).values(at=now, who=who, action="suppression" if deleted else "restauration",

@@ -19,9 +19,10 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueConstraint, select
 
 from models.db import engine as shared_engine
-from models.db import metadata
+from models.db import ensure_schema, metadata
 from models.scoring import KEYS, MISSING_RULES, ScoringError, check_weights
-from models.versioned_store import clean_text, insert_next_version, parse_id
+from models.versioned_store import (audit, clean_text, insert_next_version, parse_id, set_deleted,
+                                    soft_delete_columns)
 
 MAX_NAME, MAX_AUTHOR = 120, 80
 
@@ -35,6 +36,7 @@ weightings_table = Table(
     Column("directions", Text, nullable=False),   # JSON {criterion: 1 | -1}
     Column("missing_rule", String(20), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    *soft_delete_columns(),
     UniqueConstraint("name", "version", name="uq_ranking_weighting_name_version"),
 )
 
@@ -79,7 +81,6 @@ class WeightingStore:
 
     def __init__(self, eng=None):
         self.engine = eng if eng is not None else shared_engine()
-        metadata.create_all(self.engine, tables=[weightings_table])
 
     def save(self, name: str, weights: dict | None = None, directions: dict | None = None,
              missing_rule: str = "renormalise", author: str = "") -> Weighting:
@@ -105,11 +106,12 @@ class WeightingStore:
             WeightingError)
         return self.load(new_id)
 
-    def list(self) -> list[Weighting]:
-        """Every saved version, newest first."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(weightings_table).order_by(weightings_table.c.created_at.desc(),
-                                                                  weightings_table.c.id.desc())).all()
+    def list(self, deleted: bool = False) -> list[Weighting]:
+        """Every saved version, newest first (``deleted=True``: the deleted ones instead, to restore them)."""
+        t = weightings_table
+        with ensure_schema(self.engine).connect() as conn:
+            rows = conn.execute(select(t).where(t.c.deleted_at.is_not(None) if deleted else t.c.deleted_at.is_(None))
+                                .order_by(t.c.created_at.desc(), t.c.id.desc())).all()
         return [_row(r) for r in rows]
 
     def load(self, weighting_id) -> Weighting:
@@ -118,15 +120,29 @@ class WeightingStore:
         Criteria added to the ranking after the save take their default weight and direction.
         """
         wid = parse_weighting_id(weighting_id)
-        with self.engine.connect() as conn:
+        with ensure_schema(self.engine).connect() as conn:
             row = conn.execute(select(weightings_table).where(weightings_table.c.id == wid)).first()
-        if row is None:
-            raise WeightingError(f"Pondération n° {wid} introuvable.")
+        if row is None or row.deleted_at is not None:
+            raise WeightingError(f"Pondération n° {wid} introuvable (supprimée ou jamais enregistrée).")
         saved = _row(row)
         known_w = {k: v for k, v in saved.weights.items() if k in KEYS}
         known_d = {k: v for k, v in saved.directions.items() if k in KEYS}
         w, d = check_weights(known_w, known_d)
         return Weighting(**{**saved.__dict__, "weights": w, "directions": d})
+
+    def delete(self, weighting_id, who: str = "") -> None:
+        """Hide one version (soft deletion, audited, restorable); :class:`WeightingError` if absent or hidden."""
+        set_deleted(self.engine, weightings_table, parse_weighting_id(weighting_id), who or "?", True, "Pondération",
+                    WeightingError)
+
+    def restore(self, weighting_id, who: str = "") -> None:
+        """Show a deleted version again (audited)."""
+        set_deleted(self.engine, weightings_table, parse_weighting_id(weighting_id), who or "?", False,
+                    "Pondération", WeightingError)
+
+    def audit(self) -> list:
+        """Deletions and restorations of weightings: rows (id, at, who, action, table_name, record_id)."""
+        return audit(self.engine, weightings_table)
 
 
 _default_store: WeightingStore | None = None
