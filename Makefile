@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast browser-deps geodata check bench serve clean
+.PHONY: run test test-fast test-postgres browser-deps geodata check bench serve clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(STAMP) browser-deps
 ## test-fast: unit and callback tests only (no browser)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit tests/integration
+
+## test-postgres: the store, concurrency and fault tests on SQLite and on Debian's PostgreSQL (installed, started)
+test-postgres: $(STAMP)
+	TEST_DATABASE_URL=$$(bash .ci/postgres.sh) $(BIN)/python -m pytest -q tests/security
 
 ## browser-deps: Debian's chromium + chromium-driver for the browser tests (needs root or sudo)
 browser-deps:
