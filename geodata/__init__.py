@@ -81,6 +81,13 @@ def enseignement_superieur() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=None)
+def ter_arrets() -> pd.DataFrame:
+    """SNCF TER stop areas (booleans train/car/tram_train) of the region and 40 km around (code_insee null
+    outside the region). No timetables: presence and straight-line distance only."""
+    return _table("ter_arrets")
+
+
+@lru_cache(maxsize=None)
 def france_services() -> pd.DataFrame:
     return _table("france_services")
 
@@ -111,7 +118,8 @@ def sources() -> dict:
 
 
 LOADERS = (communes, commune_shapes, commune_neighbours, departements, acv, lycees, missions_locales, cnam_sites,
-           cnam_sites_france, enseignement_superieur, france_services, france_travail, chomage_ze_series, demandeurs_series, bmo, sources)
+           cnam_sites_france, enseignement_superieur, ter_arrets, france_services, france_travail, chomage_ze_series,
+           demandeurs_series, bmo, sources)
 
 
 def load_all() -> None:

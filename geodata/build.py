@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from geodata import build_communes as bc, build_indicators as bi, build_mesr as bm, build_points as bp
+from geodata import build_transport as bt
 from geodata.errors import BuildError
 from geodata.provenance import DATASETS
 
@@ -93,6 +94,7 @@ def build(raw: Path, region: str, out: Path, cache: Path) -> dict:
         "enseignement_superieur": bm.enseignement_superieur(raw, attrs, mesr),
         "france_services": bp.france_services(raw, attrs),
         "france_travail": bp.france_travail(raw, communes),
+        "ter_arrets": bt.ter_arrets(raw, shapes),
         "chomage_ze": cho,
         "demandeurs_emploi": dem,
         "bmo": bi.bmo(raw),
@@ -114,9 +116,10 @@ def build(raw: Path, region: str, out: Path, cache: Path) -> dict:
     rows = {**{k: len(v) for k, v in tables.items()}, "communes_geom": len(shapes), "departements": len(deps_out),
             "communes_geojson": len(communes), "departements_geojson": len(deps_out)}
     manifest = {"region": region, "build": "python -m geodata.build", "datasets": {}}
+    computed_meta = {"ter_arrets": {"validite": bt.feed_validity(raw)}}  # metadata read from the inputs
     for name, meta in sorted(DATASETS.items()):
         data = (out / meta["file"]).read_bytes()
-        manifest["datasets"][name] = {**meta, "rows": rows[name], "bytes": len(data),
+        manifest["datasets"][name] = {**meta, **computed_meta.get(name, {}), "rows": rows[name], "bytes": len(data),
                                       "sha256": hashlib.sha256(data).hexdigest()}
     (out / "sources.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return manifest

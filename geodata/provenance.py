@@ -149,6 +149,19 @@ DATASETS: dict[str, dict] = {
         "gaps": "Public seulement (écoles privées, BTS et CPGE des lycées absents). État 2017. Les services "
                 "communs (documentation, médecine préventive…) sont gardés avec formation = faux.",
     },
+    "ter_arrets": {
+        "file": "ter_arrets.parquet",
+        "title": "Arrêts TER (gares et arrêts de car) en Grand Est et à 40 km autour",
+        "publisher": "SNCF — données ouvertes (« Horaires des lignes TER », GTFS, fichier stops.txt)",
+        "origin": "ScoutHub/sentence_filter@0254e387, export-ter-gtfs-last/stops.txt (+ feed_info.txt)",
+        "date": "flux valable du 2024-12-20 au 2025-03-20 (version 2024-12-20)",
+        "licence": "ODbL 1.0 (« SNCF — données ouvertes »)",
+        "trust": "haute pour la présence et la position des arrêts",
+        "used_for": "couche carte, fiche ville (gare, arrêt de car, distance à la gare), classement, concept Fab ID",
+        "gaps": "Aucun horaire (stop_times absent) : pas de temps de trajet en transport en commun, ni de "
+                "fréquence de desserte. Zones d'arrêt seulement ; le mode (train, car, tram-train) est lu dans "
+                "l'identifiant des points d'arrêt. Arrêts hors région gardés jusqu'à 40 km (code_insee vide).",
+    },
     "france_services": {
         "file": "france_services.parquet",
         "title": "France Services",
