@@ -1,15 +1,16 @@
 """Demand within an estimated travel time of a town (its catchment).
 
 Used by the town profile (15/30/45 min), the ranking (30 min) and the simulator's plausibility check.
-Times come from :func:`models.travel.travel_time_matrix` (estimates), so a real road matrix replacing it
-changes every catchment at once.
+Times come from :meth:`Territory.minutes_from` → :func:`models.travel.minutes_between` (estimates, or a routed
+matrix when one is installed), so every catchment changes at once.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from models.travel import TravelSettings, travel_time_matrix
+from models.territory import Territory
+from models.travel import TravelSettings
 
 WEIGHTS = {
     "population": "Population",
@@ -19,20 +20,35 @@ WEIGHTS = {
 CHUNK_ROWS = 512  # rows of the time matrix computed at once (512 x 5115 float32 ≈ 10 MB)
 
 
-def demand_vector(weight: str = "population") -> np.ndarray:
-    """Demand of every commune of ``geodata.communes()`` (in its order) for ``weight``.
+def demand_vector(weight: str = "population", territory: Territory | None = None) -> np.ndarray:
+    """Demand of every commune of the territory (in its order) for ``weight``.
 
     NaN stays NaN (jobseekers are only known for about 180 communes): callers decide how to say so.
     """
-    import geodata
-
     if weight not in WEIGHTS:
         raise ValueError(f"Pondération inconnue : {weight!r} (attendu : {', '.join(WEIGHTS)})")
-    return geodata.communes()[weight].to_numpy(dtype=float)
+    return (territory or Territory.from_geodata()).column(weight)
+
+
+def populations_within_bands(codes, bands, settings: TravelSettings | None = None, weight: str = "population",
+                             territory: Territory | None = None) -> np.ndarray:
+    """Demand within each threshold of ``bands`` (minutes, inclusive) of each commune, shape (len(codes), len(bands)).
+
+    One time matrix per chunk of towns serves every threshold; unknown demand (NaN) is left out of the sum.
+    """
+    territory = territory or Territory.from_geodata()
+    codes = [str(c) for c in codes]
+    demand = np.nan_to_num(demand_vector(weight, territory), nan=0.0)
+    out = np.empty((len(codes), len(bands)))
+    for start in range(0, len(codes), CHUNK_ROWS):
+        times = territory.minutes_from(codes[start:start + CHUNK_ROWS], settings, dtype=np.float32)
+        for k, m in enumerate(bands):
+            out[start:start + CHUNK_ROWS, k] = (times <= m) @ demand
+    return out
 
 
 def populations_within(codes, minutes: float, settings: TravelSettings | None = None,
-                       weight: str = "population") -> pd.Series:
+                       weight: str = "population", territory: Territory | None = None) -> pd.Series:
     """Demand within ``minutes`` (estimated) of each commune in ``codes``.
 
     Parameters
@@ -42,9 +58,11 @@ def populations_within(codes, minutes: float, settings: TravelSettings | None = 
     minutes : float
         Travel-time threshold, inclusive.
     settings : TravelSettings, optional
-        Detour factor and speed (defaults of :mod:`models.travel`).
+        Travel model (defaults of :mod:`models.travel`).
     weight : {"population", "pop_1564", "demandeurs_emploi"}
         Demand counted. Communes where it is unknown (NaN) are left out of the sum, not counted as 0.
+    territory : Territory, optional
+        Default: Grand Est from geodata.
 
     Returns
     -------
@@ -52,35 +70,29 @@ def populations_within(codes, minutes: float, settings: TravelSettings | None = 
         Indexed by ``code_insee`` (input order), float.
     """
     codes = [str(c) for c in codes]
-    demand = np.nan_to_num(demand_vector(weight), nan=0.0)
-    out = np.empty(len(codes))
-    for start in range(0, len(codes), CHUNK_ROWS):
-        times = travel_time_matrix(codes[start:start + CHUNK_ROWS], None, settings, dtype=np.float32)
-        out[start:start + CHUNK_ROWS] = (times <= minutes) @ demand
+    out = populations_within_bands(codes, [minutes], settings, weight, territory)[:, 0]
     return pd.Series(out, index=pd.Index(codes, name="code_insee"), name=f"{weight}_{minutes:g}min")
 
 
 def population_within(code_insee: str, minutes: float, settings: TravelSettings | None = None,
-                      weight: str = "population") -> float:
+                      weight: str = "population", territory: Territory | None = None) -> float:
     """Demand within ``minutes`` (estimated) of one commune; see :func:`populations_within`."""
-    return float(populations_within([code_insee], minutes, settings, weight).iloc[0])
+    return float(populations_within([code_insee], minutes, settings, weight, territory).iloc[0])
 
 
 def catchment_bands(code_insee: str, minutes=(15, 30, 45), settings: TravelSettings | None = None,
-                    weight: str = "population") -> dict[float, float]:
+                    weight: str = "population", territory: Territory | None = None) -> dict[float, float]:
     """Demand within each of several thresholds of one commune, e.g. ``{15: …, 30: …, 45: …}``."""
-    times = travel_time_matrix([code_insee], None, settings)[0]
-    demand = np.nan_to_num(demand_vector(weight), nan=0.0)
-    return {m: float(demand[times <= m].sum()) for m in minutes}
+    row = populations_within_bands([code_insee], list(minutes), settings, weight, territory)[0]
+    return {m: float(v) for m, v in zip(minutes, row)}
 
 
-def communes_within(code_insee: str, minutes: float, settings: TravelSettings | None = None) -> pd.DataFrame:
+def communes_within(code_insee: str, minutes: float, settings: TravelSettings | None = None,
+                    territory: Territory | None = None) -> pd.DataFrame:
     """Communes within ``minutes`` of ``code_insee``: code_insee, nom, population, minutes (nearest first)."""
-    import geodata
-
-    com = geodata.communes()
-    times = travel_time_matrix([code_insee], None, settings)[0]
+    territory = territory or Territory.from_geodata()
+    times = territory.minutes_from([code_insee], settings)[0]
     mask = times <= minutes
-    out = com.loc[mask, ["code_insee", "nom", "population"]].copy()
+    out = territory.communes.loc[mask, ["code_insee", "nom", "population"]].copy()
     out["minutes"] = times[mask]
     return out.sort_values("minutes").reset_index(drop=True)

