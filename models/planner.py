@@ -31,7 +31,7 @@ import json
 import sys
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -42,10 +42,13 @@ from models.travel import TravelSettings, commune_positions, travel_time_matrix
 
 CANDIDATE_SETS = {
     "acv": "Villes « Action cœur de ville »",
+    "acv_bv": "Villes ACV + communes-centres de bassin de vie",
     "bv": "Communes-centres de bassin de vie (au-dessus d'un seuil de population)",
     "toutes": "Toutes les communes (démonstration : choisit des communes sans rôle de centre)",
 }
 DEFAULT_BV_MIN_POPULATION = 10_000
+# Call for interest: towns outside "Action cœur de ville" may be chosen, up to 25 % of the chosen sites.
+MAX_OUTSIDE_ACV_SHARE = 0.25
 DEFAULT_CONCEPT = "clef_en_main"
 MAX_EXACT_CANDIDATES = 800  # beyond, building and proving the programme takes minutes: use greedy
 
@@ -77,6 +80,35 @@ def default_penetration() -> float:
 
 
 @dataclass(frozen=True)
+class Eligibility:
+    """Call-for-interest rule: chosen towns outside ``inside`` (the ACV towns) ≤ ``share`` of the chosen sites.
+
+    With ``share=0.25``: 8 sites → at most 2 outside ACV; 3 sites → none.
+    """
+
+    inside: frozenset
+    share: float = MAX_OUTSIDE_ACV_SHARE
+
+    def __post_init__(self):
+        if not 0 <= self.share <= 1:
+            raise ValueError(f"Part maximale hors « Action cœur de ville » hors limites (0 à 100 %) : {self.share}")
+
+    @classmethod
+    def acv(cls, share: float = MAX_OUTSIDE_ACV_SHARE) -> "Eligibility":
+        """The rule with the 25 ACV towns of Grand Est as the inside set."""
+        import geodata
+
+        return cls(frozenset(geodata.acv()["code_insee"].astype(str)), share)
+
+    def outside(self, candidates) -> np.ndarray:
+        """Boolean mask: which ``candidates`` are outside the inside set."""
+        return np.array([str(c) not in self.inside for c in candidates], bool)
+
+    def max_outside(self, n_sites: int) -> int:
+        return int(np.floor(self.share * n_sites + 1e-9))
+
+
+@dataclass(frozen=True)
 class Viability:
     """Every new site must reach ``break_even`` expected learners (= served population × ``penetration``)."""
 
@@ -101,22 +133,27 @@ def candidate_codes(kind: str = "acv", bv_min_population: int = DEFAULT_BV_MIN_P
 
     Parameters
     ----------
-    kind : {"acv", "bv", "toutes"}
-        ACV towns; central communes of the bassins de vie 2022 (``bv_code`` is the code of its central
-        commune) with at least ``bv_min_population`` inhabitants; or every commune.
+    kind : {"acv", "acv_bv", "bv", "toutes"}
+        ACV towns; ACV towns + central communes of the bassins de vie; central communes of the bassins de
+        vie 2022 (``bv_code`` is the code of its central commune) with at least ``bv_min_population``
+        inhabitants; or every commune.
     added : sequence of str
         Communes the user adds to the set (the founding documents allow similar towns up to 25 %).
     exclude : sequence of str
-        Communes left out (e.g. those already hosting a site).
+        Communes left out (e.g. those already hosting a site of the current network).
     """
     import geodata
 
     com = geodata.communes()
+    acv = list(geodata.acv()["code_insee"].astype(str))
+    centres = com[(com["code_insee"] == com["bv_code"]) & (com["population"] >= bv_min_population)]
+    centres = list(centres.sort_values("population", ascending=False)["code_insee"])
     if kind == "acv":
-        codes = list(geodata.acv()["code_insee"].astype(str))
+        codes = acv
+    elif kind == "acv_bv":
+        codes = acv + centres
     elif kind == "bv":
-        centres = com[(com["code_insee"] == com["bv_code"]) & (com["population"] >= bv_min_population)]
-        codes = list(centres.sort_values("population", ascending=False)["code_insee"])
+        codes = centres
     elif kind == "toutes":
         codes = list(com["code_insee"])
     else:
@@ -259,6 +296,7 @@ class PlanResult:
     status: str
     viability: Viability | None = None
     budget: float | None = None
+    eligibility: Eligibility | None = None
 
     @property
     def covered_share(self) -> float:
@@ -278,6 +316,7 @@ class PlanResult:
             "optimal": self.optimal, "seconds": self.seconds, "status": self.status, "budget": self.budget,
             "viability": None if self.viability is None else {
                 "break_even": self.viability.break_even, "penetration": self.viability.penetration},
+            "max_outside_acv_share": None if self.eligibility is None else self.eligibility.share,
             "sites": json.loads(self.sites.to_json(orient="records", force_ascii=False)),
         }
 
@@ -291,10 +330,12 @@ def _eligible_alone(problem: PlanningProblem, viability: Viability | None, budge
     return ok
 
 
-def _greedy(problem: PlanningProblem, k: int, viability, budget) -> list[int]:
+def _greedy(problem: PlanningProblem, k: int, viability, budget, eligibility=None) -> list[int]:
     weights, pop = problem.weights, problem.population
     remaining = (~problem.base_covered).astype(float)
     ok = _eligible_alone(problem, viability, budget)
+    outside = eligibility.outside(problem.candidates) if eligibility is not None else None
+    cap = eligibility.max_outside(k) if eligibility is not None else k
     cols, rows = np.nonzero(problem.cover.T)  # sparse columns: rows covered by each candidate
     starts = np.searchsorted(cols, np.arange(len(problem.candidates)))
     has_rows = np.bincount(cols, minlength=len(problem.candidates)) > 0
@@ -315,6 +356,8 @@ def _greedy(problem: PlanningProblem, k: int, viability, budget) -> list[int]:
             allowed &= per_candidate(pop * remaining) * viability.penetration >= viability.break_even - 1e-6
         if budget is not None and problem.costs is not None:
             allowed &= spent + problem.costs <= budget + 1e-9
+        if outside is not None and int(outside[chosen].sum()) >= cap:
+            allowed &= ~outside
         if not allowed.any():
             break
         j = int(np.argmax(np.where(allowed, gains, -1.0)))
@@ -323,10 +366,13 @@ def _greedy(problem: PlanningProblem, k: int, viability, budget) -> list[int]:
         chosen.append(j)
         spent += 0.0 if problem.costs is None else float(problem.costs[j])
         remaining[problem.cover[:, j]] = 0.0
+    if outside is not None:  # fewer sites than k: drop the last outside picks until the share holds
+        while int(outside[chosen].sum()) > eligibility.max_outside(len(chosen)):
+            chosen.pop(max(i for i, j in enumerate(chosen) if outside[j]))
     return chosen
 
 
-def _exact(problem: PlanningProblem, k: int, viability, budget, time_limit: float):
+def _exact(problem: PlanningProblem, k: int, viability, budget, time_limit: float, eligibility=None):
     """MIP with HiGHS. Returns (chosen positions, proved optimal, status, served population by position)."""
     import highspy
 
@@ -359,6 +405,9 @@ def _exact(problem: PlanningProblem, k: int, viability, budget, time_limit: floa
     add_row(range(c), [1.0] * c, -highspy.kHighsInf, float(k))
     if budget is not None and problem.costs is not None:
         add_row(range(c), problem.costs[cols], -highspy.kHighsInf, float(budget))
+    if eligibility is not None:  # Σ outside y ≤ share · Σ y  ⇔  Σ (outside − share) y ≤ 0
+        coef = eligibility.outside(problem.candidates)[cols].astype(float) - eligibility.share
+        add_row(range(c), coef, -highspy.kHighsInf, 1e-9)
     if use_z:
         z0 = c + r
         by_row = pd.Series(np.arange(nz)).groupby(pi).agg(list)
@@ -388,7 +437,7 @@ def _exact(problem: PlanningProblem, k: int, viability, budget, time_limit: floa
     h.setOptionValue("mip_abs_gap", 1e-6)
     h.setOptionValue("time_limit", float(time_limit))
     h.passModel(lp)
-    start = _greedy(problem, k, viability, budget)  # a feasible start: exact is never worse than greedy
+    start = _greedy(problem, k, viability, budget, eligibility)  # a feasible start: exact is never worse than greedy
     if start:
         h.setSolution(_start_solution(problem, start, cols, rows, pi, pj, use_z, n_var))
     h.run()
@@ -455,7 +504,8 @@ def _site_table(problem: PlanningProblem, chosen: list[int], viability, served_s
 
 
 def solve(problem: PlanningProblem, k: int, method: str = "greedy", viability: Viability | None = None,
-          budget: float | None = None, time_limit: float = 60.0) -> PlanResult:
+          budget: float | None = None, time_limit: float = 60.0,
+          eligibility: Eligibility | None = None) -> PlanResult:
     """Choose up to ``k`` new sites; the existing ones are always kept.
 
     Parameters
@@ -470,6 +520,8 @@ def solve(problem: PlanningProblem, k: int, method: str = "greedy", viability: V
         Maximum total cost (``problem.costs``, e.g. public funding years 0–3 per site).
     time_limit : float
         Seconds allowed to HiGHS; beyond, the best solution found is returned with ``optimal=False``.
+    eligibility : Eligibility, optional
+        Call-for-interest rule: towns outside ACV at most 25 % of the chosen sites (both methods).
     """
     if int(k) != k or k < 0:
         raise ValueError(f"Nombre de sites invalide : {k} (entier ≥ 0 attendu)")
@@ -483,12 +535,12 @@ def solve(problem: PlanningProblem, k: int, method: str = "greedy", viability: V
     t0 = time.perf_counter()
     served = {}
     if method == "greedy":
-        chosen, optimal, status = _greedy(problem, k, viability, budget), False, "heuristique gloutonne"
+        chosen, optimal, status = _greedy(problem, k, viability, budget, eligibility), False, "heuristique gloutonne"
     else:
         if len(problem.candidates) > MAX_EXACT_CANDIDATES:
             raise ValueError(f"Méthode exacte limitée à {MAX_EXACT_CANDIDATES} candidats "
                              f"({len(problem.candidates)} ici) : utilisez la méthode gloutonne.")
-        chosen, optimal, status, served = _exact(problem, k, viability, budget, time_limit)
+        chosen, optimal, status, served = _exact(problem, k, viability, budget, time_limit, eligibility)
     seconds = time.perf_counter() - t0
     order, sites = _site_table(problem, chosen, viability, served)
     covered = problem.base_covered | problem.cover[:, order].any(axis=1)
@@ -498,7 +550,7 @@ def solve(problem: PlanningProblem, k: int, method: str = "greedy", viability: V
         base_covered_demand=float(problem.weights @ problem.base_covered),
         total_demand=float(problem.weights.sum()), covered_population=float(problem.population @ covered),
         total_population=float(problem.population.sum()), optimal=optimal, seconds=seconds, status=status,
-        viability=viability, budget=budget)
+        viability=viability, budget=budget, eligibility=eligibility)
 
 
 def compare(problem: PlanningProblem, k: int, **kwargs) -> dict:
@@ -508,6 +560,162 @@ def compare(problem: PlanningProblem, k: int, **kwargs) -> dict:
     gap = e.covered_demand - g.covered_demand
     return {"greedy": g, "exact": e, "gap": gap,
             "gap_pct": 100 * gap / e.covered_demand if e.covered_demand else 0.0}
+
+
+# ------------------------------------------------------------------------------ requests (the page, a notebook)
+@dataclass(frozen=True)
+class PlanRequest:
+    """Everything that defines an optimisation, hashable (so results are cached per request).
+
+    ``method``: ``"greedy"``, ``"exact"`` or ``"both"`` (exact, with the greedy gap). ``rule``: the 25 % rule,
+    ``"auto"`` (on when a candidate is outside ACV), ``"1"`` (on) or ``"0"`` (off). ``penetration``: learners
+    per inhabitant (``None``: the 2016 regional figure). ``include_hosting``: keep as candidates the towns
+    that already host a site of the network (off: a "new" site goes to a town without one).
+    """
+
+    minutes: float = 30
+    weight: str = "population"
+    travel: str = "calibre"
+    time_factor: float = 1.0
+    kind: str = "acv"
+    bv_min_population: int = DEFAULT_BV_MIN_POPULATION
+    added: tuple = ()
+    include_hosting: bool = False
+    concept: str = DEFAULT_CONCEPT
+    penetration: float | None = None
+    viable: bool = False
+    budget: float | None = None
+    k: int = 12
+    method: str = "exact"
+    rule: str = "auto"
+
+    @property
+    def settings(self) -> TravelSettings:
+        return TravelSettings(self.travel, self.time_factor)
+
+
+@dataclass
+class PlanOutcome:
+    """A solved request: the result, the greedy one when ``method="both"``, and what the view needs."""
+
+    request: PlanRequest
+    result: PlanResult
+    candidates: int
+    economics: dict
+    viability: Viability | None
+    eligibility: Eligibility | None
+    greedy: PlanResult | None = None
+
+    @property
+    def gap(self) -> float | None:
+        """Exact − greedy covered demand (``method="both"`` only)."""
+        return None if self.greedy is None else self.result.covered_demand - self.greedy.covered_demand
+
+    @cached_property
+    def sites(self) -> pd.DataFrame:
+        """Chosen sites with ``nom``, ``acv`` and expected learners vs break-even (even if not a constraint)."""
+        import geodata
+
+        sites = self.result.sites.copy()
+        names = geodata.communes().set_index("code_insee")["nom"]
+        sites.insert(1, "nom", sites["code_insee"].map(names))
+        sites["acv"] = sites["code_insee"].isin(Eligibility.acv().inside)
+        v = self.viability
+        if v is not None and "expected_learners" not in sites:
+            sites["expected_learners"] = sites["served_population"] * v.penetration
+            sites["break_even"] = v.break_even
+            sites["viable"] = sites["expected_learners"] >= v.break_even - 1e-6
+        return sites
+
+
+def viability_for(concept: str, penetration: float | None = None) -> tuple[Viability | None, dict]:
+    """The break-even rule of ``concept`` at ``penetration`` (default: 2016 figure) and its economics;
+    ``None`` when the concept never breaks even."""
+    econ = concept_economics(concept)
+    if econ["break_even_learners"] is None:
+        return None, econ
+    return Viability(econ["break_even_learners"], penetration or default_penetration()), econ
+
+
+def request_candidates(request: PlanRequest, network_codes) -> list[str]:
+    """Candidate towns of ``request``: without the towns hosting a site unless ``include_hosting``."""
+    exclude = () if request.include_hosting else tuple(network_codes)
+    return candidate_codes(request.kind, request.bv_min_population, request.added, exclude=exclude)
+
+
+def eligibility_for(request: PlanRequest, candidates) -> Eligibility | None:
+    """The 25 % rule if asked, or (``rule="auto"``) when a candidate lies outside ACV."""
+    rule = Eligibility.acv()
+    if request.rule == "0" or (request.rule == "auto" and not rule.outside(candidates).any()):
+        return None
+    return rule
+
+
+@lru_cache(maxsize=8)
+def _problem(minutes, weight, travel, factor, kind, bv_min, added, include_hosting, network_codes, label):
+    request = PlanRequest(minutes, weight, travel, factor, kind, bv_min, added, include_hosting)
+    cands = request_candidates(request, network_codes)
+    return PlanningProblem.from_region(list(network_codes), cands, minutes, request.settings, weight, label)
+
+
+def problem_for(request: PlanRequest, network_codes, label: str | None = None) -> PlanningProblem:
+    """The MCLP instance of ``request`` over the region (cached: built once per candidate/network change)."""
+    r = request
+    return _problem(r.minutes, r.weight, r.travel, r.time_factor, r.kind, r.bv_min_population, tuple(r.added),
+                    r.include_hosting, tuple(network_codes), label)
+
+
+def candidate_table(request: PlanRequest, network_codes, label: str | None = None) -> pd.DataFrame:
+    """One row per candidate, most demand added first: commune facts, demand/inhabitants it alone adds,
+    inhabitants within T, origin, ACV, expected learners vs break-even of the request's concept."""
+    import geodata
+
+    problem = problem_for(request, network_codes, label)
+    viability, _ = viability_for(request.concept, request.penetration)
+    com = geodata.communes().set_index("code_insee").reindex(problem.candidates)
+    acv = Eligibility.acv().inside
+    hosting, added = set(network_codes), set(request.added)
+    gain_pop = problem.marginal_population()
+    out = pd.DataFrame({
+        "code_insee": problem.candidates, "nom": com["nom"].to_numpy(), "departement": com["departement"].to_numpy(),
+        "densite_libelle": com["densite_libelle"].to_numpy(), "population": com["population"].to_numpy(int),
+        "gain": problem.marginal_demand(), "gain_population": gain_pop,
+        "catchment": problem.population @ problem.cover,
+        "acv": [c in acv for c in problem.candidates], "heberge": [c in hosting for c in problem.candidates]})
+    out["origine"] = np.select(
+        [out["code_insee"].isin(added), out["acv"], com["bv_code"].to_numpy() == out["code_insee"].to_numpy()],
+        ["ajout de l'utilisateur", "ville ACV", "centre de bassin de vie"], "commune")
+    if viability is not None:
+        out["expected_learners"] = gain_pop * viability.penetration
+        out["break_even"] = viability.break_even
+        out["viable"] = out["expected_learners"] >= viability.break_even
+    return out.sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)
+
+
+@lru_cache(maxsize=16)
+def _plan(request: PlanRequest, network_codes: tuple, label, time_limit: float) -> PlanOutcome:
+    problem = problem_for(request, network_codes, label)
+    viability, econ = viability_for(request.concept, request.penetration)
+    if request.viable and viability is None:
+        raise ValueError(f"Le concept « {econ['label']} » n'atteint jamais son point mort : contrainte impossible.")
+    problem = problem.with_costs(econ["public_funding_0_3"])
+    eligibility = eligibility_for(request, problem.candidates)
+    kwargs = {"viability": viability if request.viable else None, "budget": request.budget,
+              "time_limit": time_limit, "eligibility": eligibility}
+    greedy = solve(problem, request.k, "greedy", **kwargs) if request.method in ("greedy", "both") else None
+    if request.method == "greedy":
+        result, greedy = greedy, None
+    else:
+        result = solve(problem, request.k, "exact", **kwargs)
+    return PlanOutcome(request, result, len(problem.candidates), econ, viability, eligibility, greedy)
+
+
+def plan(request: PlanRequest, network_codes, label: str | None = None, time_limit: float = 20.0) -> PlanOutcome:
+    """Solve ``request`` on the network ``network_codes`` (cached per request and network).
+
+    Raises ``ValueError`` (French) for an impossible request, ``KeyError`` for an unknown added commune.
+    """
+    return _plan(request, tuple(network_codes), label, float(time_limit))
 
 
 # ------------------------------------------------------------------------------ command line
@@ -523,8 +731,12 @@ def main(argv=None) -> int:
     p.add_argument("--add", help="communes candidates ajoutées (codes INSEE séparés par des virgules)")
     p.add_argument("--sites", help="sites existants (défaut : réseau de référence)")
     p.add_argument("--weight", default="population", choices=list(WEIGHTS), help="pondération de la demande")
-    p.add_argument("--detour", type=float, default=TravelSettings.detour_factor, help="coefficient de détour")
-    p.add_argument("--speed", type=float, default=TravelSettings.speed_kmh, help="vitesse moyenne (km/h)")
+    p.add_argument("--travel-model", default="calibre", choices=["calibre", "regle_1_3"],
+                   help="modèle de temps (calibré sur des temps routés, ou l'ancienne règle ×1,3 à 60 km/h)")
+    p.add_argument("--time-factor", type=float, default=1.0, help="facteur appliqué aux temps (0,5 à 2)")
+    p.add_argument("--rule", default="auto", choices=["auto", "1", "0"],
+                   help="règle de l'appel à candidatures : au plus 25 %% de sites hors « Action cœur de ville » "
+                        "(auto : appliquée si des candidats sont hors ACV)")
     p.add_argument("--concept", default=DEFAULT_CONCEPT, help="concept des nouveaux sites (point mort, coût)")
     p.add_argument("--viable", action="store_true", help="exiger que chaque nouveau site atteigne son point mort")
     p.add_argument("--penetration", type=float, help="auditeurs par habitant (défaut : chiffre régional 2016)")
@@ -535,7 +747,7 @@ def main(argv=None) -> int:
         return fail(f"le nombre de sites doit être positif ou nul (reçu {a.k}).")
     try:
         minutes = check_minutes(a.minutes)
-        settings = TravelSettings(a.detour, a.speed)
+        settings = TravelSettings(a.travel_model, a.time_factor)
         if a.sites is None:
             from models.network import reference_network
 
@@ -553,7 +765,8 @@ def main(argv=None) -> int:
             viability = Viability(econ["break_even_learners"], a.penetration or default_penetration())
         if a.budget is not None:
             problem = problem.with_costs(econ["public_funding_0_3"])
-        res = solve(problem, a.k, a.method, viability, a.budget)
+        eligibility = eligibility_for(PlanRequest(rule=a.rule), problem.candidates)
+        res = solve(problem, a.k, a.method, viability, a.budget, eligibility=eligibility)
     except (KeyError, ValueError) as err:
         return fail(str(err.args[0]) if err.args else str(err))
     out = res.to_dict() | {"candidates": a.candidates, "candidate_count": len(cands), "minutes": minutes,

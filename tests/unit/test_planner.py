@@ -153,3 +153,88 @@ def test_cli_json_and_exit_code_2(line, capsys, monkeypatch):
     for bad in (["--k", "-1"], ["--minutes", "2"], ["--minutes", "181"], ["--sites", "00000"], ["--add", "123"]):
         assert planner.main(bad + ["--json"]) == 2
         assert "Erreur" in capsys.readouterr().err
+
+
+# ---- the call-for-interest rule: towns outside ACV at most 25 % of the chosen sites
+def brute_force_rule(problem, k, outside, share):
+    best = problem.objective([])
+    for size in range(1, k + 1):
+        for subset in itertools.combinations(range(len(problem.candidates)), size):
+            if outside[list(subset)].sum() <= np.floor(share * size + 1e-9):
+                best = max(best, problem.objective(subset))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("k", [3, 4, 5])
+def test_eligibility_rule_matches_brute_force_in_both_methods(seed, k):
+    p = random_instance(seed, m=9)
+    rule = planner.Eligibility(inside=frozenset(range(0, 9, 3)), share=0.25)  # candidates 0, 3, 6 are "ACV"
+    outside = rule.outside(p.candidates)
+    exact, greedy = solve(p, k, "exact", eligibility=rule), solve(p, k, "greedy", eligibility=rule)
+    for res in (exact, greedy):
+        n_out = int(outside[[p.candidates.index(c) for c in res.chosen]].sum())
+        assert n_out <= rule.max_outside(len(res.chosen))
+    assert exact.optimal and exact.covered_demand == pytest.approx(brute_force_rule(p, k, outside, 0.25))
+    assert exact.covered_demand >= greedy.covered_demand - 1e-6
+
+
+def test_max_outside_is_a_quarter_of_the_chosen_sites_rounded_down():
+    rule = planner.Eligibility(frozenset())
+    assert [rule.max_outside(n) for n in (1, 3, 4, 7, 8, 12)] == [0, 0, 1, 1, 2, 3]
+
+
+@pytest.fixture(scope="module")
+def grand_est_acv_bv():
+    """Real data: the reference network, candidates = ACV towns + centres of bassins de vie ≥ 10 000 inh."""
+    import geodata
+    from models.network import reference_network
+
+    existing = list(reference_network()["code_insee"])
+    request = planner.PlanRequest(kind="acv_bv", k=8)
+    problem = planner.problem_for(request, existing)
+    return existing, problem, set(geodata.acv()["code_insee"])
+
+
+@pytest.mark.parametrize("method", ["greedy", "exact"])
+def test_rule_keeps_at_most_two_non_acv_towns_among_8_on_real_data(grand_est_acv_bv, method):
+    _, problem, acv = grand_est_acv_bv
+    assert any(c not in acv for c in problem.candidates)
+    free = solve(problem, 8, method)
+    ruled = solve(problem, 8, method, eligibility=planner.Eligibility.acv())
+    assert sum(c not in acv for c in free.chosen) > 2  # the rule binds on this instance
+    assert sum(c not in acv for c in ruled.chosen) <= 2 and len(ruled.chosen) == 8
+    assert ruled.covered_demand <= free.covered_demand + 1e-6
+    if method == "exact":
+        assert ruled.optimal
+
+
+def test_rule_is_on_by_default_only_when_non_acv_towns_are_candidates(grand_est_acv_bv):
+    existing, problem, acv = grand_est_acv_bv
+    acv_only = planner.request_candidates(planner.PlanRequest(kind="acv"), existing)
+    assert planner.eligibility_for(planner.PlanRequest(kind="acv"), acv_only) is None
+    assert planner.eligibility_for(planner.PlanRequest(kind="acv", rule="1"), acv_only) is not None
+    assert planner.eligibility_for(planner.PlanRequest(kind="acv_bv"), problem.candidates).share == 0.25
+    assert planner.eligibility_for(planner.PlanRequest(kind="acv_bv", rule="0"), problem.candidates) is None
+    outcome = planner.plan(planner.PlanRequest(kind="acv_bv", k=8, method="both"), existing)
+    assert outcome.eligibility is not None and outcome.greedy is not None and outcome.gap >= -1e-6
+    assert outcome.sites["acv"].sum() >= 6 and outcome.greedy.eligibility is outcome.eligibility
+
+
+def test_towns_hosting_a_site_are_candidates_only_when_asked(grand_est_acv_bv):
+    existing, _, _ = grand_est_acv_bv
+    hosting_acv = [c for c in planner.candidate_codes("acv") if c in set(existing)]
+    assert hosting_acv  # some ACV towns already host a Cnam site (e.g. Épinal)
+    default = planner.request_candidates(planner.PlanRequest(kind="acv"), existing)
+    asked = planner.request_candidates(planner.PlanRequest(kind="acv", include_hosting=True), existing)
+    assert not set(default) & set(existing)
+    assert set(hosting_acv) <= set(asked)
+
+
+def test_candidate_table_on_real_data(grand_est_acv_bv):
+    existing, _, acv = grand_est_acv_bv
+    table = planner.candidate_table(planner.PlanRequest(kind="acv"), existing)
+    assert set(table["code_insee"]) <= acv and table["acv"].all() and not table["heberge"].any()
+    assert list(table["gain"]) == sorted(table["gain"], reverse=True)
+    assert (table["gain_population"] <= table["catchment"] + 1e-6).all()
+    assert table["expected_learners"].notna().all() and set(table["origine"]) == {"ville ACV"}
