@@ -16,9 +16,16 @@ import geodata
 POINT_LAYERS = {"acv": geodata.acv, "lycees_pro": lambda: geodata.lycees()[geodata.lycees().voie_pro],
                 "lycees_autres": lambda: geodata.lycees()[~geodata.lycees().voie_pro],
                 "missions_locales": geodata.missions_locales, "cnam_sites": geodata.cnam_sites,
-                "france_services": geodata.france_services, "france_travail": geodata.france_travail}
-EXPECTED_ROWS = {"acv": 25, "missions_locales": 43, "cnam_sites": 21, "france_services": 267, "france_travail": 76}
+                "france_services": geodata.france_services, "france_travail": geodata.france_travail,
+                "enseignement_superieur": geodata.enseignement_superieur,
+                "ter_arrets_region": lambda: geodata.ter_arrets()[geodata.ter_arrets().code_insee.notna()]}
+EXPECTED_ROWS = {"acv": 25, "missions_locales": 43, "cnam_sites": 21, "france_services": 267, "france_travail": 76,
+                 "enseignement_superieur": 199}
 MAX_OFFSET_KM = 1.0
+CNAM_MAX_OFFSET_KM = 2.0  # a Cnam site must lie within 2 km of its commune's polygon
+# 19 MESR rows in 16 communes (Metz, Nancy and Reims have two each; SOURCE.md's "17 communes" miscounts its own list)
+CNAM_MESR_ROWS, CNAM_MESR_COMMUNES, CNAM_FRANCE_ROWS = 19, 16, 146
+TER_BELT_KM = 40
 INDICATORS = ["population", "densite", "chomage_ze", "demandeurs_emploi", "pop_1564", "actifs_1564", "chomeurs_1564",
               "emplois", "etab_total", "revenu_median", "taux_pauvrete", "bmo_code"]
 
@@ -28,6 +35,43 @@ def point_offsets_km(points, shapes: gpd.GeoDataFrame) -> np.ndarray:
     poly = shapes.set_index("code_insee").geometry.reindex(points.code_insee).to_crs(2154).to_numpy()
     pts = gpd.GeoSeries(gpd.points_from_xy(points.lon, points.lat), crs=4326).to_crs(2154).to_numpy()
     return shapely.distance(pts, poly) / 1000
+
+
+def network_checks(check, report: dict, shapes: gpd.GeoDataFrame) -> None:
+    """Cnam network of reference (MESR + press), national Cnam rows, TER stops: counts, sources, coordinates."""
+    cnam = geodata.cnam_sites()
+    mesr = cnam[cnam.source == "mesr"]
+    report["cnam_sites_par_source"] = {k: int(v) for k, v in cnam.source.value_counts().sort_index().items()}
+    report["cnam_communes_mesr"] = int(mesr.code_insee.nunique())
+    check("cnam_sites : implantations MESR", len(mesr) >= CNAM_MESR_ROWS and
+          report["cnam_communes_mesr"] == CNAM_MESR_COMMUNES,
+          f"{len(mesr)} implantations MESR (attendu ≥ {CNAM_MESR_ROWS}) dans {report['cnam_communes_mesr']} communes "
+          f"(attendu {CNAM_MESR_COMMUNES}) ; par source : {report['cnam_sites_par_source']}")
+    lacking = cnam.loc[cnam.source.isna() | cnam.source_label.isna() | cnam.lon.isna() | cnam.lat.isna(), "site_id"]
+    check("cnam_sites : source et coordonnées", lacking.empty and cnam.site_id.is_unique,
+          f"sites sans source ou sans coordonnées : {lacking.tolist()}")
+    off = point_offsets_km(cnam, shapes)
+    far = [f"{r.site_id} ({r.commune}, {o:.1f} km)" for r, o in zip(cnam.itertuples(), off) if o > CNAM_MAX_OFFSET_KM]
+    check("cnam_sites : à moins de 2 km de sa commune", not far, f"exceptions : {far}")
+    fr = geodata.cnam_sites_france()
+    report["cnam_sites_france"] = len(fr)
+    check("cnam_sites_france : effectif", len(fr) == CNAM_FRANCE_ROWS and fr[["lon", "lat"]].notna().all().all()
+          and int((fr.code_region == "44").sum()) == len(mesr),
+          f"{len(fr)} implantations (attendu {CNAM_FRANCE_ROWS}), dont {int((fr.code_region == '44').sum())} en Grand Est")
+    ter = geodata.ter_arrets()
+    inside = ter[ter.code_insee.notna()]
+    report["ter_gares"], report["ter_arrets_car"] = int(inside.train.sum()), int(inside.car.sum())
+    report["ter_tram_train"], report["ter_arrets_hors_region"] = int(inside.tram_train.sum()), int(len(ter) - len(inside))
+    check("ter : gares et arrêts de car", report["ter_gares"] >= 300 and report["ter_arrets_car"] >= 700
+          and (ter.train | ter.car | ter.tram_train).all() and ter.stop_id.is_unique,
+          f"{report['ter_gares']} gares TER, {report['ter_arrets_car']} arrêts de car, {report['ter_tram_train']} "
+          f"arrêts de tram-train en Grand Est (attendu ≥ 300 gares, ≥ 700 arrêts de car)")
+    outside = ter[ter.code_insee.isna()]
+    region = shapes.to_crs(2154).union_all()
+    pts = gpd.GeoSeries(gpd.points_from_xy(outside.lon, outside.lat), crs=4326).to_crs(2154)
+    dist = pts.distance(region).to_numpy() / 1000
+    check("ter : arrêts hors région à moins de 40 km", (dist <= TER_BELT_KM + 0.1).all() and (dist > 0).all(),
+          f"{len(outside)} arrêts hors région, distance max {dist.max():.1f} km")
 
 
 def run_checks() -> dict:
@@ -63,6 +107,8 @@ def run_checks() -> dict:
               f"écart max {np.nanmax(off):.2f} km ; {len(far)} point(s) à plus de {MAX_OFFSET_KM:g} km {far[:5]}")
         if name in EXPECTED_ROWS:
             check(f"{name} : effectif", len(pts) == EXPECTED_ROWS[name], f"{len(pts)} (attendu {EXPECTED_ROWS[name]})")
+    network_checks(check, report, shapes)
+    report["enseignement_superieur_formation"] = int(geodata.enseignement_superieur().formation.sum())
     check("lycees_pro : effectif", 219 <= report["lycees_pro"] <= 221,
           f"{report['lycees_pro']} établissements à voie professionnelle (219 de la source + lycées GT porteurs d'une SEP)")
     geoms = shapes.geometry.to_numpy()
