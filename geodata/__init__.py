@@ -6,13 +6,14 @@ Each loader reads its file once per process; callers get the cached object and m
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-DIR = Path(__file__).resolve().parent
+DIR = Path(os.environ.get("ATLAS_GEODATA_DIR") or Path(__file__).resolve().parent)  # env: tests of damaged data
 COMMUNES_GEOJSON = DIR / "communes.geojson"
 DEPARTEMENTS_GEOJSON = DIR / "departements.geojson"
 
