@@ -86,3 +86,32 @@ def parse_number(text) -> float:
         text = repr(float(text))
     s = str(text).strip().replace(GROUP, "").replace(NBSP, "").replace(" ", "").replace(",", ".")
     return float(s)  # may be inf or nan: callers check the range
+
+
+_SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "et", "en", "sur", "sous", "aux", "au", "lès", "lez", "à"}
+
+
+def display_name(text) -> str:
+    """A name the source writes in capitals (``POLE EMPLOI EPINAL``) → ``Pole Emploi Epinal``; other names as is.
+
+    Small French words stay lower case inside a name (``SAINT-DIE DES VOSGES`` → ``Saint-Die des Vosges``).
+    Accents the source dropped cannot be restored.
+    """
+    if is_missing(text):
+        return "—"
+    s = str(text).strip()
+    if not s or s != s.upper() or not any(ch.isalpha() for ch in s):
+        return s
+    words = []
+    for i, word in enumerate(s.lower().split(" ")):
+        if i and word in _SMALL_WORDS:
+            words.append(word)
+        else:
+            words.append("-".join(part[:1].upper() + part[1:] for part in word.split("-")))
+    return " ".join(words)
+
+
+def de(name: str) -> str:
+    """``de`` with elision before a vowel: ``d'Épinal``, ``de Troyes``."""
+    name = str(name)
+    return f"d'{name}" if name[:1].lower() in "aàâeéèêiîoôuûyh" and not name.lower().startswith("ha") else f"de {name}"

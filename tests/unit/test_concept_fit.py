@@ -5,7 +5,8 @@ import pytest
 import geodata
 from models import concept_fit as cf
 from models import fr_format as F
-from models.partners import UnknownCommune
+from models.territory import UnknownCommune
+from models.town_facts import town_facts
 from models.territory_reference import region_values
 from models.travel import haversine_km
 
@@ -36,9 +37,47 @@ def test_three_concepts_with_score_equal_to_share_of_known_criteria_met(code):
 
 
 @pytest.mark.parametrize("code", TOWNS)
-def test_clef_en_main_prerequisite_is_a_vocational_lycee_within_10_km(code):
-    near = vocational_within(code, cf.LYCEE_ADOSSEMENT_KM)
-    assert by_id(code)["clef_en_main"].prerequisite_met == (len(near) > 0)
+def test_clef_en_main_host_conditions_are_population_a_lycee_in_the_commune_and_the_catchment(code):
+    row = geodata.commune_index().loc[code]
+    in_town = vocational_within(code, 0)
+    pop30 = town_facts([code]).iloc[0]["pop_30min"]
+    expected = (row.population >= cf.HOTE_POP_MIN and len(in_town) > 0
+                and pop30 >= cf.demand_threshold("clef_en_main"))
+    assert by_id(code)["clef_en_main"].prerequisite_met == expected
+
+
+def test_a_village_is_never_a_strong_fit_and_is_told_it_is_too_small():
+    """Rouges-Eaux (88 inhabitants): no concept above "faible", the verdict says it is too small."""
+    fits = cf.concept_fit("88398")
+    assert {f.level for f in fits} == {"faible"} and not any(f.prerequisite_met for f in fits)
+    v = cf.verdict("88398")
+    assert v.status == "trop_petite" and "trop petite" in v.headline and "88 habitants" in v.headline
+
+
+def test_a_town_with_a_cnam_site_is_already_served_not_a_strong_candidate():
+    """Épinal hosts an official Cnam site: "déjà desservie", no concept "forte", the site is not an asset."""
+    v = cf.verdict("88160")
+    assert v.status == "deja_desservie" and "déjà un site du Cnam" in v.headline
+    fits = cf.concept_fit("88160")
+    assert "forte" not in {f.level for f in fits}
+    assert not any("Cnam" in t for f in fits for t in f.has)
+
+
+def test_fab_id_counts_rail_access_from_the_ter_stops():
+    stops = geodata.ter_arrets()
+    trains = set(stops[stops.train | stops.tram_train].code_insee.dropna())
+    for code in TOWNS:
+        texts = by_id(code)["fab_id"].has + by_id(code)["fab_id"].lacks
+        rail = [t for t in texts if "TER" in t]
+        assert len(rail) == 1
+        assert rail[0].startswith("gare TER dans la commune") == (code in trains)
+
+
+def test_progressif_counts_higher_education_in_the_commune():
+    sup = geodata.enseignement_superieur()
+    nancy = int((sup.code_insee == "54395").sum())
+    assert nancy > 0
+    assert any(t.startswith(F.plural(nancy, "site") + " d'enseignement supérieur") for t in by_id("54395")["progressif"].has)
 
 
 def test_epinal_counts_its_vocational_lycees_in_plain_words():
@@ -70,21 +109,23 @@ def test_suggestion_is_the_best_concept_with_its_prerequisite(code):
     fits = cf.concept_fit(code)
     concept, reason = cf.suggest_concept(code)
     chosen = next(f for f in fits if f.concept == concept)
-    assert chosen.prerequisite_met
-    assert chosen.score == max(f.score for f in fits if f.prerequisite_met)
+    hosts = [f for f in fits if f.prerequisite_met] or fits  # a village: the best of the three, told it is too small
+    assert chosen.prerequisite_met == any(f.prerequisite_met for f in fits)
+    assert chosen.score == max(f.score for f in hosts)
     assert reason.startswith(chosen.label)
 
 
 def test_small_village_is_pointed_to_its_bassin_de_vie_centre():
     row = geodata.commune_index().loc["08001"]
-    assert row.population < cf.PETITE_COMMUNE_POP and row.bv_code != "08001"
-    assert row.bv_nom in cf.suggest_concept("08001")[1]
+    assert row.population < cf.HOTE_POP_MIN and row.bv_code != "08001"
+    assert row.bv_nom in cf.verdict("08001").headline
 
 
-def test_progressif_is_lacking_where_a_cnam_site_is_in_the_commune():
-    code = geodata.cnam_sites().code_insee.iloc[0]
+@pytest.mark.parametrize("code", sorted(set(geodata.cnam_sites().code_insee)))
+def test_progressif_lacks_where_a_cnam_site_is_in_the_commune(code):
     prog = by_id(code)["progressif"]
-    assert any("site du Cnam dans la commune" in t for t in prog.lacks)
+    assert any("site du Cnam déjà dans la commune" in t for t in prog.lacks)
+    assert cf.verdict(code).status == "deja_desservie"
 
 
 def test_table_matches_single_calls_and_keeps_order():
@@ -95,6 +136,7 @@ def test_table_matches_single_calls_and_keeps_order():
         fits = by_id(row.code_insee)
         assert row.score_fab_id == fits["fab_id"].score
         assert (row.concept_suggere, row.raison) == cf.suggest_concept(row.code_insee)
+        assert row.statut == cf.verdict(row.code_insee).status
 
 
 def test_demand_threshold_follows_the_regional_rate():
