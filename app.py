@@ -14,9 +14,8 @@ from dash import Dash, dcc, html
 import geodata
 from components import data_routes, errors
 from components.attributions import footer_attributions
+from components.navbar import nav_entries, navbar
 
-NAV = [("Carte", "/"), ("Simulateur", "/simulateur"), ("Couverture", "/couverture"),
-       ("Classement", "/classement"), ("Sources", "/sources")]
 
 geodata.load_all()  # read every dataset once, at start, not on a user's first click
 
@@ -36,14 +35,7 @@ server = app.server
 dcc._js_dist[:] = [d for d in dcc._js_dist if d.get("namespace") != "plotly"]
 data_routes.register(server)
 errors.register_server_errors(server)
-
-
-def navbar() -> dbc.Navbar:
-    links = [dbc.NavItem(dbc.NavLink(label, href=href, active="exact")) for label, href in NAV]
-    return dbc.Navbar(dbc.Container([
-        dbc.NavbarBrand("Atlas Cœur des territoires · Cnam Grand Est", href="/"),
-        dbc.Nav(links, navbar=True, className="ms-auto"),
-    ], fluid=True), className="atlas-navbar", dark=True, color="#1d3557")
+NAV = nav_entries()  # (label, path) of every page, from dash.page_registry (components/navbar.py)
 
 
 def footer() -> html.Footer:

@@ -18,7 +18,8 @@ from components.map_scale import scale_for
 from components.map_scale import fmt_number
 from models.map_variables import DEFAULT_VARIABLE, DENSITE_LABELS, VARIABLES, values
 
-dash.register_page(__name__, path="/", name="Carte", title="Carte régionale — Atlas Cœur des territoires")
+dash.register_page(__name__, path="/", name="Carte", order=0,
+                   title="Carte régionale — Atlas Cœur des territoires")
 
 DEPARTEMENTS = "departements"
 DEFAULT_LAYERS = ["acv", "cnam_fiable", "cnam_faible", "missions_locales", "lycees_public", "lycees_prive",

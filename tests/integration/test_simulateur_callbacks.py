@@ -62,12 +62,15 @@ def base_state(concept="hub", **overrides):
 
 
 def update(sim, state, trigger, value, concept=None, ville="54329", grid=None, loaded=None, saved=None):
-    out = call(sim.update, [(trigger, value)], concept or state["concept"], ville, [], grid, None, loaded, saved,
+    """Events → state (``on_event``), then state → view (``show``), as the browser chains them."""
+    out = call(sim.on_event, [(trigger, value)], concept or state["concept"], ville, [], grid, None, loaded, saved,
                state)
-    keys = ["state", "search", "alert", "kpis", "learners", "money", "funding", "cumul", "context", "rows",
-            "concept_desc", "concept", "town", "town_options", "s_value", "s_min", "s_max", "s_step", "s_marks",
-            "s_label", "s_style"]
-    return dict(zip(keys, out))
+    keys = ["state", "alert", "concept", "town", "town_options", "s_value", "s_min", "s_max", "s_step", "s_marks",
+            "s_style"]
+    result = dict(zip(keys, out))
+    shown = call(sim.show, [("sim-state.data", result["state"])], result["state"])
+    keys = ["search", "kpis", "learners", "money", "funding", "cumul", "context", "rows", "concept_desc", "s_text"]
+    return {**result, **dict(zip(keys, shown))}
 
 
 # --- live recompute --------------------------------------------------------------------------------------------
@@ -233,4 +236,7 @@ def test_slider_callback_through_the_dash_endpoint(sim):
     assert resp.status_code == 200
     payload = resp.get_json()["response"]
     assert payload["sim-state"]["data"]["overrides"] == {"auditeurs_croisiere": 200}
-    assert "auditeurs_croisiere=200" in payload["sim-url"]["search"]
+    from benchmarks.bench_simulator import slider_move
+    shown = slider_move(client, sim, deps, "hub", 200).get_json()["response"]
+    assert "auditeurs_croisiere=200" in shown["sim-url"]["search"]
+    assert "200" in json.dumps(shown["sim-kpis"]["children"])

@@ -1,0 +1,70 @@
+"""The app's navbar: one link per page of ``dash.page_registry``, a menu that collapses at phone width, and the
+"Mode présentation" switch (large type for a projector).
+
+Presentation mode is a class on ``<body>`` (``presentation``) that ``assets/20_presentation.css`` uses. It is
+turned on by the switch or by the URL flag ``?presentation=1`` (``?presentation=0`` turns it off), kept for the
+browser tab (sessionStorage) and carried by the navbar links, so it survives navigation.
+"""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, clientside_callback, dcc, html
+
+BRAND = "Atlas Cœur des territoires · Cnam Grand Est"
+LINK = "nav-link"
+
+
+def nav_entries() -> list[tuple[str, str]]:
+    """(label, path) of every page with a fixed path, in registry order (pages set ``order``); no 404 page, no
+    page registered with ``nav=False``."""
+    pages = [p for p in dash.page_registry.values()
+             if not p.get("path_template") and not p["module"].endswith("not_found_404") and p.get("nav", True)]
+    return [(p["name"], p["path"]) for p in pages]
+
+
+def navbar() -> html.Div:
+    """The navbar component (place it once, in the app layout)."""
+    links = [dbc.NavItem(dbc.NavLink(label, href=path, id={"type": LINK, "path": path}))
+             for label, path in nav_entries()]
+    switch = dbc.Switch(id="presentation-toggle", label="Mode présentation", value=False,
+                        className="presentation-switch mb-0", input_class_name="me-1")
+    return html.Div([
+        dcc.Location(id="nav-url", refresh=False),
+        dbc.Navbar(dbc.Container([
+            dbc.NavbarBrand(BRAND, href="/", id="nav-brand"),
+            dbc.NavbarToggler([html.Span(className="navbar-toggler-icon"),
+                               html.Span("Menu", className="visually-hidden")], id="nav-toggler"),
+            dbc.Collapse(dbc.Nav([*links, dbc.NavItem(switch, className="d-flex align-items-center ms-lg-3")],
+                                 navbar=True, className="ms-auto"),
+                         id="nav-collapse", navbar=True, is_open=False),
+        ], fluid=True), className="atlas-navbar", dark=True, color="#1d3557", expand="lg"),
+    ])
+
+
+clientside_callback(  # the burger button opens and closes the menu at phone width
+    "function(n, open) { return n ? !open : open; }",
+    Output("nav-collapse", "is_open"), Input("nav-toggler", "n_clicks"), State("nav-collapse", "is_open"),
+    prevent_initial_call=True)
+
+clientside_callback(  # URL flag, else what this tab chose before → the switch
+    """function(search) {
+        const flag = new URLSearchParams(search || "").get("presentation");
+        if (flag === "1" || flag === "0") { sessionStorage.setItem("atlas-presentation", flag); }
+        return sessionStorage.getItem("atlas-presentation") === "1";
+    }""",
+    Output("presentation-toggle", "value"), Input("nav-url", "search"))
+
+clientside_callback(  # the switch → body class, remembered for the tab, carried by the navbar links
+    """function(on, pathname, ids) {
+        const was = document.body.classList.contains("presentation");
+        document.body.classList.toggle("presentation", !!on);
+        sessionStorage.setItem("atlas-presentation", on ? "1" : "0");
+        if (was !== !!on) { window.dispatchEvent(new Event("resize")); }  // charts refit to the new type size
+        const hrefs = ids.map(id => on ? id.path + "?presentation=1" : id.path);
+        const classes = ids.map(id => id.path === pathname ? "active" : "");
+        return [hrefs, classes, on ? "/?presentation=1" : "/"];
+    }""",
+    Output({"type": LINK, "path": ALL}, "href"), Output({"type": LINK, "path": ALL}, "class_name"),
+    Output("nav-brand", "href"),
+    Input("presentation-toggle", "value"), Input("nav-url", "pathname"), State({"type": LINK, "path": ALL}, "id"))

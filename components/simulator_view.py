@@ -1,0 +1,183 @@
+"""View of /simulateur: everything the page shows for a state (KPI cards, charts, town context, sliders, table).
+
+:func:`render` turns a state from :mod:`components.simulator_state` into the props of the page; the layout
+builders (:func:`slider_block`, :func:`assumptions_grid`) make the widgets once.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+import geodata
+from components import simulator_charts as charts
+from components.graph_config import graph
+from components.kpi_cards import fr_euros, fr_number, kpi_card, kpi_row
+from components.simulator_state import nice_step, parameters, search_string, slider_names
+from models.fr_format import num_short
+from models.simulator import CRUISING_YEAR, concept, plausibility, sensitivity, simulate
+
+CATCHMENT_MINUTES = 30
+SLIDER, SLIDER_ROW, SLIDER_LABEL, SLIDER_VALUE = "sim-slider", "sim-slider-row", "sim-slider-label", "sim-slider-value"
+VERDICT_COLOURS = {"cohérent": "success", "ambitieux": "warning", "peu plausible": "danger"}
+
+
+@lru_cache(maxsize=256)
+def town_facts(code: str) -> dict:
+    """Population, unemployment, lycées, missions locales and population within 30 min (estimated) of a town."""
+    from models.catchment import population_within
+    row = geodata.commune_index().loc[code]
+    lyc = geodata.lycees()
+    lyc = lyc[lyc.code_insee == code]
+    ml = geodata.missions_locales()
+    return {"nom": row.nom, "departement": row.departement, "population": float(row.population),
+            "chomage": row.chomage_ze, "trimestre": row.chomage_ze_trimestre, "lycees": len(lyc),
+            "lycees_pro": int(lyc.voie_pro.sum()), "ml": int((ml.code_insee == code).sum()),
+            "pop_30": population_within(code, CATCHMENT_MINUTES)}
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{fr_number(n)} {one if n <= 1 else many}"
+
+
+def town_context(code: str | None, learners_y4: float) -> list:
+    """One line about the town + the plausibility of the learners targeted (French)."""
+    if not code:
+        return [html.Span("Choisissez une ville pour situer le projet (population, chômage, lycées, missions "
+                          "locales) et vérifier la plausibilité des effectifs.", className="text-muted")]
+    f = town_facts(code)
+    chomage = (f"chômage ZE {fr_number(f['chomage'], 1)} % ({f['trimestre']})"
+               if f["chomage"] == f["chomage"] else "chômage ZE inconnu")
+    line = (f"{f['nom']} ({f['departement']}) · {fr_number(f['population'])} hab. · {chomage} · "
+            f"{_plural(f['lycees'], 'lycée', 'lycées')} dont {fr_number(f['lycees_pro'])} avec voie "
+            f"professionnelle · {_plural(f['ml'], 'mission locale', 'missions locales')} dans la commune")
+    p = plausibility(learners_y4, f["pop_30"])
+    if p["rate_pct"] is None:
+        check = "Plausibilité : population alentour inconnue."
+    else:
+        check = (f"{fr_number(learners_y4)} auditeurs en année {CRUISING_YEAR} = {fr_number(p['rate_pct'], 3)} % des "
+                 f"{fr_number(f['pop_30'])} habitants à ≤ {CATCHMENT_MINUTES} min (temps de trajet estimé) ; "
+                 f"taux régional 2016 : {fr_number(p['regional_pct'], 2)} % (≈ 5 000 auditeurs, 24 sites) "
+                 f"→ {fr_number(p['ratio'], 1)} fois le taux régional.")
+    badge = dbc.Badge(p["verdict"].capitalize(), color=VERDICT_COLOURS.get(p["verdict"], "secondary"),
+                      className="me-2 sim-verdict")
+    return [html.Div(line, className="sim-context-line"), html.Div([badge, check], className="sim-plausibility")]
+
+
+def kpi_cards(result) -> dbc.Row:
+    k = result.kpis
+    be, learners, sfy = k["break_even_learners"], k["learners_year4"], k["self_financing_year"]
+    funded = int(result.params.values["annees_financement_public"])
+    cards = [
+        kpi_card("Seuil d'équilibre", "jamais" if be is None else f"{fr_number(math.ceil(be - 1e-9))} auditeurs",
+                 f"par an : résultat de l'année {CRUISING_YEAR} = 0, au mix de croisière",
+                 "good" if be is not None and learners >= be else "bad"),
+        kpi_card("Autofinancement", "jamais (années 1–6)" if sfy is None else f"dès l'année {sfy}",
+                 "résultat ≥ 0 sans subvention, et ensuite",
+                 "bad" if sfy is None else ("good" if sfy <= CRUISING_YEAR else "warn")),
+        kpi_card("Financement public", fr_euros(k["public_funding_total"]),
+                 f"années 0–{funded} · + {fr_euros(k['cnam_own_funds_total'])} de fonds propres Cnam"),
+        kpi_card(f"Résultat de l'année {CRUISING_YEAR}", fr_euros(k["net_year4"]), "sans financement public",
+                 "good" if k["net_year4"] >= 0 else "bad"),
+        kpi_card(f"Auditeurs en année {CRUISING_YEAR}", fr_number(learners),
+                 f"coût par auditeur : {fr_euros(k['cost_per_learner'])}"),
+        kpi_card("Besoin de trésorerie", fr_euros(k["max_funding_need"]), "déficit cumulé maximal avant subventions"),
+    ]
+    return kpi_row(cards, id="sim-kpi-row")
+
+
+def grid_rows(concept_id: str, values: dict) -> list[dict]:
+    return [{"name": name, "groupe": spec.group, "libelle": spec.label, "valeur": values[name], "unite": spec.unit,
+             "min": spec.min, "max": spec.max, "defaut": spec.default, "modifie": values[name] != spec.default,
+             "portee": "commun" if spec.common else "concept", "justification": spec.rationale}
+            for name, spec in concept(concept_id).specs.items()]
+
+
+def value_text(value: float, unit: str) -> str:
+    """The value shown beside a slider, French format: ``2,5 ETP``."""
+    return f"{num_short(value, 2)}\u00a0{unit}"
+
+
+def slider_props(concept_id: str, values: dict) -> dict:
+    """Per-slider value, range, step, marks, label, shown value and visibility (lists in slider order)."""
+    specs = concept(concept_id).specs
+    out = {k: [] for k in ("value", "min", "max", "step", "marks", "label", "text", "style")}
+    for name in slider_names():
+        s = specs[name]
+        out["value"].append(values[name])
+        out["min"].append(s.min)
+        out["max"].append(s.max)
+        out["step"].append(nice_step(s))
+        out["marks"].append({s.min: fr_number(s.min), s.max: fr_number(s.max)})
+        out["label"].append(s.label)
+        out["text"].append(value_text(values[name], s.unit))
+        unused = name.startswith("recette_") and values.get("part_" + name[len("recette_"):], 1) == 0
+        out["style"].append({} if s.slider and not unused else {"display": "none"})
+    return out
+
+
+def render(state: dict) -> dict:
+    """Everything the page shows for ``state`` (already validated)."""
+    params = parameters(state)
+    result = simulate(params)
+    c = concept(state["concept"])
+    return {
+        "kpis": kpi_cards(result), "learners": charts.learners_figure(result),
+        "money": charts.revenue_costs_figure(result), "funding": charts.funding_figure(result),
+        "cumul": charts.cumulative_figure(result),
+        "context": town_context(state.get("ville"), result.kpis["learners_year4"]),
+        "rows": grid_rows(state["concept"], params.values), "sliders": slider_props(state["concept"], params.values),
+        "concept_desc": [html.Strong(c.target), html.Br(), c.description], "search": search_string(state),
+    }
+
+
+def tornado(state: dict) -> dict:
+    return charts.tornado_figure(sensitivity(parameters(state)))
+
+
+def slider_block(name: str, props: dict, i: int) -> html.Div:
+    """Label, current value (always shown, at every width) and slider of parameter ``name``."""
+    label = props["label"][i]
+    return html.Div([
+        html.Div([html.Label(label, id={"type": SLIDER_LABEL, "name": name}, className="sim-slider-label"),
+                  html.Output(props["text"][i], id={"type": SLIDER_VALUE, "name": name},
+                              className="sim-slider-value", **{"aria-live": "polite"})],
+                 className="sim-slider-head"),
+        dcc.Slider(id={"type": SLIDER, "name": name}, min=props["min"][i], max=props["max"][i],
+                   value=props["value"][i], step=props["step"][i], marks=props["marks"][i], updatemode="drag",
+                   allow_direct_input=False, className="sim-slider"),
+    ], id={"type": SLIDER_ROW, "name": name}, className="mb-2 sim-slider-row", style=props["style"][i],
+        **{"data-slider-label": label})  # accessible name of the thumb (assets/08_accessibility.js)
+
+
+def chart(gid: str, figure: dict) -> dcc.Graph:
+    return graph(gid, figure)
+
+
+def assumptions_grid(rows: list[dict]) -> dag.AgGrid:
+    number = {"function": "params.value.toLocaleString('fr-FR')"}  # a typed string stays as typed
+    return dag.AgGrid(
+        id="sim-grid", getRowId="params.data.name", className="ag-theme-alpine sim-grid", rowData=rows,
+        columnDefs=[
+            {"field": "groupe", "headerName": "Groupe", "width": 150, "filter": True},
+            {"field": "libelle", "headerName": "Hypothèse", "flex": 2, "minWidth": 260, "wrapText": True,
+             "autoHeight": True},
+            {"field": "valeur", "headerName": "Valeur ✎", "editable": True, "width": 130,
+             "cellEditor": "agTextCellEditor", "cellDataType": False, "valueFormatter": number,
+             "cellStyle": {"styleConditions": [{"condition": "params.data.modifie",
+                                                "style": {"backgroundColor": "#fde68a", "fontWeight": "bold"}}]}},
+            {"field": "unite", "headerName": "Unité", "width": 150},
+            {"field": "min", "headerName": "Min", "width": 95, "valueFormatter": number},
+            {"field": "max", "headerName": "Max", "width": 105, "valueFormatter": number},
+            {"field": "defaut", "headerName": "Défaut", "width": 105, "valueFormatter": number},
+            {"field": "justification", "headerName": "Source ou justification", "flex": 3, "minWidth": 320,
+             "wrapText": True, "autoHeight": True},
+        ],
+        defaultColDef={"resizable": True, "sortable": True, "cellStyle": {"lineHeight": "1.35", "paddingTop": "4px"}},
+        dashGridOptions={"singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True,
+                         "localeText": {"noRowsToShow": "Aucune hypothèse"}},
+        style={"height": "560px"},
+    )
