@@ -5,8 +5,10 @@ appended to the table ``network_edits`` with their author and time — never upd
 lost and every past version can be replayed. The current network = the reference + the edits since the last
 reset. Its *version* is the id of the last edit (0 = the reference), shown by every view that uses it.
 
-Weak source: the reference sites were assembled by hand from press articles and public documents, with a
-reliability column (``fiabilite``); the UI says so.
+Reference: the ministry's official implantations (MESR, état 2017: 19 Cnam sites in Grand Est, each at its own
+coordinates) plus 2 sites only the press attests (Forbach, Strasbourg: lower ``fiabilite``, placed at the town
+hall). :func:`reference_label` says so on every view; sites opened since 2017 are to be added by the users.
+:func:`current_network` is the one function that gives "the sites of the current network".
 """
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from sqlalchemy import Column, DateTime, Integer, String, Table, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from models import db
+from models import fr_format as F
+from models.territory import Territory
 
 ACTIONS = {"add": "ajout", "move": "déplacement", "retire": "retrait", "reset": "retour à la référence"}
 
@@ -34,7 +38,10 @@ network_edits = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("comment", String(300)),
 )
-SITE_COLUMNS = ["site_id", "code_insee", "nom", "commune", "type", "fiabilite", "origine"]
+SITE_COLUMNS = ["site_id", "code_insee", "nom", "commune", "type", "fiabilite", "origine", "lon", "lat", "precision",
+                "source", "source_label", "uai", "adresse", "date_ouverture"]
+ADDED_SITE_NOTE = ("les sites ouverts depuis 2017 (programme « Au cœur des territoires ») ne sont dans aucune liste "
+                   "officielle : ajoutez-les dans l'éditeur du réseau (page Couverture)")
 
 
 class NetworkEditError(ValueError):
@@ -49,22 +56,33 @@ def ensure_tables(eng=None):
 _engine = ensure_tables
 
 
-def reference_network() -> pd.DataFrame:
-    """The reference sites: site_id, code_insee, nom, commune, type, fiabilite, origine ("référence")."""
-    import geodata
+def reference_network(territory: Territory | None = None) -> pd.DataFrame:
+    """The reference sites, each at its own coordinates: :data:`SITE_COLUMNS`, origine = "référence".
 
-    s = geodata.cnam_sites()
+    The official MESR implantations (2017) first, then the sites only the press attests (lower trust).
+    """
+    s = (territory or Territory.from_geodata()).sites
     out = s[[c for c in SITE_COLUMNS if c in s.columns]].copy()
     out["code_insee"] = out["code_insee"].astype(str)
     out["origine"] = "référence"
     return out.reset_index(drop=True)
 
 
-def _commune_names() -> pd.Series:
-    import geodata
+def reference_label(territory: Territory | None = None) -> str:
+    """Which reference the network starts from, in French, e.g. "implantations MESR, état 2017 : 19 sites ;
+    + 2 sites attestés par la presse"."""
+    s = (territory or Territory.from_geodata()).sites
+    source = s["source"] if "source" in s else pd.Series("", index=s.index)
+    n_mesr, n_other = int((source == "mesr").sum()), int((source != "mesr").sum())
+    parts = [f"implantations MESR, état 2017 : {F.plural(n_mesr, 'site')}"] if n_mesr else []
+    if n_other:
+        parts.append(f"+ {F.plural(n_other, 'site')} attesté{'s' if n_other > 1 else ''} par la presse")
+    return " ; ".join(parts) or "aucun site de référence"
 
-    c = geodata.communes()
-    return pd.Series(c["nom"].to_numpy(), index=c["code_insee"].astype(str).to_numpy())
+
+def _commune_names() -> pd.DataFrame:
+    """``nom``, ``lon``, ``lat`` of every commune, indexed by ``code_insee`` (where an added site is placed)."""
+    return Territory.from_geodata().index[["nom", "lon", "lat"]]
 
 
 @dataclass
@@ -89,6 +107,7 @@ class Network:
     last_author: str | None = None
     last_time: datetime | None = None
     skipped: list[int] = field(default_factory=list)
+    unavailable: bool = False
 
     @property
     def codes(self) -> list[str]:
@@ -102,7 +121,7 @@ class Network:
     def label(self) -> str:
         """French label of the version, e.g. "réseau de référence" or "version 7 (3 modifications, …)"."""
         if self.is_reference:
-            return "réseau de référence (sites Cnam recensés)" + (f", version {self.version}" if self.version else "")
+            return f"réseau de référence ({reference_label()})" + (f", version {self.version}" if self.version else "")
         when = self.last_time.strftime("%d/%m/%Y %H:%M") if self.last_time else "?"
         n = len(self.edits)
         return (f"version {self.version} : référence + {n} modification{'s' if n > 1 else ''} "
@@ -115,10 +134,13 @@ def _apply(sites: pd.DataFrame, edit, names: pd.Series) -> pd.DataFrame:
     if action == "add":
         if code not in names.index:
             raise NetworkEditError(f"Code commune inconnu : {code}")
+        name = names.at[code, "nom"]
         if code in set(sites["code_insee"]):
-            raise NetworkEditError(f"{names[code]} ({code}) accueille déjà un site du réseau.")
-        row = {"site_id": site_id, "code_insee": code, "nom": f"Nouveau site — {names[code]}",
-               "commune": names[code], "type": "site ajouté", "fiabilite": "scénario", "origine": "ajout"}
+            raise NetworkEditError(f"{name} ({code}) accueille déjà un site du réseau.")
+        row = {"site_id": site_id, "code_insee": code, "nom": f"Nouveau site — {name}", "commune": name,
+               "type": "site ajouté", "fiabilite": "scénario", "origine": "ajout", "lon": names.at[code, "lon"],
+               "lat": names.at[code, "lat"], "precision": "commune (mairie)", "source": "ajout",
+               "source_label": "ajouté dans l'éditeur du réseau"}
         return pd.concat([sites, pd.DataFrame([row])], ignore_index=True)
     if site_id not in set(sites["site_id"]):
         raise NetworkEditError(f"Le site {site_id} n'est pas (ou plus) dans le réseau.")
@@ -127,20 +149,30 @@ def _apply(sites: pd.DataFrame, edit, names: pd.Series) -> pd.DataFrame:
     if action == "move":
         if code not in names.index:
             raise NetworkEditError(f"Code commune inconnu : {code}")
+        name = names.at[code, "nom"]
         if code in set(sites.loc[sites["site_id"] != site_id, "code_insee"]):
-            raise NetworkEditError(f"{names[code]} ({code}) accueille déjà un site du réseau.")
+            raise NetworkEditError(f"{name} ({code}) accueille déjà un site du réseau.")
         sites = sites.copy()
         i = sites.index[sites["site_id"] == site_id][0]
-        sites.loc[i, ["code_insee", "commune", "origine"]] = [code, names[code], "déplacé"]
+        sites.loc[i, ["code_insee", "commune", "origine", "lon", "lat", "precision"]] = [
+            code, name, "déplacé", names.at[code, "lon"], names.at[code, "lat"], "commune (mairie)"]
         return sites
     raise NetworkEditError(f"Action inconnue : {action}")
 
 
-def history(eng=None, conn=None) -> pd.DataFrame:
-    """Every edit ever made, oldest first: id, action, action_fr, site_id, code_insee, author, created_at."""
+def history(eng=None, conn=None, safe: bool = True) -> pd.DataFrame:
+    """Every edit ever made, oldest first: id, action, action_fr, site_id, code_insee, author, created_at.
+
+    ``safe`` (default): an empty table instead of an error when the database cannot be read (read pages work).
+    """
+    if safe:
+        try:
+            return history(eng, conn, safe=False)
+        except DBAPIError:
+            return pd.DataFrame(columns=[*[c.name for c in network_edits.columns], "action_fr"])
     if conn is None:
         with _engine(eng).connect() as c:
-            return history(conn=c)
+            return history(conn=c, safe=False)
     rows = conn.execute(select(network_edits).order_by(network_edits.c.id)).all()
     h = pd.DataFrame(rows, columns=[c.name for c in network_edits.columns])
     h["action_fr"] = h["action"].map(ACTIONS)
@@ -149,7 +181,7 @@ def history(eng=None, conn=None) -> pd.DataFrame:
 
 def network_version(version: int | None = None, eng=None, conn=None) -> Network:
     """The network after the edits up to ``version`` (default: all — the current network)."""
-    h = history(eng, conn)
+    h = history(eng, conn, safe=False)
     if version is not None:
         h = h[h["id"] <= int(version)]
     resets = h.index[h["action"] == "reset"]
@@ -168,8 +200,15 @@ def network_version(version: int | None = None, eng=None, conn=None) -> Network:
 
 
 def current_network(eng=None) -> Network:
-    """The current network (reference + edits since the last reset)."""
-    return network_version(None, eng)
+    """The current network (reference + edits since the last reset).
+
+    When the database cannot be read, the reference network with ``unavailable=True`` (its label says so), so
+    the read pages keep working.
+    """
+    try:
+        return network_version(None, eng)
+    except DBAPIError:
+        return Network(sites=reference_network(), unavailable=True)
 
 
 def _check_author(author) -> str:
@@ -193,8 +232,7 @@ def record_edit(action: str, author: str, site_id: str | None = None, code_insee
     ------
     NetworkEditError
         Unknown commune or site, commune already hosting a site, missing author (French message).
-    models.db.StoreUnavailable
-        The database cannot take the write (read-only, busy, down); nothing was written.
+        Also when the database cannot take the write (read-only, busy, down): nothing was written.
     """
     author = _check_author(author)
     if action not in ACTIONS:
@@ -213,7 +251,7 @@ def record_edit(action: str, author: str, site_id: str | None = None, code_insee
                 action=action, site_id=site_id, code_insee=code_insee, author=author,
                 created_at=datetime.now(timezone.utc), comment=(comment or None) and comment[:300]))
     except DBAPIError as exc:
-        raise db.StoreUnavailable(exc) from None
+        raise NetworkEditError(str(db.StoreUnavailable(exc))) from None
     return current_network(eng)
 
 

@@ -17,10 +17,10 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueConstraint, select
 
 from models.db import engine as shared_engine
-from models.db import ensure_schema, metadata
+from models.db import metadata
 from models.simulator import CODE_INSEE, ParameterError, make_parameters
-from models.versioned_store import (audit, clean_text, insert_next_version, parse_id, set_deleted,
-                                    soft_delete_columns)
+from models.versioned_store import (audit, clean_text, insert_next_version, parse_id, read_rows,
+                                    set_deleted, soft_delete_columns)
 
 MAX_NAME, MAX_AUTHOR, MAX_NOTE = 120, 80, 2000
 
@@ -116,16 +116,16 @@ class ScenarioStore:
     def list(self, deleted: bool = False) -> list[Scenario]:
         """Every saved version, newest first (``deleted=True``: the deleted ones instead, to restore them)."""
         t = scenarios_table
-        with ensure_schema(self.engine).connect() as conn:
-            rows = conn.execute(select(t).where(t.c.deleted_at.is_not(None) if deleted else t.c.deleted_at.is_(None))
-                                .order_by(t.c.created_at.desc(), t.c.id.desc())).all()
+        shown = t.c.deleted_at.is_not(None) if deleted else t.c.deleted_at.is_(None)
+        rows = read_rows(self.engine, select(t).where(shown).order_by(t.c.created_at.desc(), t.c.id.desc()),
+                         ScenarioError)
         return [_row_to_scenario(r) for r in rows]
 
     def load(self, scenario_id) -> Scenario:
         """The scenario ``scenario_id`` (int or digit string); :class:`ScenarioError` if unknown/invalid."""
         sid = parse_scenario_id(scenario_id)
-        with ensure_schema(self.engine).connect() as conn:
-            row = conn.execute(select(scenarios_table).where(scenarios_table.c.id == sid)).first()
+        rows = read_rows(self.engine, select(scenarios_table).where(scenarios_table.c.id == sid), ScenarioError)
+        row = rows[0] if rows else None
         if row is None or row.deleted_at is not None:
             raise ScenarioError(f"Scénario n° {sid} introuvable (supprimé ou jamais enregistré).")
         return _row_to_scenario(row)

@@ -59,8 +59,8 @@ def parse_id(value, what: str, error: type[Exception]) -> int:
 def insert_next_version(engine: Engine, table: Table, name: str, values: dict, error: type[Exception]) -> int:
     """Insert ``values`` as the next version of ``name`` in ``table`` (one serialised transaction); the new id.
 
-    Raises :class:`models.db.StoreUnavailable` (French) when the database is read-only or down, at once, and
-    when it stays busy after a few retries; nothing is written then.
+    Raises ``error`` with the French :class:`models.db.StoreUnavailable` text when the database is read-only or
+    down (at once) or stays busy after a few retries; nothing is written then.
     """
     for attempt in range(RETRIES):
         try:
@@ -73,9 +73,9 @@ def insert_next_version(engine: Engine, table: Table, name: str, values: dict, e
             time.sleep(0.005 * (attempt + 1))
         except DBAPIError as exc:
             if db.reason(exc) != "occupée" or attempt >= 3:
-                raise db.StoreUnavailable(exc) from None
+                raise error(str(db.StoreUnavailable(exc))) from None
             time.sleep(0.05 * (attempt + 1))
-    raise db.StoreUnavailable("occupée")
+    raise error(str(db.StoreUnavailable("occupée")))
 
 
 def set_deleted(engine: Engine, table: Table, record_id: int, who: str, deleted: bool, what: str,
@@ -94,7 +94,17 @@ def set_deleted(engine: Engine, table: Table, record_id: int, who: str, deleted:
             conn.execute(insert(audit_log).values(at=now, who=who, action="suppression" if deleted else "restauration",
                                                   table_name=table.name, record_id=record_id))
     except DBAPIError as exc:
-        raise db.StoreUnavailable(exc) from None
+        raise error(str(db.StoreUnavailable(exc))) from None
+
+
+def read_rows(engine: Engine, query, error: type[Exception]) -> list:
+    """Rows of ``query``; ``error`` (French: database unavailable, nothing lost) when the database cannot be read."""
+    try:
+        with db.ensure_schema(engine).connect() as conn:
+            return conn.execute(query).all()
+    except DBAPIError:
+        raise error("Base de données indisponible : les enregistrements ne peuvent pas être lus pour l'instant "
+                    "(rien n'est perdu). La page fonctionne avec les valeurs affichées.") from None
 
 
 def audit(engine: Engine, table: Table | None = None) -> list:

@@ -19,10 +19,10 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueConstraint, select
 
 from models.db import engine as shared_engine
-from models.db import ensure_schema, metadata
+from models.db import metadata
 from models.scoring import KEYS, MISSING_RULES, ScoringError, check_weights
-from models.versioned_store import (audit, clean_text, insert_next_version, parse_id, set_deleted,
-                                    soft_delete_columns)
+from models.versioned_store import (audit, clean_text, insert_next_version, parse_id, read_rows,
+                                    set_deleted, soft_delete_columns)
 
 MAX_NAME, MAX_AUTHOR = 120, 80
 
@@ -109,9 +109,9 @@ class WeightingStore:
     def list(self, deleted: bool = False) -> list[Weighting]:
         """Every saved version, newest first (``deleted=True``: the deleted ones instead, to restore them)."""
         t = weightings_table
-        with ensure_schema(self.engine).connect() as conn:
-            rows = conn.execute(select(t).where(t.c.deleted_at.is_not(None) if deleted else t.c.deleted_at.is_(None))
-                                .order_by(t.c.created_at.desc(), t.c.id.desc())).all()
+        shown = t.c.deleted_at.is_not(None) if deleted else t.c.deleted_at.is_(None)
+        rows = read_rows(self.engine, select(t).where(shown).order_by(t.c.created_at.desc(), t.c.id.desc()),
+                         WeightingError)
         return [_row(r) for r in rows]
 
     def load(self, weighting_id) -> Weighting:
@@ -120,8 +120,8 @@ class WeightingStore:
         Criteria added to the ranking after the save take their default weight and direction.
         """
         wid = parse_weighting_id(weighting_id)
-        with ensure_schema(self.engine).connect() as conn:
-            row = conn.execute(select(weightings_table).where(weightings_table.c.id == wid)).first()
+        rows = read_rows(self.engine, select(weightings_table).where(weightings_table.c.id == wid), WeightingError)
+        row = rows[0] if rows else None
         if row is None or row.deleted_at is not None:
             raise WeightingError(f"Pondération n° {wid} introuvable (supprimée ou jamais enregistrée).")
         saved = _row(row)
