@@ -54,14 +54,14 @@ def network_checks(check, report: dict, shapes: gpd.GeoDataFrame) -> None:
     far = [f"{r.site_id} ({r.commune}, {o:.1f} km)" for r, o in zip(cnam.itertuples(), off) if o > CNAM_MAX_OFFSET_KM]
     check("cnam_sites : à moins de 2 km de sa commune", not far, f"exceptions : {far}")
     fr = geodata.cnam_sites_france()
-    report["cnam_sites_france"] = len(fr)
+    report["cnam_sites_france"], n_ge = len(fr), int((fr.code_region == "44").sum())
     check("cnam_sites_france : effectif", len(fr) == CNAM_FRANCE_ROWS and fr[["lon", "lat"]].notna().all().all()
-          and int((fr.code_region == "44").sum()) == len(mesr),
-          f"{len(fr)} implantations (attendu {CNAM_FRANCE_ROWS}), dont {int((fr.code_region == '44').sum())} en Grand Est")
+          and n_ge == len(mesr), f"{len(fr)} implantations (attendu {CNAM_FRANCE_ROWS}), dont {n_ge} en Grand Est")
     ter = geodata.ter_arrets()
     inside = ter[ter.code_insee.notna()]
     report["ter_gares"], report["ter_arrets_car"] = int(inside.train.sum()), int(inside.car.sum())
-    report["ter_tram_train"], report["ter_arrets_hors_region"] = int(inside.tram_train.sum()), int(len(ter) - len(inside))
+    report["ter_tram_train"] = int(inside.tram_train.sum())
+    report["ter_arrets_hors_region"] = int(len(ter) - len(inside))
     check("ter : gares et arrêts de car", report["ter_gares"] >= 300 and report["ter_arrets_car"] >= 700
           and (ter.train | ter.car | ter.tram_train).all() and ter.stop_id.is_unique,
           f"{report['ter_gares']} gares TER, {report['ter_arrets_car']} arrêts de car, {report['ter_tram_train']} "

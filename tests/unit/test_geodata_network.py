@@ -114,7 +114,8 @@ def test_ter_stations_and_coach_stops():
 def test_sources_record_feed_validity_and_licences():
     ds = geodata.sources()["datasets"]
     assert ds["ter_arrets"]["validite"] == {"debut": "2024-12-20", "fin": "2025-03-20", "version": "2024-12-20"}
-    assert ds["ter_arrets"]["licence"].startswith("ODbL 1.0") and "SNCF — données ouvertes" in ds["ter_arrets"]["licence"]
+    licence = ds["ter_arrets"]["licence"]
+    assert licence.startswith("ODbL 1.0") and "SNCF — données ouvertes" in licence
     for name in ("cnam_sites", "cnam_sites_france", "enseignement_superieur"):
         assert "Licence Ouverte / Etalab 2.0" in ds[name]["licence"], name
         assert "état 2017" in ds[name]["gaps"].lower(), name
