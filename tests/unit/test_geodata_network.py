@@ -165,3 +165,14 @@ def test_unexpected_stop_id_names_its_row(raw_copy):
     shapes = gpd.GeoDataFrame(geodata.commune_shapes())
     with pytest.raises(BuildError, match=rf"sncf_ter_gtfs_stops\.txt, ligne {n + 1} : identifiant d'arrêt inattendu"):
         bt.ter_arrets(raw_copy, shapes)
+
+
+def test_check_fails_when_an_official_site_is_missing_or_has_no_coordinates(monkeypatch):
+    from geodata import check
+    full = geodata.cnam_sites()
+    broken = full[full.site_id != "mesr-0100040P"].copy()  # Troyes dropped
+    broken.loc[broken.site_id == "GE-03", "lon"] = np.nan
+    monkeypatch.setattr(geodata, "cnam_sites", lambda: broken)
+    failed = {c["name"] for c in check.run_checks()["checks"] if not c["ok"]}
+    assert {"cnam_sites : implantations MESR", "cnam_sites : source et coordonnées"} <= failed
+    assert check.main([]) == 1
