@@ -49,12 +49,12 @@ def run() -> list[Measure]:
     rng = np.random.default_rng(6)
     scoring.cached_table.cache_clear()
     t0 = time.perf_counter()
-    acv = scoring.cached_table(tuple(scoring.candidate_codes()))
+    acv = scoring.cached_table(tuple(scoring.ranking_candidates()))
     build_ms = (time.perf_counter() - t0) * 1000
 
     com = geodata.communes()
     big = com.loc[(com.population >= 5000) & ~com.is_acv, "code_insee"].tolist()
-    many = scoring.cached_table(tuple(scoring.candidate_codes(big)))
+    many = scoring.cached_table(tuple(scoring.ranking_candidates(big)))
 
     import app as app_module
 

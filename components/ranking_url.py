@@ -13,7 +13,7 @@ Only unreserved URL characters are used: nothing needs percent-encoding.
 from __future__ import annotations
 
 from models.scoring import (BY_KEY, CRITERIA, DEFAULT_DIRECTIONS, DEFAULT_WEIGHTS, KEYS, MISSING_RULES,
-                            ScoringError, candidate_codes, check_weights)
+                            ScoringError, check_weights, ranking_candidates)
 
 MAX_ADDED = 300
 SIGN = {1: "p", -1: "m"}
@@ -71,14 +71,14 @@ def decode_query(w: str | None = None, add: str | None = None, m: str | None = N
         errors.append("Tous les poids de l'adresse sont nuls : poids par défaut utilisés.")
         weights = dict(DEFAULT_WEIGHTS)
 
-    added, acv = [], set(candidate_codes())
+    added, acv = [], set(ranking_candidates())
     codes = [c for c in str(add or "").replace(",", "_").split("_") if c.strip()]
     if len(codes) > MAX_ADDED:
         errors.append(f"Trop de communes ajoutées dans l'adresse ({len(codes)}) : les {MAX_ADDED} premières gardées.")
         codes = codes[:MAX_ADDED]
     for code in codes:
         try:
-            candidate_codes([code])
+            ranking_candidates([code])
         except ScoringError as err:
             errors.append(f"{err} Commune ignorée.")
             continue

@@ -2,15 +2,27 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 
 class FrenchArgumentParser(argparse.ArgumentParser):
     """argparse with French error messages and exit code 2."""
 
+    TRANSLATIONS = (("unrecognized arguments", "arguments non reconnus"),
+                    ("the following arguments are required", "arguments obligatoires manquants"),
+                    ("expected one argument", "une valeur est attendue"),
+                    ("expected at least one argument", "au moins une valeur est attendue"),
+                    ("invalid choice", "choix invalide"), ("choose from", "valeurs possibles :"),
+                    ("invalid float value", "nombre invalide"), ("invalid int value", "entier invalide"))
+
     def error(self, message):
+        for en, fr in self.TRANSLATIONS:
+            message = message.replace(en, fr)
+        message = re.sub(r"^argument (\S+): ", r"option \1 : ", message)
+        sys.stderr.write(f"Erreur : argument invalide ({message}).\n")
         self.print_usage(sys.stderr)
-        self.exit(2, f"Erreur : argument invalide ({message}).\n")
+        self.exit(2)
 
 
 def fail(message: str) -> int:

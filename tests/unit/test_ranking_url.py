@@ -9,6 +9,7 @@ import pytest
 from components.ranking_url import decode_query, encode_query
 from models import scoring
 from models.scoring import KEYS
+from models.territory import Territory
 
 
 def parse(search: str) -> dict:
@@ -45,7 +46,7 @@ def test_bad_parts_are_ignored_with_a_french_message(query, message):
     weights, directions, added, missing, errors = decode_query(**query)
     assert any(message in e for e in errors), errors
     assert sum(weights.values()) > 0 and missing in scoring.MISSING_RULES
-    assert all(code in scoring.known_codes() for code in added)
+    assert all(code in Territory.from_geodata() for code in added)
 
 
 def test_acv_towns_and_duplicates_are_not_added_twice():

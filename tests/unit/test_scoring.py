@@ -25,7 +25,7 @@ def only(key: str) -> dict:
 
 @pytest.fixture(scope="module")
 def acv_table() -> CriteriaTable:
-    return scoring.cached_table(tuple(scoring.candidate_codes()))
+    return scoring.cached_table(tuple(scoring.ranking_candidates()))
 
 
 def test_default_candidates_are_the_25_acv_towns(acv_table):
@@ -149,9 +149,15 @@ def test_criteria_table_values_are_consistent_with_geodata(acv_table):
     assert (t["population"] == com["population"]).all()
     assert (t["population_30min"] >= t["population"]).all()
     assert (t["lycees_pro_20km"] >= t["lycees_pro_ville"]).all()
-    hosting = set(geodata.cnam_sites()["code_insee"])
+    hosting = set(geodata.cnam_sites()["code_insee"])  # sites at their own address, not the town hall
     for code in t.index:
-        assert (t.loc[code, "minutes_site_cnam"] == 0) == (code in hosting)
+        if code in hosting:
+            assert t.loc[code, "site_cnam_proche"] == t.loc[code, "nom"] and t.loc[code, "minutes_site_cnam"] < 15
+        else:
+            assert t.loc[code, "site_cnam_proche"] != t.loc[code, "nom"] and t.loc[code, "minutes_site_cnam"] > 0
+    assert set(t["acces_ter"].unique()) <= {0.0, 1.0, 2.0}
+    sup = geodata.enseignement_superieur()["code_insee"].value_counts()
+    assert (t["enseignement_superieur"] == [sup.get(c, 0) for c in t.index]).all()
     assert set(t["mission_locale"].unique()) <= {0.0, 1.0, 2.0}
     assert t["recrutements_difficiles"].between(0, 100).all()
 
@@ -189,9 +195,9 @@ def test_short_url_codes_are_accepted_and_unique():
 
 def test_unknown_commune_is_refused():
     with pytest.raises(ScoringError, match="inconnu"):
-        scoring.candidate_codes(["99999"])
+        scoring.ranking_candidates(["99999"])
     with pytest.raises(ScoringError, match="inconnu"):
-        scoring.candidate_codes(["'; DROP TABLE x;--"])
+        scoring.ranking_candidates(["'; DROP TABLE x;--"])
 
 
 def test_cli_json_lists_every_town_with_score_and_contributions(capsys):
