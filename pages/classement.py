@@ -169,7 +169,7 @@ def _values(inputs_list) -> dict:
 
 def compute(weights: dict, directions: dict, added: list, missing: str):
     """(ranking, codes) for the current controls; :class:`ScoringError` on bad input."""
-    codes = tuple(scoring.candidate_codes(added or []))
+    codes = tuple(scoring.ranking_candidates(added or []))
     table = scoring.cached_table(codes)
     return table.rank(weights, directions, missing), codes
 
@@ -236,7 +236,7 @@ def change_candidates(_add, _add_pop, _clear, code, pop_min, added):
         if not code:
             return no_update, dbc.Alert("Choisissez d'abord une commune dans la recherche.", color="warning"), no_update
         try:
-            scoring.candidate_codes([code])
+            scoring.ranking_candidates([code])
         except ScoringError as err:
             return no_update, dbc.Alert(str(err), color="warning"), no_update
         name = geodata.commune_index().loc[code, "nom"]
