@@ -115,3 +115,11 @@ def de(name: str) -> str:
     """``de`` with elision before a vowel: ``d'Épinal``, ``de Troyes``."""
     name = str(name)
     return f"d'{name}" if name[:1].lower() in "aàâeéèêiîoôuûyh" and not name.lower().startswith("ha") else f"de {name}"
+
+
+def date(iso: str) -> str:
+    """``'2024-12-20'`` → ``'20/12/2024'`` (other text unchanged)."""
+    s = str(iso)
+    if len(s) >= 10 and s[4] == "-" and s[7] == "-":
+        return f"{s[8:10]}/{s[5:7]}/{s[:4]}"
+    return s

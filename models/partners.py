@@ -1,17 +1,17 @@
 """Partners near a commune: vocational lycées, missions locales, France Services, France Travail, Cnam sites.
 
 Distances are straight-line (great-circle) between town-hall / partner points; times are the estimate of
-:func:`models.travel.minutes_from_km` (detour factor × average speed), labelled "estimé" in the UI.
+:func:`models.travel.minutes_between` (the one travel model), labelled "estimé" in the UI.
 A partner "dans la commune" is one whose ``code_insee`` is the commune's, whatever its distance.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
-from models.travel import TravelSettings, distance_matrix_km, minutes_from_km
+from models.territory import Territory, UnknownCommune  # noqa: F401 (UnknownCommune re-exported)
+from models.town_facts import network_sites, partner_layer
+from models.travel import TravelSettings, distance_matrix_km, minutes_between
 
 KINDS = {
     "lycees_pro": "Lycées à voie professionnelle",
@@ -25,41 +25,21 @@ SOURCE_DATASET = {"lycees_pro": "lycees", "missions_locales": "missions_locales"
                   "cnam_sites": "cnam_sites"}
 
 
-class UnknownCommune(KeyError):
-    """A code that is not a commune of Grand Est (message in French)."""
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else "Commune inconnue"
-
-
-@lru_cache(maxsize=None)
-def layer(kind: str) -> pd.DataFrame:
-    """Points of one partner kind with ``commune`` (name of their commune), read once per process."""
-    import geodata
-
+def layer(kind: str, territory: Territory | None = None) -> pd.DataFrame:
+    """Points of one partner kind with ``commune`` (name of their commune). The Cnam sites are those of the
+    current network (:func:`models.network.current_network`), each at its own coordinates."""
     if kind not in KINDS:
         raise ValueError(f"Type de partenaire inconnu : {kind!r}")
-    loader = {"lycees_pro": lambda: geodata.lycees()[geodata.lycees().voie_pro],
-              "missions_locales": geodata.missions_locales, "france_services": geodata.france_services,
-              "france_travail": geodata.france_travail, "cnam_sites": geodata.cnam_sites}[kind]
-    df = loader().reset_index(drop=True).copy()
-    names = geodata.commune_index()["nom"]
-    if "commune" not in df.columns:
-        df["commune"] = df.code_insee.map(names)
-    return df
+    territory = territory or Territory.from_geodata()
+    if kind == "cnam_sites":
+        sites = network_sites()
+        return sites if "commune" in sites else sites.assign(commune=sites["code_insee"].map(territory.names))
+    return partner_layer(territory, kind)
 
 
 def commune_row(code_insee) -> pd.Series:
-    """The row of ``geodata.communes()`` for a code; bad or unknown code → :class:`UnknownCommune`."""
-    import geodata
-
-    code = str(code_insee).strip() if code_insee is not None else ""
-    if len(code) != 5 or not (code.isdigit() or (code[:2] in ("2A", "2B") and code[2:].isdigit())):
-        raise UnknownCommune(f"« {code_insee} » n'est pas un code commune INSEE (5 caractères, ex. 88160).")
-    idx = geodata.commune_index()
-    if code not in idx.index:
-        raise UnknownCommune(f"Le code {code} n'est pas celui d'une commune du Grand Est.")
-    return idx.loc[code]
+    """The row of the commune; bad or unknown code → :class:`UnknownCommune` (French)."""
+    return Territory.from_geodata().row(code_insee)
 
 
 def distances_km(lon, lat, kind: str) -> np.ndarray:
@@ -98,10 +78,9 @@ def partners_near(code_insee: str, kind: str, max_km: float | None = None, n: in
         idx = idx[:n]
     out = pts.iloc[idx].reset_index(drop=True)
     out["distance_km"] = d[idx]
-    out["minutes"] = minutes_from_km(d[idx], settings)
+    out["minutes"] = minutes_between([row.lon], [row.lat], out["lon"].to_numpy(float), out["lat"].to_numpy(float),
+                                     settings)[0] if len(out) else []
     out["dans_la_commune"] = inside[idx]
     return out
 
 
-def clear_caches() -> None:
-    layer.cache_clear()

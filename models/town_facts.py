@@ -68,7 +68,8 @@ FACTS: tuple[Fact, ...] = (
          "À vol d'oiseau depuis la mairie. Aucun temps de trajet en train : le fichier n'a pas d'horaires."),
     Fact("n_sup_commune", "Sites d'enseignement supérieur (hors Cnam)", "sites",
          "MESR — implantations de l'enseignement supérieur public (état 2017)",
-         "Universités, IUT, écoles et autres implantations publiques situées dans la commune, Cnam exclu."),
+         "Implantations publiques d'enseignement supérieur qui forment des étudiants (universités, IUT, écoles, "
+         "INSPE…) situées dans la commune, Cnam exclu ; bibliothèques et services universitaires non comptés."),
 )
 BY_KEY = {f.key: f for f in FACTS}
 
@@ -110,6 +111,9 @@ def partner_layer(territory: Territory, kind: str) -> pd.DataFrame:
         elif kind == "arrets_car_ter":
             ter = territory.layer("ter_arrets")
             pts = ter[ter["car"].astype(bool)] if "car" in ter else ter
+        elif kind == "enseignement_superieur":  # teaching sites only (not libraries or medical centres)
+            sup = territory.layer(kind)
+            pts = sup[sup["formation"].astype(bool)] if "formation" in sup else sup
         else:
             pts = territory.layer(kind)
         territory.memo[key] = _with_commune_names(pts.reset_index(drop=True), territory)

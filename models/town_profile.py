@@ -9,7 +9,6 @@ its BMO bassin, the partners nearby (straight-line km, estimated minutes), the 1
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,10 +16,12 @@ from functools import lru_cache
 import pandas as pd
 
 from models import fr_format as F
+from models.cli import FrenchArgumentParser
 from models.partners import KINDS, UnknownCommune, commune_row, partners_near
 from models.territory_reference import (METHOD_RATIO, SECTORS, Reference, bmo_share_difficult, defm_latest_month,
                                         departement_values, region_values)
-from models.travel import DEFAULT_SETTINGS
+from models.town_facts import CATCHMENT_BANDS, network_sites, town_fact
+from models.travel import DEFAULT_SETTINGS, describe
 
 __all__ = ["Figure", "TownProfile", "UnknownCommune", "profile", "indicator_rows"]
 
@@ -28,7 +29,6 @@ PARTNER_RADIUS_KM = 20.0      # partners listed within this straight-line distan
 PARTNER_MIN_NEAREST = {"lycees_pro": 1, "missions_locales": 1, "france_services": 1, "france_travail": 1,
                        "cnam_sites": 3}  # always show at least these nearest ones, even farther away
 PARTNER_MAX = {"france_services": 8}  # keep lists short enough to print
-CATCHMENT_MINUTES = (15, 30, 45)
 TREND_FROM = "2015-T1"
 BMO_TOP = 10
 
@@ -93,6 +93,8 @@ class TownProfile:
     partners: dict[str, pd.DataFrame] = field(default_factory=dict)
     catchment: dict[int, float] = field(default_factory=dict)
     travel_note: str = ""
+    facts: dict = field(default_factory=dict)         # the town facts (models.town_facts), one truth per fact
+    ter_validite: str = ""                            # validity of the TER stops feed, e.g. "2024-12-20 au 2025-03-20"
 
     def figure(self, key: str) -> Figure:
         return next(f for f in self.figures if f.key == key)
@@ -214,19 +216,32 @@ def nearby_partners(code_insee: str, settings=None) -> dict[str, pd.DataFrame]:
     return out
 
 
-@lru_cache(maxsize=512)
 def profile(code_insee: str) -> TownProfile:
-    """The profile of one commune (cached per process; do not mutate the result).
+    """The profile of one commune (cached per process and network version; do not mutate the result).
 
     Raises
     ------
     UnknownCommune
         Malformed code, or not a commune of Grand Est (French message).
     """
-    from models.catchment import catchment_bands
+    code = str(commune_row(code_insee).code_insee)
+    sites = network_sites()
+    return _profile(code, tuple(zip(sites["site_id"].astype(str), sites["code_insee"].astype(str))))
 
-    c = commune_row(code_insee)
-    code = str(c.code_insee)
+
+def ter_validity() -> str:
+    """Validity dates of the TER stops feed, from the provenance manifest (French)."""
+    import geodata
+
+    v = geodata.sources().get("datasets", {}).get("ter_arrets", {}).get("validite") or {}
+    if isinstance(v, dict) and v.get("debut") and v.get("fin"):
+        return f"du {F.date(v['debut'])} au {F.date(v['fin'])}"
+    return str(v) if v else "dates de validité inconnues"
+
+
+@lru_cache(maxsize=512)
+def _profile(code: str, network_key: tuple) -> TownProfile:
+    c = commune_row(code)
     bmo_top, n_secret = bmo_needs(c.bmo_code)
     s = DEFAULT_SETTINGS
     return TownProfile(
@@ -236,9 +251,9 @@ def profile(code_insee: str) -> TownProfile:
         population=int(c.population), is_acv=bool(c.is_acv), lon=float(c.lon), lat=float(c.lat),
         point_source=c.point_source,
         figures=_figures(c), chomage_trend=unemployment_trend(c.ze_code), bmo_top=bmo_top, bmo_secret_rows=n_secret,
-        partners=nearby_partners(code), catchment=catchment_bands(code, CATCHMENT_MINUTES),
-        travel_note=(f"Distances à vol d'oiseau entre mairies ; temps estimés = distance × {s.detour_factor:g} "
-                     f"(détour) à {s.speed_kmh:g} km/h de moyenne — des estimations, pas des temps routiers."),
+        partners=nearby_partners(code), catchment={m: float(town_fact(code)[f'pop_{m}min']) for m in CATCHMENT_BANDS},
+        travel_note=f"Distances à vol d'oiseau ; {describe(s)}.",
+        facts=town_fact(code).to_dict(), ter_validite=ter_validity(),
     )
 
 
@@ -275,13 +290,13 @@ def warm() -> None:
 
 
 def clear_caches() -> None:
-    profile.cache_clear()
+    _profile.cache_clear()
     _region_trend.cache_clear()
     _ze_actifs.cache_clear()
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m models.town_profile", description="Fiche ville d'une commune.")
+    parser = FrenchArgumentParser(prog="python -m models.town_profile", description="Fiche ville d'une commune.")
     parser.add_argument("code_insee")
     parser.add_argument("--json", action="store_true", help="indicateurs en JSON")
     args = parser.parse_args(argv)

@@ -156,7 +156,7 @@ def test_criteria_table_values_are_consistent_with_geodata(acv_table):
         else:
             assert t.loc[code, "site_cnam_proche"] != t.loc[code, "nom"] and t.loc[code, "minutes_site_cnam"] > 0
     assert set(t["acces_ter"].unique()) <= {0.0, 1.0, 2.0}
-    sup = geodata.enseignement_superieur()["code_insee"].value_counts()
+    sup = geodata.enseignement_superieur().query("formation")["code_insee"].value_counts()
     assert (t["enseignement_superieur"] == [sup.get(c, 0) for c in t.index]).all()
     assert set(t["mission_locale"].unique()) <= {0.0, 1.0, 2.0}
     assert t["recrutements_difficiles"].between(0, 100).all()
