@@ -11,17 +11,21 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 
-import geodata
-from components import data_routes, errors
+from components import auth, data_routes, errors, guard, security
 from components.attributions import footer_attributions
 from components.navbar import nav_entries, navbar
+from models import data_health, users
 
 
-geodata.load_all()  # read every dataset once, at start, not on a user's first click
+# read every dataset once, at start (not on a user's first click), and check it: a damaged geodata/ gives the
+# French "données indisponibles" page on every URL instead of a traceback (models/data_health.py)
+DATA_PROBLEM = data_health.check()
+if DATA_PROBLEM:
+    logging.getLogger("atlas").error(DATA_PROBLEM.message)
 
 app = Dash(
     __name__,
-    use_pages=True,
+    use_pages=DATA_PROBLEM is None,
     compress=True,
     suppress_callback_exceptions=True,
     title="Atlas Cœur des territoires — Cnam Grand Est",
@@ -35,6 +39,8 @@ server = app.server
 dcc._js_dist[:] = [d for d in dcc._js_dist if d.get("namespace") != "plotly"]
 data_routes.register(server)
 errors.register_server_errors(server)
+auth.init_app(server)
+security.register(app)
 NAV = nav_entries()  # (label, path) of every page, from dash.page_registry (components/navbar.py)
 
 
@@ -42,15 +48,25 @@ def footer() -> html.Footer:
     return html.Footer(footer_attributions(), className="atlas-footer")
 
 
-app.layout = html.Div([
-    dcc.Location(id="app-url"),
-    navbar(),
-    dbc.Alert(id="app-error", is_open=False, dismissable=True, color="danger", className="m-2"),
-    html.Main(dash.page_container, className="atlas-page"),
-    footer(),
-])
+if DATA_PROBLEM:
+    app.layout = guard.data_unavailable(DATA_PROBLEM.message)
+else:
+    guard.guard_layouts(dash.page_registry)  # query parsed at the edge, French page if a layout fails
+    app.layout = html.Div([
+        dcc.Location(id="app-url"),
+        navbar(),
+        guard.db_banner(),
+        dbc.Alert(id="app-error", is_open=False, dismissable=True, color="danger", className="m-2"),
+        html.Main(dash.page_container, className="atlas-page"),
+        footer(),
+    ])
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO)
-    app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")),
+    host = os.environ.get("HOST", "127.0.0.1")
+    if host not in ("127.0.0.1", "localhost", "::1") and not users.has_accounts():
+        logging.getLogger("atlas").warning("Aucun compte éditeur : l'atlas n'écoute que sur 127.0.0.1 (modification "
+                                           "ouverte sur ce poste uniquement). Créez un compte : python -m models.users add NOM")
+        host = "127.0.0.1"
+    app.run(host=host, port=int(os.environ.get("PORT", "8050")),
             debug=os.environ.get("DASH_DEBUG") == "1")

@@ -1,0 +1,176 @@
+"""Edit rights: reading is open, changing the shared state needs a signed-in editor (models/users.py).
+
+- sessions by Flask-Login; cookies ``HttpOnly`` and ``SameSite=Lax`` (``Secure`` with ``ATLAS_COOKIE_SECURE=1``);
+- CSRF: every POST from a browser must come from this site (``Origin``/``Referer`` checked), and a signed-in
+  session's POSTs must carry the ``X-CSRFToken`` header that Dash copies from the ``_csrf_token`` cookie
+  (double submit); the sign-in form carries the same token;
+- with no account at all, editing is open from this machine only (loopback address, no proxy header).
+
+Pages call :func:`require_editor` in their write callbacks: it returns the editor's name, the author of the edit,
+or raises the page's error with a French refusal.
+"""
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Response, abort, redirect, request, session
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+
+from models import users
+
+LOCAL_EDITOR = "poste local"
+REFUSAL = ("Modification refusée : connectez-vous avec un compte éditeur (menu « Connexion ») pour modifier le "
+           "réseau ou supprimer un enregistrement. La consultation reste libre.")
+CSRF_COOKIE = "_csrf_token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+_manager = LoginManager()
+
+
+class Editor(UserMixin):
+    def __init__(self, name: str):
+        self.id = name
+        self.name = name
+
+
+@_manager.user_loader
+def _load(name):
+    try:
+        found = users.get_active(name)
+    except Exception:  # noqa: BLE001 - database down: treated as signed out, reading goes on
+        return None
+    return Editor(found) if found else None
+
+
+def _secret_key() -> str:
+    """ATLAS_SECRET_KEY, else a random key kept in instance/secret_key (shared by the workers of one machine)."""
+    key = os.environ.get("ATLAS_SECRET_KEY", "").strip()
+    if key:
+        return key
+    path = Path(__file__).resolve().parent.parent / "instance" / "secret_key"
+    path.parent.mkdir(exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    except FileExistsError:
+        pass
+    return path.read_text().strip()
+
+
+def init_app(server) -> None:
+    """Sessions, cookie flags, the CSRF checks and the sign-in / sign-out routes on the Flask ``server``."""
+    server.secret_key = _secret_key()
+    secure = os.environ.get("ATLAS_COOKIE_SECURE") == "1"
+    server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=secure,
+                         REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax",
+                         REMEMBER_COOKIE_SECURE=secure, SESSION_COOKIE_NAME="atlas_session")
+    _manager.init_app(server)
+    server.before_request(_check_csrf)
+    server.after_request(_set_csrf_cookie)
+    server.add_url_rule("/auth/connexion", "auth_login", _login, methods=["POST"])
+    server.add_url_rule("/auth/deconnexion", "auth_logout", _logout, methods=["POST"])
+
+
+def csrf_token() -> str:
+    """This session's CSRF token (created on first use)."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def _same_origin() -> bool:
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if not source or source == "null":
+        return source is None  # no header: not a browser's cross-site request; "null": refused
+    return urlsplit(source).netloc == request.host
+
+
+def _check_csrf():
+    if request.method in SAFE_METHODS:
+        return None
+    if not _same_origin():
+        abort(403)
+    if current_user.is_authenticated and request.endpoint != "auth_login":
+        sent = request.headers.get("X-CSRFToken") or request.form.get("csrf_token", "")
+        if not hmac.compare_digest(str(sent), session.get("csrf", "\0")):
+            abort(403)
+    return None
+
+
+def _set_csrf_cookie(resp: Response) -> Response:
+    if request.cookies.get(CSRF_COOKIE) != session.get("csrf") and (current_user.is_authenticated
+                                                                    or "csrf" in session):
+        resp.set_cookie(CSRF_COOKIE, csrf_token(), samesite="Strict", httponly=False,  # read by Dash's renderer
+                        secure=request.is_secure)
+    return resp
+
+
+def _local_path(target: str) -> str:
+    target = (target or "/")[:300]
+    parts = urlsplit(target)
+    ok = target.startswith("/") and not target.startswith("//") and not parts.netloc and "\\" not in target
+    return target if ok else "/"
+
+
+def _login():
+    if not hmac.compare_digest(request.form.get("csrf_token", ""), session.get("csrf", "\0")):
+        return redirect("/connexion?erreur=session")
+    name = users.authenticate(request.form.get("nom"), request.form.get("mot_de_passe"))
+    if not name:
+        return redirect("/connexion?erreur=identifiants")
+    session.clear()  # a new session on sign-in (no fixation)
+    login_user(Editor(name))
+    csrf_token()
+    return redirect(_local_path(request.form.get("suite", "/")))
+
+
+def _logout():
+    logout_user()
+    session.clear()
+    resp = redirect("/")
+    resp.delete_cookie(CSRF_COOKIE)
+    return resp
+
+
+def _is_local_request() -> bool:
+    if request.headers.get("X-Forwarded-For") or request.headers.get("Forwarded"):
+        return False  # behind a proxy everybody looks local
+    try:
+        addr_ok = ipaddress.ip_address(request.remote_addr or "0.0.0.0").is_loopback
+    except ValueError:
+        return False
+    host = request.host.rsplit(":", 1)[0].strip("[]")
+    return addr_ok and host in ("127.0.0.1", "localhost", "::1")
+
+
+def current_editor() -> str | None:
+    """The signed-in editor's name; ``"poste local"`` when no account exists and the request is local; else None."""
+    if current_user.is_authenticated:
+        return current_user.name
+    if not users.has_accounts() and _is_local_request():
+        return LOCAL_EDITOR
+    return None
+
+
+def require_editor(error: type[Exception] = PermissionError) -> str:
+    """The editor's name (author of the edit), or ``error`` with the French refusal."""
+    name = current_editor()
+    if name is None:
+        raise error(REFUSAL)
+    return name
+
+
+def status_text() -> str:
+    """One French line: who is editing, or why editing is closed, for the pages' edit panels."""
+    name = current_editor()
+    if name == LOCAL_EDITOR:
+        return ("Aucun compte éditeur n'est configuré : la modification est ouverte sur ce poste uniquement "
+                "(127.0.0.1). Créez un compte avec « python -m models.users add NOM ».")
+    if name:
+        return f"Connecté en tant que {name} : vos modifications sont enregistrées sous ce nom."
+    return "Consultation libre. Pour modifier, connectez-vous avec un compte éditeur (page Connexion)."
