@@ -15,6 +15,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 import geodata
+from components import auth
 from components import simulator_charts as charts
 from components.graph_config import graph
 from components.kpi_cards import fr_euros, fr_number
@@ -138,11 +139,13 @@ def delete_scenario(_n, sid, nonce):
     if sid is None:
         return dbc.Alert(PICK, color="warning", dismissable=True), no_update, no_update
     try:
+        who = auth.require_editor(ScenarioError)  # deletion needs a signed-in editor (issue 11)
         sc = default_store().load(sid)
-        default_store().delete(sid)
+        default_store().delete(sid, who)
     except ScenarioError as exc:
         return dbc.Alert(str(exc), color="danger", dismissable=True), (nonce or 0) + 1, no_update
-    return (dbc.Alert(f"Scénario « {sc.title} » supprimé (les autres versions sont conservées).", color="info",
+    return (dbc.Alert(f"Scénario « {sc.title} » mis à la corbeille (restaurable ; les autres versions sont "
+                      "conservées).", color="info",
                       dismissable=True, duration=8000), (nonce or 0) + 1, {"deleted": sc.id})
 
 
