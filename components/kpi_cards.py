@@ -30,7 +30,8 @@ def kpi_card(title: str, value: str, detail: str | None = None, tone: str | None
 def kpi_row(cards: list, **row_kwargs) -> dbc.Row:
     """Cards side by side, equal widths, wrapping on small screens."""
     width = max(2, 12 // max(1, len(cards)))
-    return dbc.Row([dbc.Col(c, xs=6, md=width, className="mb-2") for c in cards], className="g-2", **row_kwargs)
+    return dbc.Row([dbc.Col(c, xs=6, md=width, className="mb-2") for c in cards], className="g-2 kpi-row",
+                   **row_kwargs)
 
 
 # French numbers come from the one formatter (models.fr_format); these names stay for the pages.

@@ -1,7 +1,11 @@
-"""Point layers of the regional map (ACV towns, lycées, missions locales, Cnam sites, France Services, agencies).
+"""Point layers of the regional map (ACV towns, lycées, missions locales, Cnam sites, France Services, agencies,
+TER stations).
 
-Colours from the Okabe–Ito palette (colour-blind safe). Every legend entry carries its count; weak locations
-(missions locales and Cnam sites placed at their commune's town hall) say so in their hover card.
+Colours: black and Okabe–Ito orange for the two subjects (Cnam sites, ACV towns), the others from Paul Tol's
+palettes; chosen so that every pair stays apart (CIELAB ΔE ≥ 24) for normal vision and under simulated
+deuteranopia and protanopia (Machado et al. 2009 matrices; ``tests/unit/test_map_palette.py``). Cnam sites are drawn
+last, larger, on a white halo, above everything. Every legend entry carries its count; weak locations say so in
+their hover card.
 """
 from __future__ import annotations
 
@@ -21,22 +25,34 @@ class Layer:
     colour: str
     size: int
     note: str = ""   # shown under the legend when the source is weak
+    halo: bool = False  # drawn on a white disc, so it stands out above the other layers
 
 
-LAYERS = [  # drawn in this order: big markers first, so smaller ones at the same town hall stay visible
+LAYERS = [  # drawn in this order: big markers first, the Cnam sites last (on top)
     Layer("acv", "Villes Action Cœur de Ville", "#E69F00", 21),
-    Layer("cnam_fiable", "Sites Cnam — fiabilité haute ou moyenne", "#000000", 14),
-    Layer("cnam_faible", "Sites Cnam — fiabilité faible (à vérifier)", "#8c8c8c", 14,
-          "Sites Cnam : liste assemblée à la main (10 sur 24 annoncés en 2016), placés à la mairie de leur commune."),
-    Layer("missions_locales", "Missions locales (siège, placé à la commune)", "#D55E00", 10,
-          "Missions locales : seule la commune du siège est connue (pas d'adresse) ; antennes absentes."),
     Layer("lycees_public", "Lycées à voie professionnelle — publics", "#0072B2", 9),
     Layer("lycees_prive", "Lycées à voie professionnelle — privés ou statut inconnu", "#56B4E9", 9),
-    Layer("france_travail", "Agences France Travail (2019)", "#CC79A7", 8,
-          "Agences France Travail : liste de 2019."),
-    Layer("france_services", "France Services", "#009E73", 7),
+    Layer("missions_locales", "Missions locales (siège, placé à la commune)", "#882255", 10,
+          "Missions locales : seule la commune du siège est connue (pas d'adresse) ; antennes absentes."),
+    Layer("france_travail", "Agences France Travail (2019)", "#44AA99", 8, "Agences France Travail : liste de 2019."),
+    Layer("france_services", "France Services", "#117733", 7),
+    Layer("gares_ter", "Gares TER (train ou tram-train)", "#332288", 7,
+          "Gares TER : arrêts du flux SNCF (sans horaires) ; aucun temps de trajet en train n'est calculé."),
+    Layer("cnam_officiel", "Sites du Cnam — implantations officielles (MESR, état 2017)", "#000000", 17, halo=True),
+    Layer("cnam_presse", "Sites du Cnam attestés par la presse (à vérifier)", "#DDCC77", 17,
+          "Sites du Cnam attestés par la presse : placés à la mairie de leur commune ; sites ouverts depuis 2017 à "
+          "ajouter dans l'éditeur de réseau (page Couverture).", halo=True),
 ]
 LAYER_KEYS = [layer.key for layer in LAYERS]
+HALO = 6  # extra diameter of the white disc under a halo layer, in pixels
+
+
+def _optional(loader) -> pd.DataFrame:
+    """A dataset that may not be built yet (an empty layer, not an error)."""
+    try:
+        return loader()
+    except (FileNotFoundError, OSError, AttributeError):
+        return pd.DataFrame(columns=["nom", "lon", "lat", "code_insee"])
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +61,10 @@ def layer_frames() -> dict[str, pd.DataFrame]:
     lyc = geodata.lycees()
     pro = lyc[lyc.voie_pro]
     cnam = geodata.cnam_sites()
-    weak = cnam.fiabilite.str.lower().isin(["faible", "unknown"]) | cnam.fiabilite.isna()
+    official = cnam.fiabilite.fillna("").str.startswith("officielle")
+    ter = _optional(lambda: geodata.ter_arrets())
+    if len(ter):
+        ter = ter[ter.train | ter.tram_train]
 
     def effectif(v):
         return "effectif voie pro. inconnu" if pd.isna(v) else f"{int(v):,} élèves en voie pro. (2022)".replace(",", " ")
@@ -56,36 +75,50 @@ def layer_frames() -> dict[str, pd.DataFrame]:
         "lycees_prive": pro[pro.statut != "Public"],
         "missions_locales": geodata.missions_locales().assign(
             hover=lambda d: "<b>" + d.nom + "</b><br>Mission locale — siège<br><i>position : mairie de la commune</i>"),
-        "cnam_fiable": cnam[~weak],
-        "cnam_faible": cnam[weak],
+        "cnam_officiel": cnam[official],
+        "cnam_presse": cnam[~official],
         "france_services": geodata.france_services().assign(
             hover=lambda d: "<b>" + d.nom + "</b><br>France Services (" + d.format_fs.fillna("") + ")"),
         "france_travail": geodata.france_travail().assign(
             hover=lambda d: "<b>" + d.nom + "</b><br>Agence France Travail (liste 2019)"),
+        "gares_ter": ter.assign(hover=lambda d: "<b>" + d.nom.astype(str) + "</b><br>Gare TER ("
+                                + d.get("modes", pd.Series("train", index=d.index)).astype(str)
+                                + ")<br><i>arrêt du flux SNCF, sans horaires</i>") if len(ter) else ter.assign(hover=""),
     }
     for key in ("lycees_public", "lycees_prive"):
         frames[key] = frames[key].assign(hover=lambda d: "<b>" + d.nom + "</b><br>Lycée " + d.statut.str.lower()
                                          + " · " + d.effectif_voie_pro.map(effectif))
-    for key in ("cnam_fiable", "cnam_faible"):
-        frames[key] = frames[key].assign(hover=lambda d: "<b>" + d.nom + "</b><br>" + d.type + " · fiabilité : "
-                                         + d.fiabilite + " (" + d.date_source + ")<br><i>position : mairie de "
-                                         + d.commune + "</i>")
+    for key in ("cnam_officiel", "cnam_presse"):
+        frames[key] = frames[key].assign(hover=lambda d: "<b>" + d.nom + "</b><br>" + d.type + "<br>source : "
+                                         + d.source_label.fillna("") + "<br><i>position : " + d.precision.fillna("")
+                                         + "</i>")
     return frames
 
 
 def point_traces(visible: set[str] | None = None) -> list[go.Scattermap]:
-    """One Scattermap trace per layer; ``customdata`` = code_insee so a click opens the town profile."""
+    """Scattermap traces of the layers (a halo layer has two: white disc, then markers), in :func:`trace_keys`
+    order; ``customdata`` = code_insee so a click opens the town profile."""
     frames = layer_frames()
     traces = []
     for layer in LAYERS:
         df = frames[layer.key]
+        shown = True if visible is None or layer.key in visible else "legendonly"
+        lon, lat = df.lon.astype(float).round(5), df.lat.astype(float).round(5)
+        if layer.halo:
+            traces.append(go.Scattermap(lon=lon, lat=lat, mode="markers", hoverinfo="skip", showlegend=False,
+                                        marker={"size": layer.size + HALO, "color": "#ffffff", "opacity": 1},
+                                        visible=shown, legendgroup=layer.key, name=layer.label + " (contour)"))
         traces.append(go.Scattermap(
-            lon=df.lon.round(5), lat=df.lat.round(5), mode="markers", name=f"{layer.label} ({len(df)})",
-            marker={"size": layer.size, "color": layer.colour, "opacity": 0.95},
+            lon=lon, lat=lat, mode="markers", name=f"{layer.label} ({len(df)})",
+            marker={"size": layer.size, "color": layer.colour, "opacity": 1 if layer.halo else 0.95},
             customdata=df.code_insee, text=df.hover, hovertemplate="%{text}<extra></extra>",
-            visible=True if visible is None or layer.key in visible else "legendonly",
-            legendgroup=layer.key))
+            visible=shown, legendgroup=layer.key))
     return traces
+
+
+def trace_keys() -> list[str]:
+    """The layer key of each trace returned by :func:`point_traces`, in order."""
+    return [layer.key for layer in LAYERS for _ in range(2 if layer.halo else 1)]
 
 
 def layer_counts() -> dict[str, int]:

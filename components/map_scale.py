@@ -10,6 +10,11 @@ import pandas as pd
 from models.map_variables import DENSITE_LABELS, MapVariable
 
 SEQUENTIAL = "Cividis"  # colour-blind safe, prints in grey
+COLORBAR_TITLES = {  # short: the colour bar is narrow; the full label and source are beside the map
+    "population": "Population<br>(hab.)", "densite": "Densité<br>(classe)", "chomage_ze": "Chômage ZE<br>(%)",
+    "demandeurs_emploi": "Demandeurs<br>d'emploi (pers.)", "taux_pauvrete": "Pauvreté<br>(%)",
+    "revenu_median": "Revenu médian<br>(€ / UC)", "dist_cnam_km": "Distance<br>au Cnam (km)",
+}
 
 
 def fmt_number(v: float, decimals: int = 0) -> str:
@@ -27,7 +32,7 @@ def scale_for(var: MapVariable, values: pd.Series) -> dict:
     v = values.to_numpy(dtype=float)
     present = v[~np.isnan(v)]
     unit = f" {var.unit}" if var.unit and var.unit != "classe" else ""
-    title = var.unit  # the full label is beside the map; the colour bar only says the unit
+    title = COLORBAR_TITLES.get(var.key, f"{var.label}<br>({var.unit})")  # what and in which unit
     hover_value = f"%{{z:,.{var.decimals}f}}{unit}"
     head = "<b>%{customdata[0]}</b><br>Population : %{customdata[1]:,.0f} hab.<br>"
     tail = "<br><i>cliquer pour ouvrir la fiche</i><extra></extra>"
@@ -40,7 +45,7 @@ def scale_for(var: MapVariable, values: pd.Series) -> dict:
         for i, c in enumerate(cols):
             scale += [[i / n, c], [(i + 1) / n, c]]
         return {"z": np.round(v, 0), "reversescale": False, "zmin": 0.5, "zmax": n + 0.5, "colorscale": scale,
-                "colorbar": {"title": {"text": "classe"}, "tickvals": cats, "ticktext": [str(k) for k in cats]},
+                "colorbar": {"title": {"text": title}, "tickvals": cats, "ticktext": [str(k) for k in cats]},
                 "hovertemplate": head + "Densité : classe %{z:.0f}" + tail}
     if var.log_scale:
         with np.errstate(divide="ignore"):
@@ -50,7 +55,7 @@ def scale_for(var: MapVariable, values: pd.Series) -> dict:
         hover = (f"%{{customdata[{source_col}]:,.0f}}{unit}" if source_col else "%{z:.2f} (log)")
         return {"z": np.round(z, 3), "zmin": float(np.nanmin(z)) if present.size else 0,
                 "zmax": float(np.nanmax(z)) if present.size else 1, "colorscale": SEQUENTIAL, "reversescale": True,
-                "colorbar": {"title": {"text": title + "<br>(log.)"}, "tickvals": np.log10(ticks).round(4),
+                "colorbar": {"title": {"text": title + "<br>échelle log."}, "tickvals": np.log10(ticks).round(4),
                              "ticktext": [fmt_number(t) for t in ticks]},
                 "hovertemplate": head + f"{var.label} : {hover}" + tail}
     lo, hi = (np.percentile(present, [2, 98]) if present.size else (0, 1))

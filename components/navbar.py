@@ -11,6 +11,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, clientside_callback, dcc, html
 
+from components import french_defaults  # noqa: F401 — French labels of every dropdown
+
 BRAND = "Atlas Cœur des territoires · Cnam Grand Est"
 LINK = "nav-link"
 
@@ -29,13 +31,16 @@ def navbar() -> html.Div:
              for label, path in nav_entries()]
     switch = dbc.Switch(id="presentation-toggle", label="Mode présentation", value=False,
                         className="presentation-switch mb-0", input_class_name="me-1")
+    panels = dbc.Button("Masquer les panneaux", id="panel-toggle", size="sm", color="light", outline=True,
+                        className="panel-toggle ms-lg-2")
     return html.Div([
         dcc.Location(id="nav-url", refresh=False),
         dbc.Navbar(dbc.Container([
             dbc.NavbarBrand(BRAND, href="/", id="nav-brand"),
             dbc.NavbarToggler([html.Span(className="navbar-toggler-icon"),
                                html.Span("Menu", className="visually-hidden")], id="nav-toggler"),
-            dbc.Collapse(dbc.Nav([*links, dbc.NavItem(switch, className="d-flex align-items-center ms-lg-3")],
+            dbc.Collapse(dbc.Nav([*links, dbc.NavItem(switch, className="d-flex align-items-center ms-lg-3"),
+                                  dbc.NavItem(panels, className="d-flex align-items-center")],
                                  navbar=True, className="ms-auto"),
                          id="nav-collapse", navbar=True, is_open=False),
         ], fluid=True), className="atlas-navbar", dark=True, color="#1d3557", expand="lg"),
@@ -46,6 +51,14 @@ clientside_callback(  # the burger button opens and closes the menu at phone wid
     "function(n, open) { return n ? !open : open; }",
     Output("nav-collapse", "is_open"), Input("nav-toggler", "n_clicks"), State("nav-collapse", "is_open"),
     prevent_initial_call=True)
+
+clientside_callback(  # presentation mode: hide or show the side panels (layer panel, sliders)
+    """function(n) {
+        const hidden = document.body.classList.toggle("panels-hidden", n % 2 === 1);
+        window.dispatchEvent(new Event("resize"));
+        return hidden ? "Afficher les panneaux" : "Masquer les panneaux";
+    }""",
+    Output("panel-toggle", "children"), Input("panel-toggle", "n_clicks"), prevent_initial_call=True)
 
 clientside_callback(  # URL flag, else what this tab chose before → the switch
     """function(search) {
@@ -59,6 +72,7 @@ clientside_callback(  # the switch → body class, remembered for the tab, carri
     """function(on, pathname, ids) {
         const was = document.body.classList.contains("presentation");
         document.body.classList.toggle("presentation", !!on);
+        if (!on) { document.body.classList.remove("panels-hidden"); }
         sessionStorage.setItem("atlas-presentation", on ? "1" : "0");
         if (was !== !!on) { window.dispatchEvent(new Event("resize")); }  // charts refit to the new type size
         const hrefs = ids.map(id => on ? id.path + "?presentation=1" : id.path);

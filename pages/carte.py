@@ -13,7 +13,8 @@ from dash import Input, Output, Patch, State, callback, clientside_callback, dcc
 import geodata
 from components import map_base
 from components.commune_search import commune_search
-from components.map_layers import LAYER_KEYS, LAYERS, layer_counts, point_traces
+from components.graph_config import graph_config
+from components.map_layers import LAYERS, layer_counts, point_traces, trace_keys
 from components.map_scale import scale_for
 from components.map_scale import fmt_number
 from models.map_variables import DEFAULT_VARIABLE, DENSITE_LABELS, VARIABLES, values
@@ -22,8 +23,7 @@ dash.register_page(__name__, path="/", name="Carte", order=0,
                    title="Carte régionale — Atlas Cœur des territoires")
 
 DEPARTEMENTS = "departements"
-DEFAULT_LAYERS = ["acv", "cnam_fiable", "cnam_faible", "missions_locales", "lycees_public", "lycees_prive",
-                  DEPARTEMENTS]
+DEFAULT_LAYERS = ["acv", "cnam_officiel", "cnam_presse", DEPARTEMENTS]  # the subject on; the rest on demand
 CHORO, MISSING = 1, 0        # trace indices: the "donnée absente" layer is drawn first, under the values
 FIRST_POINT_TRACE = 2
 
@@ -81,7 +81,7 @@ def layout(variable: str = DEFAULT_VARIABLE, **_query):
         dcc.Dropdown(id="map-variable", value=variable, clearable=False,
                      options=[{"label": v.label, "value": k} for k, v in VARIABLES.items()]),
         html.Div(id="map-variable-source", className="small mt-1", children=variable_info(variable)),
-        html.Label("Couches", className="mt-3 fw-bold"),
+        html.Label("Couches (nombre de points)", className="mt-3 fw-bold", id="map-layers-title"),
         dcc.Checklist(id="map-layers", options=_layer_options(), value=DEFAULT_LAYERS,
                       labelStyle={"display": "block"}, inputClassName="me-2"),
         html.Label("Fond de carte", className="mt-3 fw-bold"),
@@ -93,13 +93,16 @@ def layout(variable: str = DEFAULT_VARIABLE, **_query):
     ], className="map-panel")
     graph = html.Div(dcc.Graph(id="map-graph", figure=figure(variable, DEFAULT_LAYERS), className="atlas-map",
                                style={"height": "calc(100vh - 130px)", "minHeight": "560px"},
-                               config={"scrollZoom": True, "displaylogo": False, "responsive": True}),
+                               config=graph_config(scrollZoom=True, responsive=True)),
                      id="map-container", className="map-container")
+    graph.children = [graph.children, html.Div([dbc.Spinner(color="primary"), html.Span("Chargement de la carte…")],
+                                               className="map-loading", role="status")]  # hidden once drawn (CSS)
+    graph = dcc.Loading(graph, type="circle", delay_show=800)  # later redraws (variable, background)
     return html.Div([
         dcc.Location(id="map-nav", refresh="callback-nav"),
         dcc.Location(id="map-query", refresh=False),
         warning,
-        dbc.Row([dbc.Col(panel, lg=3), dbc.Col(graph, lg=9)], className="g-3"),
+        dbc.Row([dbc.Col(panel, lg=3, className="atlas-side-panel"), dbc.Col(graph, lg=9)], className="g-3"),
     ])
 
 
@@ -136,7 +139,7 @@ def change_variable(variable):
 def toggle_layers(selected):
     selected = set(selected or [])
     patch = Patch()
-    for i, key in enumerate(LAYER_KEYS):
+    for i, key in enumerate(trace_keys()):
         patch["data"][FIRST_POINT_TRACE + i]["visible"] = True if key in selected else "legendonly"
     patch["layout"]["map"]["layers"][0]["visible"] = DEPARTEMENTS in selected
     return patch

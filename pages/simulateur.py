@@ -85,7 +85,7 @@ def _body(state: dict, shown: dict, tornado_fig: dict, errors: list[str]) -> htm
                            outline=True, className="mb-2"),
                 html.Div(sliders, id="sim-sliders"),
                 html.Small("Toutes les hypothèses sont dans le tableau en bas de page.", className="text-muted"),
-            ])), lg=3, className="mb-2 sim-side-panel"),
+            ])), lg=3, className="mb-2 sim-side-panel atlas-side-panel"),
             dbc.Col(dbc.Row(charts, className="g-2"), lg=9),
         ], className="g-2"),
         dbc.Row([

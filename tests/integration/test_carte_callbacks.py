@@ -82,3 +82,33 @@ def test_initial_figure_uses_geometry_url_not_inline_geometry():
     fig = carte.figure("population", carte.DEFAULT_LAYERS)
     assert fig.data[1].geojson == "/geodata/communes.geojson"
     assert fig.layout.map.style == "white-bg"
+
+
+def test_default_map_shows_the_cnam_sites_and_acv_towns_only_with_cnam_on_top():
+    from components.map_layers import LAYERS, trace_keys
+    fig = carte.figure("chomage_ze", carte.DEFAULT_LAYERS)
+    points = fig.data[carte.FIRST_POINT_TRACE:]
+    on = {key for key, tr in zip(trace_keys(), points) if tr.visible is True}
+    assert on == {"acv", "cnam_officiel", "cnam_presse"}
+    assert trace_keys()[-1] == "cnam_presse" and trace_keys()[-3] == "cnam_officiel"  # drawn last, above all
+    halo, sites = points[-4], points[-3]
+    assert halo.marker.color == "#ffffff" and halo.marker.size > sites.marker.size
+    assert sites.marker.size > max(layer.size for layer in LAYERS if not layer.halo and layer.key != "acv")
+    assert len(sites.lon) >= 19  # the official network (MESR) is on the map
+
+
+def test_ter_stations_layer_lists_real_stations_and_clicks_open_the_town():
+    from components.map_layers import layer_frames
+    ter = layer_frames()["gares_ter"]
+    assert len(ter) > 300 and {"Épinal", "Nancy"} <= {n.split(" ")[0] for n in ter.nom}
+    ops = _patch_ops(carte.toggle_layers(["gares_ter"]))
+    from components.map_layers import trace_keys
+    i = trace_keys().index("gares_ter")
+    assert ops[f"data.{carte.FIRST_POINT_TRACE + i}.visible"] is True
+
+
+@pytest.mark.parametrize("key", list(VARIABLES))
+def test_colour_bar_says_what_and_its_unit(key):
+    _, _, _ = carte.change_variable(key)
+    title = carte._choropleth_props(key)["colorbar"]["title"]["text"]
+    assert "(" in title and ")" in title and len(title.replace("<br>", " ")) > 8, title
