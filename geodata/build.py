@@ -21,6 +21,7 @@ import shapely
 
 from geodata import build_communes as bc, build_indicators as bi, build_mesr as bm, build_points as bp
 from geodata import build_transport as bt
+from geodata.build_travel import routed_samples
 from geodata.errors import BuildError
 from geodata.provenance import DATASETS
 
@@ -99,6 +100,7 @@ def build(raw: Path, region: str, out: Path, cache: Path) -> dict:
         "demandeurs_emploi": dem,
         "bmo": bi.bmo(raw),
         "voisins": bc.neighbours(shapes.geometry, shapes.code_insee),
+        "trajets_routes": routed_samples(raw, attrs),
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():

@@ -218,4 +218,23 @@ DATASETS: dict[str, dict] = {
         "used_for": "fiche ville (besoins de recrutement), classement (part des recrutements difficiles)",
         "gaps": "Cellules sous secret statistique (« * ») laissées vides : les totaux sont des minorants.",
     },
+    "trajets_routes": {
+        "file": "trajets_routes.parquet",
+        "title": "Temps de trajet routés en voiture (échantillons de calibrage et de contrôle)",
+        "publisher": "calculs OSRM et GraphHopper sur les données OpenStreetMap, publiés par jcrb/Distancier "
+                     "et fabrice-rossi/blvim — « © les contributeurs d'OpenStreetMap »",
+        "origin": "jcrb/Distancier@ee136a4e, USIC_et_UNV/distancier_unv_alsace.csv + UNV.csv (Bas-Rhin, OSRM) "
+                  "et distancier_temps.csv, distancier_km.csv, ville2.csv (GraphHopper) ; "
+                  "fabrice-rossi/blvim@568e157f, data/french_cities*.rda, data-raw/osm_osrm.R (121 villes, OSRM v6)",
+        "date": "Bas-Rhin : OSRM juillet 2016 ; GraphHopper : OSM 2014-2016 ; 121 villes : OSM du 2025-11-07",
+        "licence": "ODbL 1.0 (temps dérivés d'OpenStreetMap, « © les contributeurs d'OpenStreetMap ») ; "
+                   "dépôt Distancier sans licence, cité comme source des mesures ; blvim GPL-3 (code)",
+        "trust": "haute pour des temps routés sans trafic ; échantillons, pas une matrice complète",
+        "used_for": "calibrage du modèle de temps (Bas-Rhin seul) et contrôle hors échantillon (les deux autres)",
+        "gaps": "4 850 trajets Bas-Rhin (485 communes × 10 hôpitaux) : origines placées au point de la commune "
+                "de communes.parquet retrouvée par son nom dans le 67 (accents et tirets ignorés) ; la source "
+                "partait de « points de communes d'une liste publique », pas forcément les nôtres. 552 trajets "
+                "GraphHopper (24 × 24 sans la diagonale), 14 520 entre 121 villes (de mairie à mairie, surtout "
+                "longs). Temps sans trafic ni stationnement.",
+    },
 }

@@ -26,7 +26,7 @@ import pandas as pd
 from models.catchment import WEIGHTS
 from models.cli import FrenchArgumentParser, fail, split_codes  # noqa: F401 (re-exported for the planner CLI)
 from models.territory import Territory, UnknownCommune
-from models.travel import DEFAULT_SETTINGS, TravelSettings
+from models.travel import DEFAULT_SETTINGS, TravelSettings, describe
 
 MINUTES_RANGE = (5, 180)
 LEVELS = {  # level → (code column, name column, French label)
@@ -265,7 +265,7 @@ class CoverageResult:
         dep = self.by_departement
         return {
             "minutes": self.minutes, "weight": self.weight, "estimated": True,
-            "detour_factor": self.settings.detour_factor, "speed_kmh": self.settings.speed_kmh,
+            **self.settings.as_dict(), "travel_label": describe(self.settings),
             "network_version": self.network_version, "sites": self.sites,
             "covered_population": self.covered_population, "total_population": self.total_population,
             "covered_share": self.covered_population / self.total_population if self.total_population else 0.0,
@@ -336,12 +336,13 @@ def main(argv=None) -> int:
     p.add_argument("--minutes", type=float, default=30, help="seuil de temps (5 à 180 min, défaut 30)")
     p.add_argument("--sites", help="codes INSEE des sites, séparés par des virgules (défaut : réseau de référence)")
     p.add_argument("--weight", default="population", choices=list(WEIGHTS), help="pondération de la demande")
-    p.add_argument("--detour", type=float, default=TravelSettings.detour_factor, help="coefficient de détour")
-    p.add_argument("--speed", type=float, default=TravelSettings.speed_kmh, help="vitesse moyenne (km/h)")
+    p.add_argument("--travel-model", default="calibre", choices=["calibre", "regle_1_3"],
+                   help="modèle de temps (calibré sur des temps routés, ou l'ancienne règle ×1,3 à 60 km/h)")
+    p.add_argument("--time-factor", type=float, default=1.0, help="facteur appliqué aux temps (0,5 à 2)")
     p.add_argument("--json", action="store_true", help="sortie JSON")
     a = p.parse_args(argv)
     try:
-        settings = TravelSettings(a.detour, a.speed)
+        settings = TravelSettings(a.travel_model, a.time_factor)
         minutes = check_minutes(a.minutes)
         if a.sites is None:
             from models.network import reference_network, reference_label

@@ -164,18 +164,61 @@ def _assumptions_section():
 
 
 def _travel_section() -> html.Div:
-    from models.travel import DEFAULT_SETTINGS
+    from models.travel import DEFAULT_SETTINGS, describe
 
     s = DEFAULT_SETTINGS
     return html.Ul([
-        html.Li(f"Temps de trajet estimés (pas de calcul d'itinéraire) : distance à vol d'oiseau entre mairies × "
-                f"{F.num(s.detour_factor, 1)} (coefficient de détour routier), à {F.num(s.speed_kmh)} km/h de "
-                f"moyenne ; 30 min ≈ {F.num(s.km_for_minutes(30), 0)} km à vol d'oiseau. Réglable dans l'atlas."),
+        html.Li(f"Temps de trajet en voiture : {describe(s)}. Distance à vol d'oiseau entre les points (mairie, "
+                f"ou site à ses coordonnées) ; 30 min ≈ {F.num(s.km_for_minutes(30), 0)} km à vol d'oiseau. "
+                "Modèle et facteur réglables dans l'atlas ; l'ancienne règle ×1,3 à 60 km/h reste proposée pour "
+                "comparaison. Ajustement détaillé ci-dessous."),
         html.Li("Sites Cnam, missions locales, France Travail : placés à la mairie de leur commune quand l'adresse "
                 "exacte n'est pas connue."),
         html.Li("Classement : normalisation min–max sur les villes candidates, valeurs inconnues jamais comptées "
                 "comme 0 en silence (détail sur la page Classement)."),
     ], className="mb-0")
+
+
+def _fit_row(name: str, sample: dict, subset: str) -> list:
+    rows = []
+    block = sample[subset]
+    for method, label in (("calibre", "calibré"), ("regle_1_3", "règle ×1,3")):
+        e = block[method]
+        rows.append(html.Tr([
+            html.Td(sample["label"] if method == "calibre" else ""),
+            html.Td(("tous" if subset == "all" else "≤ 60 min") if method == "calibre" else ""),
+            html.Td(F.num(block["n"]) if method == "calibre" else "", className="text-end"),
+            html.Td(label), html.Td(F.num(e["mae"], 1), className="text-end"),
+            html.Td(F.num(e["bias"], 1), className="text-end"),
+            *[html.Td(F.pct(100 * e[f"agree_{t}"], 0), className="text-end") for t in (30, 45, 60)],
+        ], className=f"src-fit-{name}-{subset}-{method}"))
+    return rows
+
+
+def _travel_fit_section() -> html.Div:
+    """The fit table: both models on the calibration sample and the two out-of-sample checks."""
+    from models.travel import fit_report
+
+    r = fit_report()
+    c = r["coefficients"]
+    bands = ", ".join(f"{F.num(a)}–{F.num(b)} km : {F.num(sl, 2)} min/km" for a, b, sl in
+                      zip(c["knots_km"], c["knots_km"][1:], c["slopes_min_per_km"]))
+    head = html.Thead(html.Tr([html.Th(h) for h in ("Échantillon", "Trajets", "N", "Modèle", "Écart moyen (min)",
+                                                     "Biais (min)", "Même côté de 30 min", "45 min", "60 min")]))
+    body = [row for name, sample in r["samples"].items() for subset in ("all", "le_60")
+            for row in _fit_row(name, sample, subset) if sample[subset].get("n")]
+    return html.Div([
+        html.P(f"Forme : {r['model']}. Ajusté uniquement sur l'échantillon du Bas-Rhin ({r['calibrated_on']}, "
+               f"le {r['fitted_on']}) ; les deux autres échantillons sont des contrôles hors échantillon. "
+               f"Accès {F.num(c['access_min'], 1)} min ; {bands} ; au-delà de "
+               f"{F.num(c['knots_km'][-1])} km : {F.num(c['slopes_min_per_km'][-1], 2)} min/km."),
+        dbc.Table([head, html.Tbody(body)], bordered=False, hover=True, responsive=True, size="sm",
+                  id="src-travel-fit", className="bg-white"),
+        html.P("Écart moyen : moyenne des écarts absolus au temps routé. Biais : estimé − routé (positif : estimation "
+               "trop lente). « Même côté » : part des trajets que l'estimation et le temps routé placent du même côté "
+               "du seuil. Temps routés sans trafic (OSRM, GraphHopper sur OpenStreetMap, « © les contributeurs "
+               "d'OpenStreetMap », ODbL).", className="small text-muted mb-0"),
+    ])
 
 
 def _attributions_section(datasets: dict) -> html.Div:
@@ -213,6 +256,8 @@ def layout(**_query):
         _files_table(),
         html.H2("Hypothèses de calcul", className="h4 mt-3"),
         html.Div(_travel_section(), className="map-panel mb-3"),
+        html.H2("Modèle de temps de trajet", className="h4 mt-3"),
+        html.Div(_travel_fit_section(), className="map-panel mb-3"),
         html.H2("Hypothèses du simulateur", className="h4 mt-3"),
         _assumptions_section(),
         html.H2("Attributions", className="h4 mt-4"),
