@@ -1,21 +1,27 @@
 import numpy as np
 import pytest
 
-from models.catchment import catchment_bands, communes_within, population_within, populations_within
-from models.travel import TravelSettings, travel_time_matrix
-from tests.unit import fake_geodata
+from functools import partial
+
+from models import catchment
+from models.travel import TravelSettings, minutes_between
+from tests.territories import line_territory
+
+TERRITORY = line_territory([100, 200, 300, 400, 500, 600, 700])
+population_within = partial(catchment.population_within, territory=TERRITORY)
+populations_within = partial(catchment.populations_within, territory=TERRITORY)
+catchment_bands = partial(catchment.catchment_bands, territory=TERRITORY)
+communes_within = partial(catchment.communes_within, territory=TERRITORY)
 
 
 @pytest.fixture
-def line(monkeypatch):
-    com = fake_geodata.make_communes([100, 200, 300, 400, 500, 600, 700])
-    fake_geodata.install(monkeypatch, com)
-    yield com
-    fake_geodata.clear_caches()
+def line():
+    return TERRITORY.communes
 
 
 def brute_force(com, code, minutes, weight="population"):
-    t = travel_time_matrix([code], com.code_insee)[0]
+    o = com[com.code_insee == code]
+    t = minutes_between(o.lon, o.lat, com.lon, com.lat)[0]
     return sum(w for w, ti in zip(com[weight], t) if ti <= minutes and not np.isnan(w))
 
 
@@ -39,8 +45,8 @@ def test_jobseekers_unknown_are_left_out_not_zero_filled(line):
 
 
 def test_slower_speed_shrinks_catchment(line):
-    fast = population_within("99003", 15, TravelSettings(speed_kmh=90))
-    slow = population_within("99003", 15, TravelSettings(speed_kmh=30))
+    fast = population_within("99003", 15, TravelSettings(time_factor=0.6))
+    slow = population_within("99003", 15, TravelSettings(time_factor=1.8))
     assert slow < fast
 
 

@@ -5,28 +5,30 @@ import numpy as np
 import pytest
 
 from models import coverage as cov
-from models.travel import TravelSettings, travel_time_matrix
-from tests.unit import fake_geodata
+from models.territory import UnknownCommune
+from tests.territories import line_territory
 
 POPS = [1200, 300, 50, 80, 4000, 90, 60, 700, 30, 20, 5000, 100]
 
 
 @pytest.fixture
-def line(monkeypatch):
-    com = fake_geodata.make_communes(POPS)
-    fake_geodata.install(monkeypatch, com, sites_codes=["99000", "99010"])
-    yield com
-    fake_geodata.clear_caches()
+def line():
+    return line_territory(POPS, sites=["99000", "99010"])
 
 
-def brute_force_covered(com, sites, minutes, weight="population"):
+def coverage(sites, minutes, territory, **kwargs):
+    return cov.coverage(sites, minutes, territory=territory, **kwargs)
+
+
+def brute_force_covered(t, sites, minutes, weight="population"):
+    com = t.communes
     total = covered = 0.0
     for i, code in enumerate(com.code_insee):
         w = com[weight][i]
         if np.isnan(w):
             continue
         total += w
-        if any(travel_time_matrix([code], [s])[0, 0] <= minutes for s in sites):
+        if any(t.minutes_from([code])[0, t.positions([s])[0]] <= minutes for s in sites):
             covered += w
     return covered, total
 
@@ -35,7 +37,7 @@ def brute_force_covered(com, sites, minutes, weight="population"):
 @pytest.mark.parametrize("weight", ["population", "pop_1564", "demandeurs_emploi"])
 def test_coverage_equals_brute_force(line, minutes, weight):
     sites = ["99002", "99009"]
-    res = cov.coverage(sites, minutes, weight=weight)
+    res = coverage(sites, minutes, line, weight=weight)
     covered, total = brute_force_covered(line, sites, minutes, weight)
     assert res.covered_demand == pytest.approx(covered)
     assert res.total_demand == pytest.approx(total)
@@ -43,18 +45,18 @@ def test_coverage_equals_brute_force(line, minutes, weight):
 
 
 def test_jobseekers_weighting_says_how_many_communes_are_known(line):
-    res = cov.coverage(["99002"], 15, weight="demandeurs_emploi")
-    assert res.known_communes == int(line.demandeurs_emploi.notna().sum()) < len(line)
+    res = coverage(["99002"], 15, line, weight="demandeurs_emploi")
+    assert res.known_communes == int(line.communes.demandeurs_emploi.notna().sum()) < len(line)
 
 
 def test_adding_a_site_never_lowers_coverage(line):
     base = ["99001"]
-    for extra in line.code_insee:
-        assert cov.coverage(base + [extra], 12).covered_demand >= cov.coverage(base, 12).covered_demand
+    for extra in line.codes:
+        assert coverage(base + [extra], 12, line).covered_demand >= coverage(base, 12, line).covered_demand
 
 
 def test_by_departement_sums_to_the_region(line):
-    res = cov.coverage(["99003"], 20)
+    res = coverage(["99003"], 20, line)
     dep = res.by_departement
     assert dep["covered_population"].sum() == pytest.approx(res.covered_population)
     assert dep["population"].sum() == pytest.approx(res.total_population)
@@ -63,8 +65,9 @@ def test_by_departement_sums_to_the_region(line):
 
 
 def test_zones_blanches_are_contiguous_runs_ranked_by_population(line):
-    # one site at commune 5, 10 min ≈ 1 step each side: covered 4..6, uncovered runs 0..3 and 7..11
-    res = cov.coverage(["99005"], 10)
+    # one site at commune 5, 12 min ≈ 1 step (7.4 km ≈ 11.6 min calibrated) each side: covered 4..6,
+    # uncovered runs 0..3 and 7..11
+    res = coverage(["99005"], 12, line)
     covered = set(res.communes.loc[res.communes.covered, "code_insee"])
     assert covered == {"99004", "99005", "99006"}
     z = res.zones_blanches
@@ -102,28 +105,70 @@ def test_connected_groups_match_a_breadth_first_search():
 
 
 def test_empty_network_covers_nothing(line):
-    res = cov.coverage([], 30)
+    res = coverage([], 30, line)
     assert res.covered_demand == 0 and res.uncovered_communes == len(line)
     assert len(res.zones_blanches) == 1
 
 
 def test_threshold_and_codes_are_checked(line):
     with pytest.raises(ValueError, match="hors limites"):
-        cov.coverage(["99001"], 200)
-    with pytest.raises(KeyError, match="inconnu"):
-        cov.coverage(["12345"], 30)
+        coverage(["99001"], 200, line)
+    with pytest.raises(UnknownCommune, match="n'est pas celui d'une commune"):
+        coverage(["12345"], 30, line)
 
 
-def test_cli_json_and_bad_arguments(line, capsys):
-    assert cov.main(["--minutes", "15", "--sites", "99002,99009", "--json"]) == 0
+def test_cli_json_and_bad_arguments(capsys):
+    """On the real region: the reference network, then sites given by code."""
+    from models.territory import Territory
+
+    assert cov.main(["--minutes", "30", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert {"covered_population", "total_population", "covered_share", "uncovered_communes",
-            "by_departement"} <= set(out)
-    assert out["covered_population"] == pytest.approx(brute_force_covered(line, ["99002", "99009"], 15)[0])
+            "by_departement", "network_version", "travel_label"} <= set(out)
+    assert "MESR" in out["network_version"] and len(out["sites"]) == 18  # 21 sites in 18 communes
+    assert cov.main(["--minutes", "15", "--sites", "88160,10387", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    t = Territory.from_geodata()
+    assert out["covered_population"] == pytest.approx(
+        cov.coverage(["88160", "10387"], 15, territory=t).covered_population)
     assert cov.main(["--minutes", "200", "--json"]) == 2
     assert "Erreur" in capsys.readouterr().err
     assert cov.main(["--minutes", "30", "--sites", "00000"]) == 2
-    assert "inconnu" in capsys.readouterr().err
+    assert "n'est pas celui d'une commune du Grand Est" in capsys.readouterr().err
     with pytest.raises(SystemExit) as e:
         cov.main(["--minutes", "abc"])
     assert e.value.code == 2
+
+
+def test_a_commune_exactly_at_the_threshold_is_covered(line):
+    """The threshold is inclusive: a commune whose time equals it counts as covered (``<=``, not ``<``)."""
+    t = line.minutes_to_points(line.points_at_communes(["99005"]))[:, 0]
+    exact = float(t[7])  # commune 7, two steps away
+    at = coverage(["99005"], exact, line)
+    assert at.covered[7] and at.communes.loc[7, "minutes"] == exact
+    below = coverage(["99005"], np.nextafter(exact, 0), line)
+    assert not below.covered[7]
+
+
+def test_sites_are_placed_at_their_own_coordinates_not_the_town_hall(line):
+    """A site given as a point (e.g. an official address) is measured from that point."""
+    import pandas as pd
+
+    hall = line.points_at_communes(["99000"])
+    moved = hall.assign(lon=hall.lon + 0.5)  # same commune code, 37 km east
+    assert coverage(moved, 10, line).covered_population != coverage(hall, 10, line).covered_population
+    assert coverage(moved, 10, line).sites == ["99000"]
+    assert isinstance(coverage(moved, 10, line).communes, pd.DataFrame)
+
+
+def test_subset_territory_runs_like_a_notebook_would():
+    """The README example: coverage of one département's communes by the reference network."""
+    from models.network import reference_network
+    from models.territory import Territory
+
+    ge = Territory.from_geodata()
+    meuse = ge.subset(ge.communes.loc[ge.communes.departement == "55", "code_insee"])
+    res = cov.coverage(reference_network(), 30, territory=meuse)
+    assert len(res.communes) == len(meuse) == (ge.communes.departement == "55").sum()
+    assert 0 < res.covered_share < 1
+    assert set(res.by_departement["code"]) == {"55"}
