@@ -46,3 +46,25 @@ def texts(component_json: str) -> str:
 
     walk(json.loads(component_json))
     return " ".join(found)
+
+
+def callback(client, trigger: str, values: dict, headers: dict | None = None):
+    """POST the (server-side) callback whose first input is ``trigger`` ("id.prop"), with ``values`` by "id.prop"
+    (missing ones: None). Returns the Flask response."""
+    deps = client.get("/_dash-dependencies").get_json()
+    dep = next(d for d in deps if d["inputs"] and f"{d['inputs'][0]['id']}.{d['inputs'][0]['property']}" == trigger
+               and not d.get("clientside_function"))
+
+    def item(spec):
+        ident = json.loads(spec["id"]) if spec["id"].startswith("{") else spec["id"]
+        key = f"{spec['id']}.{spec['property']}"
+        return {"id": ident, "property": spec["property"], "value": values.get(key)}
+
+    outs = []
+    for o in dep["output"].strip(".").split("..."):
+        cid, _, prop = o.rpartition(".")
+        outs.append({"id": json.loads(cid) if cid.startswith("{") else cid, "property": prop.split("@")[0]})
+    body = {"output": dep["output"], "outputs": outs if len(outs) > 1 else outs[0],
+            "inputs": [item(s) for s in dep["inputs"]], "state": [item(s) for s in dep["state"]],
+            "changedPropIds": [trigger]}
+    return client.post("/_dash-update-component", json=body, headers=headers or {})
