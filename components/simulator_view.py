@@ -6,18 +6,19 @@ builders (:func:`slider_block`, :func:`assumptions_grid`) make the widgets once.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-import geodata
 from components import simulator_charts as charts
 from components.graph_config import graph
 from components.kpi_cards import fr_euros, fr_number, kpi_card, kpi_row
 from components.simulator_state import nice_step, parameters, search_string, slider_names
+from models import fr_format as F
 from models.fr_format import num_short
+from models.town_facts import town_fact
+from models.travel import describe
 from models.simulator import CRUISING_YEAR, concept, plausibility, sensitivity, simulate
 
 CATCHMENT_MINUTES = 30
@@ -25,43 +26,30 @@ SLIDER, SLIDER_ROW, SLIDER_LABEL, SLIDER_VALUE = "sim-slider", "sim-slider-row",
 VERDICT_COLOURS = {"cohérent": "success", "ambitieux": "warning", "peu plausible": "danger"}
 
 
-@lru_cache(maxsize=256)
-def town_facts(code: str) -> dict:
-    """Population, unemployment, lycées, missions locales and population within 30 min (estimated) of a town."""
-    from models.catchment import population_within
-    row = geodata.commune_index().loc[code]
-    lyc = geodata.lycees()
-    lyc = lyc[lyc.code_insee == code]
-    ml = geodata.missions_locales()
-    return {"nom": row.nom, "departement": row.departement, "population": float(row.population),
-            "chomage": row.chomage_ze, "trimestre": row.chomage_ze_trimestre, "lycees": len(lyc),
-            "lycees_pro": int(lyc.voie_pro.sum()), "ml": int((ml.code_insee == code).sum()),
-            "pop_30": population_within(code, CATCHMENT_MINUTES)}
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{fr_number(n)} {one if n <= 1 else many}"
-
-
 def town_context(code: str | None, learners_y4: float) -> list:
-    """One line about the town + the plausibility of the learners targeted (French)."""
+    """One line about the town (its facts from :mod:`models.town_facts`, as on /ville and /classement) + the
+    plausibility of the learners targeted (French)."""
     if not code:
         return [html.Span("Choisissez une ville pour situer le projet (population, chômage, lycées, missions "
                           "locales) et vérifier la plausibilité des effectifs.", className="text-muted")]
-    f = town_facts(code)
-    chomage = (f"chômage ZE {fr_number(f['chomage'], 1)} % ({f['trimestre']})"
-               if f["chomage"] == f["chomage"] else "chômage ZE inconnu")
-    line = (f"{f['nom']} ({f['departement']}) · {fr_number(f['population'])} hab. · {chomage} · "
-            f"{_plural(f['lycees'], 'lycée', 'lycées')} dont {fr_number(f['lycees_pro'])} avec voie "
-            f"professionnelle · {_plural(f['ml'], 'mission locale', 'missions locales')} dans la commune")
-    p = plausibility(learners_y4, f["pop_30"])
+    f = town_fact(code)
+    chomage = (f"chômage ZE {F.pct(f.chomage_ze)} ({f.chomage_ze_trimestre})"
+               if not F.is_missing(f.chomage_ze) else "chômage ZE inconnu")
+    cnam = (f"site du Cnam dans la commune ({f.cnam_nom})" if f.n_cnam_commune
+            else f"site du Cnam le plus proche : {f.cnam_commune}, ≈ {F.minutes(f.cnam_min)} (estimé)")
+    line = (f"{f.nom} ({f.departement}) · {F.num(f.population)} hab. · {chomage} · "
+            f"{F.plural(f.n_lycees_commune, 'lycée')} dont {F.num(f.n_lycees_pro_commune)} avec voie "
+            f"professionnelle · {F.plural(f.n_ml_commune, 'mission locale', 'missions locales')} dans la commune · "
+            f"{cnam}")
+    pop30 = f[f"pop_{CATCHMENT_MINUTES}min"]
+    p = plausibility(learners_y4, pop30)
     if p["rate_pct"] is None:
         check = "Plausibilité : population alentour inconnue."
     else:
-        check = (f"{fr_number(learners_y4)} auditeurs en année {CRUISING_YEAR} = {fr_number(p['rate_pct'], 3)} % des "
-                 f"{fr_number(f['pop_30'])} habitants à ≤ {CATCHMENT_MINUTES} min (temps de trajet estimé) ; "
-                 f"taux régional 2016 : {fr_number(p['regional_pct'], 2)} % (≈ 5 000 auditeurs, 24 sites) "
-                 f"→ {fr_number(p['ratio'], 1)} fois le taux régional.")
+        check = (f"{F.num(learners_y4)} auditeurs en année {CRUISING_YEAR} = {F.num(p['rate_pct'], 3)} % des "
+                 f"{F.num(pop30)} habitants à ≤ {CATCHMENT_MINUTES} min ({describe()}) ; "
+                 f"taux régional 2016 : {F.num(p['regional_pct'], 2)} % (≈ 5 000 auditeurs, 24 sites) "
+                 f"→ {F.num(p['ratio'], 1)} fois le taux régional.")
     badge = dbc.Badge(p["verdict"].capitalize(), color=VERDICT_COLOURS.get(p["verdict"], "secondary"),
                       className="me-2 sim-verdict")
     return [html.Div(line, className="sim-context-line"), html.Div([badge, check], className="sim-plausibility")]
