@@ -111,15 +111,29 @@ def _add_missing_columns(conn) -> None:
 
 
 def status(eng: Engine | None = None) -> str | None:
-    """None if a write can be made now, else a French reason: ``lecture seule``, ``occupée`` or ``indisponible``."""
+    """None if a write can be made now, else a French reason: ``lecture seule``, ``occupée`` or ``indisponible``.
+
+    Takes the write lock for a moment (waiting 0.3 s at most) and writes nothing.
+    """
     try:
-        eng = eng or engine()
-        with write_transaction(eng, key=0) as conn:
-            if eng.dialect.name == "sqlite":  # rewriting the header's user_version needs write access
-                version = conn.exec_driver_sql("PRAGMA user_version").scalar()
-                conn.exec_driver_sql(f"PRAGMA user_version = {int(version)}")
-            elif conn.execute(text("SHOW transaction_read_only")).scalar() == "on":
-                return "lecture seule"
+        eng = ensure_schema(eng or engine())
+        with eng.connect() as conn:
+            if eng.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA busy_timeout=300")
+                conn.commit()  # ends the transaction the PRAGMA opened
+            conn.execution_options(write_lock=True)
+            trans = conn.begin()
+            try:
+                if eng.dialect.name == "sqlite":  # rewriting the header's user_version needs write access
+                    version = conn.exec_driver_sql("PRAGMA user_version").scalar()
+                    conn.exec_driver_sql(f"PRAGMA user_version = {int(version)}")
+                elif conn.execute(text("SHOW transaction_read_only")).scalar() == "on":
+                    return "lecture seule"
+            finally:
+                trans.rollback()
+                if eng.dialect.name == "sqlite":
+                    conn.exec_driver_sql("PRAGMA busy_timeout=5000")
+                    conn.commit()
     except Exception as exc:  # noqa: BLE001 - any failure is reported as a reason, never raised
         return reason(exc)
     return None

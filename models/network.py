@@ -120,6 +120,9 @@ class Network:
     @property
     def label(self) -> str:
         """French label of the version, e.g. "réseau de référence" or "version 7 (3 modifications, …)"."""
+        if self.unavailable:
+            return ("réseau de référence — historique des modifications indisponible (base de données hors "
+                    "service) : les modifications enregistrées reviendront quand la base répondra")
         if self.is_reference:
             return f"réseau de référence ({reference_label()})" + (f", version {self.version}" if self.version else "")
         when = self.last_time.strftime("%d/%m/%Y %H:%M") if self.last_time else "?"

@@ -72,7 +72,7 @@ def insert_next_version(engine: Engine, table: Table, name: str, values: dict, e
         except IntegrityError:  # same version taken meanwhile (a writer outside this app's lock)
             time.sleep(0.005 * (attempt + 1))
         except DBAPIError as exc:
-            if db.reason(exc) != "occupée" or attempt >= 3:
+            if db.reason(exc) != "occupée" or attempt >= 1:  # busy: SQLite already waited busy_timeout
                 raise error(str(db.StoreUnavailable(exc))) from None
             time.sleep(0.05 * (attempt + 1))
     raise error(str(db.StoreUnavailable("occupée")))
