@@ -17,7 +17,7 @@ import re
 MAX_TEXT = 200
 MAX_PARAMS = 40
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-CODE_INSEE = re.compile(r"^(?:[0-9]{5}|2[AB][0-9]{3})$")
+from models.territory import CODE_PATTERN as CODE_INSEE  # one definition of a commune code
 
 
 def first(value):

@@ -18,7 +18,8 @@ from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueCon
 
 from models.db import engine as shared_engine
 from models.db import metadata
-from models.simulator import CODE_INSEE, ParameterError, make_parameters
+from models.simulator import ParameterError, make_parameters
+from models.territory import CODE_PATTERN as CODE_INSEE
 from models.versioned_store import (audit, clean_text, insert_next_version, parse_id, read_rows,
                                     set_deleted, soft_delete_columns)
 

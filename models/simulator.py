@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from models import fr_format as F
+from models.territory import UnknownCommune
 
 PARAMETERS_FILE = Path(__file__).with_name("parameters.toml")
 YEARS = tuple(range(7))          # 0 (set-up) .. 6
@@ -446,7 +446,6 @@ def plausibility(learners: float, population: float) -> dict:
 
 
 # ------------------------------------------------------------------------------------------ command line
-CODE_INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
 
 class _FrenchParser(argparse.ArgumentParser):
@@ -455,24 +454,15 @@ class _FrenchParser(argparse.ArgumentParser):
 
 
 def _ville_info(code: str) -> dict:
-    """Name and population within 30 min of ``code`` when geodata is built; only the code otherwise."""
-    if not CODE_INSEE.match(code):
-        raise ParameterError(f"Code commune « {code[:20]} » invalide : 5 caractères attendus (code INSEE).")
+    """Name, population and population within 30 min (estimated) of ``code``, from the town facts."""
+    from models.town_facts import town_fact  # the simulator itself needs no geodata: only the CLI's --ville
+
     try:
-        import geodata
-        communes = geodata.communes()
-    except Exception:  # geodata not built: the model does not need it
-        return {"code_insee": code}
-    row = communes[communes["code_insee"] == code]
-    if row.empty:
-        raise ParameterError(f"Commune inconnue en Grand Est : « {code} ».")
-    info = {"code_insee": code, "nom": row["nom"].iloc[0], "population": int(row["population"].iloc[0])}
-    try:
-        from models.catchment import population_within
-        info["population_30min_estimee"] = population_within(code, 30)
-    except Exception:
-        pass
-    return info
+        f = town_fact(code)
+    except UnknownCommune as err:
+        raise ParameterError(str(err)) from None
+    return {"code_insee": f.name, "nom": f.nom, "population": int(f.population),
+            "population_30min_estimee": float(f.pop_30min)}
 
 
 def main(argv=None) -> int:

@@ -19,6 +19,8 @@ from functools import cached_property, lru_cache
 import numpy as np
 import pandas as pd
 
+import geodata
+
 from models.travel import TravelSettings, great_circle_km_from_vectors, minutes_between, unit_vectors
 
 CODE_PATTERN = re.compile(r"^(?:[0-9]{5}|2[AB][0-9]{3})$")
@@ -188,7 +190,5 @@ class Territory:
 
 @lru_cache(maxsize=1)
 def _grand_est() -> Territory:
-    import geodata
-
     layers = {name: getattr(geodata, name)() for name in LAYERS if hasattr(geodata, name)}
     return Territory(geodata.communes(), geodata.commune_neighbours(), geodata.cnam_sites(), layers, "Grand Est")

@@ -19,6 +19,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+import geodata
+
 REGION_CODE = "44"  # Grand Est in the DEFM series
 
 METHOD_RATIO = "rapport des sommes sur les communes"
@@ -87,8 +89,6 @@ def area_values(com: pd.DataFrame) -> dict[str, Reference]:
 @lru_cache(maxsize=None)
 def region_values() -> dict[str, Reference]:
     """Reference values of the whole region (cached)."""
-    import geodata
-
     out = area_values(geodata.communes())
     out["demandeurs_emploi"] = Reference(defm_total("region", REGION_CODE), METHOD_TOTAL_DEFM)
     out["bmo_part_difficiles"] = Reference(bmo_share_difficult(None), METHOD_RATIO + " (cellules publiées)")
@@ -98,8 +98,6 @@ def region_values() -> dict[str, Reference]:
 @lru_cache(maxsize=None)
 def departement_values(departement: str) -> dict[str, Reference]:
     """Reference values of one département (cached); unknown code → empty area values with None."""
-    import geodata
-
     com = geodata.communes()
     out = area_values(com[com.departement == departement])
     out["demandeurs_emploi"] = Reference(defm_total("departement", departement), METHOD_TOTAL_DEFM)
@@ -108,8 +106,6 @@ def departement_values(departement: str) -> dict[str, Reference]:
 
 @lru_cache(maxsize=None)
 def _defm_latest() -> pd.DataFrame:
-    import geodata
-
     s = geodata.demandeurs_series()
     return s[s.mois == s.mois.max()].set_index(["niveau", "code_geo"])
 
@@ -123,15 +119,11 @@ def defm_total(niveau: str, code_geo: str) -> float | None:
 
 
 def defm_latest_month() -> str:
-    import geodata
-
     return str(geodata.demandeurs_series().mois.max())
 
 
 @lru_cache(maxsize=None)
 def _bmo_shares() -> pd.Series:
-    import geodata
-
     b = geodata.bmo()
     ok = b.projets.notna() & b.projets_difficiles.notna()
     g = b[ok].groupby("bmo_code")[["projets", "projets_difficiles"]].sum()
@@ -143,8 +135,6 @@ def bmo_share_difficult(bmo_code: str | None) -> float | None:
 
     ``bmo_code=None`` → the region (ratio of sums over every bassin).
     """
-    import geodata
-
     if bmo_code is None:
         b = geodata.bmo()
         ok = b.projets.notna() & b.projets_difficiles.notna()

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import pandas as pd
 
+import geodata
+
 from models import fr_format as F
 from models.cli import FrenchArgumentParser
 from models.partners import KINDS, UnknownCommune, commune_row, partners_near
@@ -161,16 +163,12 @@ def _figures(c: pd.Series) -> list[Figure]:
 
 @lru_cache(maxsize=1)
 def _ze_actifs() -> pd.Series:
-    import geodata
-
     return geodata.communes().groupby("ze_code").actifs_1564.sum()
 
 
 @lru_cache(maxsize=None)
 def _region_trend() -> pd.Series:
     """Regional estimate per quarter: mean of the ZE rates weighted by their active population (RP 2018)."""
-    import geodata
-
     s = geodata.chomage_ze_series()
     w = s.ze_code.map(_ze_actifs())
     return (s.taux * w).groupby(s.trimestre).sum() / w.groupby(s.trimestre).sum()
@@ -178,8 +176,6 @@ def _region_trend() -> pd.Series:
 
 def unemployment_trend(ze_code: str, since: str = TREND_FROM) -> pd.DataFrame:
     """Quarterly unemployment rate of a zone d'emploi and the regional estimate: trimestre, zone, region_estimee."""
-    import geodata
-
     s = geodata.chomage_ze_series()
     z = s[(s.ze_code == ze_code) & (s.trimestre >= since)].set_index("trimestre").taux
     reg = _region_trend()
@@ -191,8 +187,6 @@ def bmo_needs(bmo_code: str, top: int = BMO_TOP) -> tuple[pd.DataFrame, int]:
 
     Secret cells stay NaN (shown "secret statistique"), never 0; ``part_difficiles`` only where both are known.
     """
-    import geodata
-
     b = geodata.bmo()
     b = b[b.bmo_code == bmo_code]
     n_secret = int(b.secret_projets.sum())
@@ -231,8 +225,6 @@ def profile(code_insee: str) -> TownProfile:
 
 def ter_validity() -> str:
     """Validity dates of the TER stops feed, from the provenance manifest (French)."""
-    import geodata
-
     v = geodata.sources().get("datasets", {}).get("ter_arrets", {}).get("validite") or {}
     if isinstance(v, dict) and v.get("debut") and v.get("fin"):
         return f"du {F.date(v['debut'])} au {F.date(v['fin'])}"
@@ -259,8 +251,6 @@ def _profile(code: str, network_key: tuple) -> TownProfile:
 
 def indicator_rows(p: TownProfile) -> pd.DataFrame:
     """One row per indicator (the CSV export): value, unit, département, region, method, source, date, note."""
-    import geodata
-
     src = geodata.sources()["datasets"]
     rows = [{"code_insee": p.code_insee, "commune": p.nom, "groupe": f.group, "indicateur": f.label, "cle": f.key,
              "valeur": f.value, "unite": f.unit, "departement": f.departement, "region": f.region,
@@ -278,8 +268,6 @@ def indicator_rows(p: TownProfile) -> pd.DataFrame:
 
 def warm() -> None:
     """Compute the département and region references once (app start): they serve every town."""
-    import geodata
-
     from models import concept_fit
 
     region_values()
