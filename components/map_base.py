@@ -11,6 +11,8 @@ from components.data_routes import COMMUNES_URL, DEPARTEMENTS_URL
 
 GRAND_EST_CENTER = {"lon": 5.62, "lat": 48.72}
 GRAND_EST_ZOOM = 6.85
+GRAND_EST_BOUNDS = (3.384, 47.420, 8.233, 50.169)  # west, south, east, north of the départements (geodata)
+FIT_BOUNDS = ",".join(str(v) for v in GRAND_EST_BOUNDS)  # data-fit-bounds: assets/09_map_fit.js fits the map to it
 OFFLINE_STYLE = "white-bg"
 STYLES = [{"label": "Fond neutre (hors ligne)", "value": OFFLINE_STYLE},
           {"label": "Fond OpenStreetMap (internet requis)", "value": "carto-positron"}]

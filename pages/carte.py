@@ -94,7 +94,7 @@ def layout(variable: str = DEFAULT_VARIABLE, **_query):
     graph = html.Div(dcc.Graph(id="map-graph", figure=figure(variable, DEFAULT_LAYERS), className="atlas-map",
                                style={"height": "calc(100vh - 130px)", "minHeight": "560px"},
                                config=graph_config(scrollZoom=True, responsive=True)),
-                     id="map-container", className="map-container")
+                     id="map-container", className="map-container", **{"data-fit-bounds": map_base.FIT_BOUNDS})
     graph.children = [graph.children, html.Div([dbc.Spinner(color="primary"), html.Span("Chargement de la carte…")],
                                                className="map-loading", role="status")]  # hidden once drawn (CSS)
     graph = dcc.Loading(graph, type="circle", delay_show=800)  # later redraws (variable, background)
