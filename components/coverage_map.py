@@ -1,7 +1,8 @@
-"""Coverage map: communes coloured by estimated time to the nearest site, uncovered ones outlined, sites on top.
+"""Coverage map: communes coloured by estimated time to the nearest site, uncovered ones veiled, sites on top.
 
 The commune geometry comes from the shared GeoJSON URL (:mod:`components.map_base`); a threshold change only
-patches the outline trace's locations, a network or speed change patches the times.
+patches the veil's locations, a network or travel-model change patches the times. After an optimisation the
+map shows the proposed network (existing + proposed sites).
 """
 from __future__ import annotations
 
@@ -18,12 +19,17 @@ UNCOVERED_COLOUR = "#D55E00"  # Okabe–Ito vermilion: uncovered communes get a 
 UNCOVERED_FILL = "rgba(213, 94, 0, 0.35)"
 TRACE_TIME, TRACE_UNCOVERED, TRACE_SITES = range(3)
 # One point trace for every site: a trace that starts empty keeps its map layer under the communes when it
-# later receives points, so the current, proposed and selected sites share one always non-empty trace.
-SITE_STYLES = {  # role → (label, colour, size)
-    "reseau": ("Réseau actuel", "#000000", 15),
-    "propose": ("Site proposé (optimisation)", "#E69F00", 17),
-    "selection": ("Ma sélection", "#0072B2", 14),
+# later receives points, so existing, proposed, selected sites and candidates share one always non-empty trace.
+# Colour AND shape tell the roles apart (checked with a deuteranopia simulation): existing sites are black
+# circles with a white ring; proposed sites get a dark-blue diamond with a white outline, their rank and name
+# (drawn over the map as HTML links by assets/coverage_labels.js, so they render offline and open /ville).
+SITE_STYLES = {  # role → (legend label, colour, size, legend symbol)
+    "reseau": ("Site Cnam du réseau", "#000000", 13, "●"),
+    "propose": ("Site proposé (rang)", "#08306B", 13, "◆"),
+    "selection": ("Ma sélection", "#CC79A7", 13, "●"),
+    "candidat": ("Candidat non retenu", "#6B6B6B", 8, "●"),
 }
+HALO = 4  # white ring around existing, proposed and selected sites (px added to the marker)
 
 
 def time_values(times: np.ndarray) -> list:
@@ -32,62 +38,83 @@ def time_values(times: np.ndarray) -> list:
     return [None if not np.isfinite(v) else float(v) for v in t]
 
 
-def hover_names(nearest: np.ndarray) -> np.ndarray:
+def hover_names(nearest_names) -> np.ndarray:
+    """customdata of the time trace: "commune (dép.)" and the name of its nearest site."""
     com = geodata.communes()
-    names = pd.Series(com["nom"].to_numpy(), index=com["code_insee"].to_numpy())
-    near = pd.Series(nearest).map(names).fillna("—").to_numpy()
+    near = pd.Series(list(nearest_names)).fillna("—").to_numpy()
     return np.column_stack([(com["nom"] + " (" + com["departement"] + ")").to_numpy(), near])
 
 
-def site_points(codes) -> dict:
-    """lon, lat, text of the town halls of ``codes`` (sites are placed at their commune's town hall)."""
-    com = geodata.communes().set_index("code_insee")
-    codes = [c for c in codes if c in com.index]
-    sub = com.loc[codes]
-    return {"lon": sub["lon"].tolist(), "lat": sub["lat"].tolist(), "text": sub["nom"].tolist()}
+def _points(role: str, codes, ranks=None, sites: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Points of one role: lon, lat, code_insee, name, rank (sites at their coordinates, towns at the town hall)."""
+    if sites is not None:
+        df = pd.DataFrame({"lon": sites["lon"], "lat": sites["lat"], "code_insee": sites["code_insee"],
+                           "nom": sites.get("commune", sites["nom"])})
+    else:
+        com = geodata.communes().set_index("code_insee")
+        codes = [c for c in codes if c in com.index]
+        df = pd.DataFrame({"lon": com.loc[codes, "lon"].to_numpy(), "lat": com.loc[codes, "lat"].to_numpy(),
+                           "code_insee": codes, "nom": com.loc[codes, "nom"].to_numpy()})
+    df["role"] = role
+    df["rang"] = list(ranks) if ranks is not None else [""] * len(df)
+    return df
 
 
-def site_arrays(network=(), optimised=(), selection=()) -> dict:
-    """lon, lat, text, marker colours and sizes of every site marker (network first, then proposals)."""
-    out = {"lon": [], "lat": [], "text": [], "color": [], "size": []}
-    seen = set()
-    for role, codes in (("reseau", network), ("propose", optimised), ("selection", selection)):
-        label, colour, size = SITE_STYLES[role]
-        codes = [c for c in codes if c not in seen]
-        seen.update(codes)
-        pts = site_points(codes)
-        out["lon"] += pts["lon"]
-        out["lat"] += pts["lat"]
-        out["text"] += [f"{name} — {label}" for name in pts["text"]]
-        out["color"] += [colour] * len(pts["lon"])
-        out["size"] += [size] * len(pts["lon"])
+def site_arrays(network: pd.DataFrame | None = None, proposed=(), selection=(), candidates=()) -> dict:
+    """lon, lat, text, customdata ([code, role, rank, name]), colours and sizes of every marker.
+
+    Drawing order: candidates, then white rings, then existing, selected and proposed sites on top.
+    """
+    network = network if network is not None else pd.DataFrame(columns=["lon", "lat", "code_insee", "nom"])
+    taken = set(network["code_insee"]) | set(proposed)
+    parts = [_points("candidat", [c for c in candidates if c not in taken | set(selection)]),
+             _points("reseau", (), sites=network),
+             _points("selection", [c for c in selection if c not in taken]),
+             _points("propose", list(proposed), ranks=range(1, len(proposed) + 1))]
+    pts = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[0]
+    ring = pts[pts["role"] != "candidat"]
+    out = {"lon": [], "lat": [], "text": [], "customdata": [], "color": [], "size": []}
+    for df, halo in ((pts[pts["role"] == "candidat"], False), (ring, True), (ring, False)):
+        for r in df.itertuples():
+            label, colour, size, _ = SITE_STYLES[r.role]
+            out["lon"].append(float(r.lon))
+            out["lat"].append(float(r.lat))
+            rank = f" n° {r.rang}" if r.rang != "" else ""
+            out["text"].append(f"{r.nom} — {label.split(' (')[0].lower()}{rank}")
+            out["customdata"].append([r.code_insee, r.role, str(r.rang), r.nom])
+            out["color"].append("#FFFFFF" if halo else colour)
+            out["size"].append(size + HALO if halo else size)
     return out
 
 
-def site_trace(network=(), optimised=(), selection=()) -> go.Scattermap:
-    a = site_arrays(network, optimised, selection)
-    return go.Scattermap(lon=a["lon"], lat=a["lat"], text=a["text"], mode="markers", name="Sites (voir légende)",
-                         marker={"size": a["size"], "color": a["color"], "opacity": 0.95}, showlegend=False,
-                         hovertemplate="<b>%{text}</b><extra></extra>")
+def site_trace(**roles) -> go.Scattermap:
+    a = site_arrays(**roles)
+    return go.Scattermap(lon=a["lon"], lat=a["lat"], text=a["text"], customdata=a["customdata"], mode="markers",
+                         name="Sites (voir légende)", showlegend=False,
+                         marker={"size": a["size"], "color": a["color"], "opacity": 1},
+                         hovertemplate="<b>%{text}</b><br>clic : fiche de la ville<extra></extra>")
 
 
-def patch_sites(patch, network=(), optimised=(), selection=()) -> None:
+def patch_sites(patch, **roles) -> None:
     """Write the site markers into a ``dash.Patch`` of the figure."""
-    a = site_arrays(network, optimised, selection)
+    a = site_arrays(**roles)
     trace = patch["data"][TRACE_SITES]
-    for key in ("lon", "lat", "text"):
+    for key in ("lon", "lat", "text", "customdata"):
         trace[key] = a[key]
     trace["marker"]["color"] = a["color"]
     trace["marker"]["size"] = a["size"]
 
 
-def legend_items():
-    """HTML legend of the site markers (the map legend only shows the uncovered veil)."""
+def legend_items(minutes: float = 30, optimised: bool = False):
+    """HTML legend over the map (top left): site roles and the uncovered veil."""
     from dash import html
 
-    return html.Div([html.Span([html.Span("●", style={"color": colour, "fontSize": "1.4em"}), f" {label}"],
-                               className="me-3") for label, colour, _ in SITE_STYLES.values()],
-                    className="small mt-1")
+    roles = ["reseau", "propose", "candidat"] if optimised else ["reseau", "candidat"]
+    items = [html.Div([html.Span(SITE_STYLES[r][3], className=f"cov-legend-symbol cov-legend-{r}"),
+                       SITE_STYLES[r][0]]) for r in roles]
+    items.append(html.Div([html.Span(className="cov-legend-veil"),
+                           f"Commune à plus de {minutes:g} min d'un site"]))
+    return html.Div(items, className="cov-legend", id="cov-legend")
 
 
 def uncovered_trace(uncovered_codes, minutes: float) -> go.Choroplethmap:
@@ -98,20 +125,17 @@ def uncovered_trace(uncovered_codes, minutes: float) -> go.Choroplethmap:
         name=f"Commune non couverte (> {minutes:g} min)", showlegend=True)
 
 
-def coverage_figure(result, network_codes, optimised=(), selection=()) -> go.Figure:
-    """The full figure (sent once); later changes go through :func:`patch_*` helpers of the page."""
+def coverage_figure(result, nearest_names, **roles) -> go.Figure:
+    """The full figure (sent once); later changes are patches (see ``components.coverage_view``)."""
     com = geodata.communes()
     time_trace = map_base.choropleth(
         com["code_insee"], time_values(result.times), colorscale="Cividis", zmin=0, zmax=TIME_MAX,
         colorbar={"title": {"text": "Temps estimé<br>jusqu'au site<br>le plus proche (min)"},
                   "tickvals": [0, 15, 30, 45, 60, 75, 90], "ticktext": ["0", "15", "30", "45", "60", "75", "≥ 90"]},
-        customdata=hover_names(result.nearest),
+        customdata=hover_names(nearest_names),
         hovertemplate="<b>%{customdata[0]}</b><br>≈ %{z:.0f} min (estimé) du site le plus proche : "
                       "%{customdata[1]}<extra></extra>")
     time_trace.reversescale = True  # dark = far
-    fig = go.Figure([time_trace, uncovered_trace(result.uncovered_codes, result.minutes),
-                     site_trace(network_codes, optimised, selection)])
+    fig = go.Figure([time_trace, uncovered_trace(result.uncovered_codes, result.minutes), site_trace(**roles)])
     map_base.base_layout(fig, uirevision="couverture", zoom=6.2)
-    fig.update_layout(showlegend=True)  # this map's legend: veil and site markers
-    pass  # département outlines above communes, below sites
-    return fig
+    return fig  # legend: HTML over the map (legend_items), so it never falls below the screen

@@ -1,4 +1,5 @@
-"""AG Grid tables of the coverage page: French headers, French number formats, CSV export (";" separator)."""
+"""AG Grid tables of the coverage page: short French headers (no word broken at 1280 px, see assets/coverage.css),
+French number formats, town names linking to their profile, CSV export (";" separator)."""
 from __future__ import annotations
 
 import dash_ag_grid as dag
@@ -45,36 +46,47 @@ def grid(grid_id: str, columns: list[dict], file_name: str, height: int = 360, s
         csvExportParams={"fileName": file_name, "columnSeparator": ";"}, **extra, **kwargs)
 
 
-CANDIDATE_COLUMNS = [
-    col("nom", "Commune", pinned="left", minWidth=170), col("code_insee", "Code INSEE"),
-    col("departement", "Dép."), col("densite_libelle", "Densité (grille Insee)", minWidth=150),
-    col("population", "Population", "int"), col("gain", "Demande ajoutée à la couverture", "int"),
-    col("gain_population", "Habitants ajoutés", "int"), col("catchment", "Habitants à moins de T min", "int"),
-    col("expected_learners", "Auditeurs attendus", "dec1"), col("break_even", "Point mort (auditeurs)", "dec1"),
-    col("viable", "Viable", "yesno"), col("origine", "Origine du candidat"),
-]
+LINK = {"cellRenderer": "CommuneLink"}  # assets/coverage_grid.js: the name links to /ville/<code_insee>
+
+
+def candidate_columns(unit: str = "hab.", minutes: float = 30) -> list[dict]:
+    """Candidates table; ``unit`` of the demand (hab., demandeurs d'emploi…) and the threshold in headers."""
+    return [
+        col("nom", "Commune", pinned="left", minWidth=170, **LINK), col("departement", "Dép.", maxWidth=90),
+        col("densite_libelle", "Densité", minWidth=150), col("population", "Population", "int"),
+        col("gain", f"Demande ajoutée ({unit})", "int", minWidth=150),
+        col("catchment", f"Habitants à {minutes:g} min", "int"),
+        col("expected_learners", "Auditeurs attendus", "dec1"), col("break_even", "Point mort", "dec1"),
+        col("viable", "Viable", "yesno", maxWidth=100), col("origine", "Origine", minWidth=150),
+        col("code_insee", "Code", maxWidth=100),
+    ]
+
+
+CANDIDATE_COLUMNS = candidate_columns()
 CHOSEN_COLUMNS = [
-    col("ordre", "Ordre", "int", maxWidth=90), col("nom", "Commune", minWidth=160), col("code_insee", "Code INSEE"),
-    col("gain", "Gain marginal (demande)", "int"), col("served_population", "Habitants desservis (attribués)", "int"),
-    col("expected_learners", "Auditeurs attendus", "dec1"), col("break_even", "Point mort", "dec1"),
-    col("viable", "Viable", "yesno"), col("cost", "Financement public années 0–3", "eur"),
+    col("ordre", "Rang", "int", maxWidth=90), col("nom", "Commune", minWidth=160, **LINK),
+    col("acv", "Ville ACV", "yesno", maxWidth=110), col("gain", "Demande ajoutée", "int"),
+    col("served_population", "Habitants desservis", "int"), col("expected_learners", "Auditeurs attendus", "dec1"),
+    col("break_even", "Point mort", "dec1"), col("viable", "Viable", "yesno", maxWidth=100),
+    col("cost", "Coût années 0–3", "eur"), col("code_insee", "Code", maxWidth=100),
 ]
 COMPARISON_COLUMNS = [
-    col("reseau", "Réseau", minWidth=220), col("sites", "Sites", "int"), col("nouveaux", "Nouveaux sites", "int"),
-    col("covered_population", "Habitants couverts", "int"), col("covered_share", "Part de la demande couverte", "pct"),
-    col("uncovered_population", "Habitants non couverts", "int"), col("zones_blanches", "Zones blanches", "int"),
-    col("detail", "Détail", minWidth=260),
+    col("reseau", "Réseau", minWidth=200), col("sites", "Sites", "int", maxWidth=100),
+    col("nouveaux", "Nouveaux", "int", maxWidth=120), col("covered_population", "Habitants couverts", "int"),
+    col("covered_share", "Part couverte", "pct"), col("uncovered_population", "Non couverts", "int"),
+    col("largest_zone", "Plus grande zone blanche (hab.)", "int", minWidth=170),
+    col("zones_blanches", "Zones", "int", maxWidth=100), col("detail", "Détail", minWidth=260),
 ]
 ZONE_COLUMNS = [
-    col("rang", "Rang", "int", maxWidth=90), col("principale", "Commune principale", minWidth=160),
-    col("communes", "Communes", "int"), col("population", "Population", "int"), col("demand", "Demande", "int"),
-    col("departements", "Départements"), col("minutes_max", "Temps max. estimé (min)", "int"),
+    col("rang", "Rang", "int", maxWidth=90), col("nom", "Zone : principales communes (départements)", minWidth=320),
+    col("population", "Population", "int"), col("communes", "Communes", "int"), col("demand", "Demande", "int"),
+    col("minutes_max", "Temps max. (min)", "int"),
 ]
 LEVEL_COLUMNS = [
-    col("code", "Code"), col("nom", "Nom", minWidth=220), col("communes", "Communes", "int"),
-    col("uncovered_communes", "Communes non couvertes", "int"), col("population", "Population", "int"),
+    col("code", "Code", maxWidth=110), col("nom", "Nom", minWidth=220), col("communes", "Communes", "int"),
+    col("uncovered_communes", "Non couvertes", "int"), col("population", "Population", "int"),
     col("covered_population", "Habitants couverts", "int"), col("demand", "Demande", "int"),
-    col("covered_share", "Part de la demande couverte", "pct"),
+    col("covered_share", "Part couverte", "pct"),
 ]
 NETWORK_COLUMNS = [
     col("site_id", "Identifiant"), col("commune", "Commune", minWidth=150), col("code_insee", "Code INSEE"),

@@ -1,23 +1,25 @@
-"""Callbacks of /couverture through the real Dash endpoint (Flask test client): what each user action sends back."""
+"""Callbacks of /couverture through the real Dash endpoint (Flask test client): events → state, state → view."""
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qs
 
 import pytest
 from sqlalchemy import create_engine
 
 import app
 import geodata
+from components import coverage_state as cs
+from components import network_editor as editor
 from models import db
 from models import network as netmod
 from models.coverage import coverage
 from pages import couverture
 
 ADD = '{"name":"cov-add","type":"commune-search"}'
-MOVE = '{"name":"cov-move","type":"commune-search"}'
-REFERENCE = {"version": 0, "codes": list(geodata.cnam_sites().code_insee), "label": "réseau de référence"}
-BASE = {"cov-minutes.value": 30, "cov-weight.value": "population", "cov-detour.value": 1.3, "cov-speed.value": 60,
-        "cov-network-store.data": REFERENCE, "cov-level.value": "departement"}
+SEARCH = '{"name":"cov-candidate","type":"commune-search"}'
+STORE = editor.network_store(netmod.Network(sites=netmod.reference_network()))
+ACV = set(geodata.acv()["code_insee"])
 
 
 @pytest.fixture(scope="module")
@@ -53,115 +55,133 @@ def post(client, output_start: str, values: dict, changed: list[str]):
     return r.status_code, (r.get_json() or {}).get("response", {}) if r.status_code == 200 else {}
 
 
+def controls(state: dict, **extra) -> dict:
+    """Control values as the page shows them for ``state`` (+ the reducer's State)."""
+    values = {f"{cid}.value": state[key] for cid, key in couverture.CONTROLS.items()}
+    return {**values, "cov-rule.value": True, "cov-state.data": state, "cov-network-store.data": STORE, **extra}
+
+
+def reduce(client, state, changed, **values):
+    _, out = post(client, "cov-state.data", controls(state, **values), changed)
+    return out
+
+
+def render(client, state, rendered=None):
+    _, out = post(client, "cov-map.figure", {"cov-state.data": state, "cov-network-store.data": STORE,
+                                             "cov-rendered.data": rendered or {}}, ["cov-state.data"])
+    return out
+
+
+def text(component) -> str:
+    return json.dumps(component, ensure_ascii=False)
+
+
 def patch_ops(fig_patch: dict) -> dict:
     return {".".join(map(str, op["location"])): op["params"].get("value") for op in fig_patch["operations"]}
 
 
-def test_threshold_move_patches_only_the_uncovered_trace_and_kpis(client):
-    _, at30 = post(client, "cov-map.figure", BASE, ["cov-minutes.value"])
-    _, at45 = post(client, "cov-map.figure", {**BASE, "cov-minutes.value": 45}, ["cov-minutes.value"])
-    ops30, ops45 = patch_ops(at30["cov-map"]["figure"]), patch_ops(at45["cov-map"]["figure"])
-    assert not any(k.startswith("data.0") for k in ops45)  # times and geometry are not re-sent
-    expected = coverage(REFERENCE["codes"], 45)
-    assert sorted(ops45["data.1.locations"]) == sorted(expected.uncovered_codes)
-    assert len(ops45["data.1.locations"]) < len(ops30["data.1.locations"])
-    assert "45 min" in json.dumps(at45["cov-kpis"], ensure_ascii=False)
-    zones = at45["cov-zones"]["rowData"]
-    assert [z["population"] for z in zones] == sorted((z["population"] for z in zones), reverse=True)
-    deps = at45["cov-levels"]["rowData"]
-    assert sum(d["covered_population"] for d in deps) == pytest.approx(expected.covered_population)
+def test_optimise_click_sets_opt_and_writes_the_whole_state_in_the_url(client):
+    state = {**cs.DEFAULTS, "k": 8, "candidats": "acv_bv"}
+    out = reduce(client, state, ["cov-optimise.n_clicks"], **{"cov-optimise.n_clicks": 1})
+    new = out["cov-state"]["data"]
+    assert new["opt"] is True
+    query = parse_qs(out["cov-url"]["search"][1:], keep_blank_values=True)
+    assert set(query) == set(cs.DEFAULTS) and query["opt"] == ["1"] and query["k"] == ["8"]
+    parsed, errors = cs.parse_query({k: v[0] for k, v in query.items()})
+    assert errors == [] and parsed == {k: new[k] for k in cs.DEFAULTS}  # the link gives back the same state
+    changed = reduce(client, new, ["cov-k.value"], **{"cov-k.value": 9})["cov-state"]["data"]
+    assert changed["k"] == 9 and changed["opt"] is False  # a result computed for k = 8 is not shown for 9
 
 
-def test_speed_change_re_sends_times(client):
-    _, out = post(client, "cov-map.figure", {**BASE, "cov-speed.value": 90}, ["cov-speed.value"])
+def test_bad_control_value_keeps_the_state_and_says_so_in_french(client):
+    state = dict(cs.DEFAULTS)
+    out = reduce(client, state, ["cov-k.value"], **{"cov-k.value": 2.5})
+    assert out["cov-state"]["data"]["k"] == state["k"]
+    assert "Nombre de nouveaux sites" in text(out["cov-state-alert"]) and "entier" in text(out["cov-state-alert"])
+
+
+def test_rule_checkbox_follows_the_candidate_set_until_the_user_chooses(client):
+    state = dict(cs.DEFAULTS)
+    out = reduce(client, state, ["cov-candidate-set.value"], **{"cov-candidate-set.value": "acv_bv"})
+    assert out["cov-rule"]["value"] is True and out["cov-state"]["data"]["regle"] == "auto"
+    out = reduce(client, out["cov-state"]["data"], ["cov-rule.value"], **{"cov-rule.value": False,
+                                                                          "cov-candidate-set.value": "acv_bv"})
+    assert out["cov-state"]["data"]["regle"] == "0"
+    out = reduce(client, state, ["cov-candidate-set.value"], **{"cov-candidate-set.value": "acv"})
+    assert out["cov-rule"]["value"] is False  # only ACV towns: the rule has nothing to limit
+
+
+def test_adding_a_town_appends_it_to_the_state(client):
+    out = reduce(client, dict(cs.DEFAULTS), [f"{SEARCH}.value"], **{f"{SEARCH}.value": "57463"})
+    assert out["cov-state"]["data"]["ajouts"] == ["57463"]
+    assert "ajouts=57463" in out["cov-url"]["search"]
+
+
+def test_render_after_optimising_shows_before_after_and_the_proposed_network(client):
+    state = {**cs.DEFAULTS, "k": 8, "candidats": "acv_bv", "opt": True}
+    base = render(client, {**state, "opt": False})
+    out = render(client, state, base["cov-rendered"]["data"])
+    rows = out["cov-chosen"]["rowData"]
+    assert len(rows) == 8 and sum(r["code_insee"] not in ACV for r in rows) <= 2  # the 25 % rule
+    kpis = text(out["cov-kpis"])
+    assert "→" in kpis and "habitants à moins de 30" in kpis
     ops = patch_ops(out["cov-map"]["figure"])
-    assert len(ops["data.0.z"]) == len(geodata.communes())
-    assert len(ops["data.1.locations"]) < len(coverage(REFERENCE["codes"], 30).uncovered_codes)
+    assert len(ops["data.0.z"]) == len(geodata.communes())  # times recoloured for the proposed network
+    proposed = [c for c in ops["data.2.customdata"] if c[1] == "propose"]
+    assert {c[0] for c in proposed} == {r["code_insee"] for r in rows}
+    assert sorted({c[2] for c in proposed}, key=int) == [str(i) for i in range(1, 9)]
+    network = STORE["sites"]
+    after = coverage(list({s["code_insee"] for s in network}) + [r["code_insee"] for r in rows], 30)
+    assert len(ops["data.1.locations"]) <= len(after.uncovered_codes) + 50  # sites at own coordinates vs town hall
+    message = text(out["cov-opt-message"])
+    assert "optimum prouvé" in message and "Règle des 25 %" in message
+    assert [r["reseau"].split(" (")[0] for r in out["cov-comparison"]["rowData"]] == ["Réseau actuel", "Proposé"]
 
 
-@pytest.mark.parametrize("detour, speed", [(0.5, 60), (1.3, 500), ("abc", 60)])
-def test_bad_travel_settings_give_a_french_message(client, detour, speed):
-    status, out = post(client, "cov-map.figure", {**BASE, "cov-detour.value": detour, "cov-speed.value": speed},
-                       ["cov-detour.value"])
-    assert status == 200
-    text = json.dumps(out["cov-settings-alert"], ensure_ascii=False)
-    assert "hors limites" in text or "invalides" in text
-    assert "cov-map" not in out  # map left as it was
+def test_threshold_change_sends_only_the_veil_not_times_nor_candidates_again(client):
+    state = dict(cs.DEFAULTS)
+    first = render(client, state)
+    out = render(client, {**state, "minutes": 45}, first["cov-rendered"]["data"])
+    ops = patch_ops(out["cov-map"]["figure"])
+    assert not any(k.startswith("data.0") for k in ops)
+    assert len(ops["data.1.locations"]) < len(patch_ops(first["cov-map"]["figure"])["data.1.locations"])
+    assert "45" in text(out["cov-kpis"])
+    again = render(client, {**state, "minutes": 45, "k": 5}, out["cov-rendered"]["data"])
+    assert "cov-candidates" not in again or "rowData" not in again["cov-candidates"]  # unchanged rows not re-sent
 
 
-def test_jobseekers_weighting_says_how_many_communes_are_known(client):
-    _, out = post(client, "cov-map.figure", {**BASE, "cov-weight.value": "demandeurs_emploi"}, ["cov-weight.value"])
-    n_known = int(geodata.communes().demandeurs_emploi.notna().sum())
-    assert f"demande connue pour {n_known} communes" in json.dumps(out["cov-kpis"], ensure_ascii=False)
+def test_zones_are_named_by_towns_and_departements(client):
+    out = render(client, dict(cs.DEFAULTS))
+    zones = out["cov-zones"]["rowData"]
+    assert [z["population"] for z in zones] == sorted((z["population"] for z in zones), reverse=True)
+    assert all("(" in z["nom"] and "," in z["nom"].split(" (")[0] for z in zones if z["communes"] >= 3)
 
 
-OPT = {"cov-optimise.n_clicks": 1, "cov-k.value": 4, "cov-method.value": "both", "cov-budget.value": None,
-       "cov-viable.value": False, "cov-concept.value": "clef_en_main", "cov-penetration.value": 0.9,
-       "cov-candidate-set.value": "acv", "cov-bv-min.value": 10000, "cov-added.data": [], **BASE}
+def test_infeasible_plan_gives_a_french_message(client):
+    state = {**cs.DEFAULTS, "viable": True, "concept": "clef_en_main", "taux": 0.05, "opt": True}
+    out = render(client, state)
+    assert out["cov-chosen"]["rowData"] == [] or all(r["viable"] for r in out["cov-chosen"]["rowData"])
+    assert "Traceback" not in text(out)
 
 
-def test_optimise_returns_k_sites_proved_optimal_with_gap(client):
-    _, out = post(client, "cov-chosen.rowData", OPT, ["cov-optimise.n_clicks"])
-    rows = out["cov-chosen"]["rowData"]
-    assert len(rows) == 4 and {r["code_insee"] for r in rows} <= set(geodata.acv().code_insee)
-    text = json.dumps(out["cov-opt-message"], ensure_ascii=False)
-    assert "optimum prouvé" in text and "écart" in text
-    assert all("expected_learners" in r and "break_even" in r for r in rows)
-    assert out["cov-optimised"]["data"]["codes"] == [r["code_insee"] for r in rows]
-
-
-def test_optimise_with_budget_respects_it(client):
-    budget = 600_000
-    _, out = post(client, "cov-chosen.rowData", {**OPT, "cov-budget.value": budget, "cov-method.value": "exact"},
-                  ["cov-optimise.n_clicks"])
-    rows = out["cov-chosen"]["rowData"]
-    assert 0 < len(rows) < 4 and sum(r["cost"] for r in rows) <= budget
-    assert "Budget utilisé" in json.dumps(out["cov-opt-message"], ensure_ascii=False)
-
-
-@pytest.mark.parametrize("bad", [{"cov-k.value": -1}, {"cov-k.value": 2.5}, {"cov-budget.value": -5},
-                                 {"cov-minutes.value": 500}])
-def test_optimise_bad_input_gives_french_message(client, bad):
-    status, out = post(client, "cov-chosen.rowData", {**OPT, **bad}, ["cov-optimise.n_clicks"])
-    assert status == 200 and "cov-chosen" not in out
-    assert "alert" in json.dumps(out["cov-opt-message"]).lower()
-
-
-def test_comparison_has_current_optimised_and_user_selection(client):
-    values = {"cov-optimised.data": {"codes": ["68066", "10387"], "label": "Optimisé (test)"},
-              "cov-candidates.selectedRows": [{"code_insee": "57672"}], **BASE}
-    _, out = post(client, "cov-comparison.rowData", values, ["cov-candidates.selectedRows"])
-    rows = out["cov-comparison"]["rowData"]
-    assert [r["reseau"] for r in rows] == ["Réseau actuel", "Optimisé (test)", "Ma sélection"]
-    assert rows[1]["covered_population"] == pytest.approx(
-        coverage(REFERENCE["codes"] + ["68066", "10387"], 30).covered_population)
-    assert rows[0]["covered_population"] < rows[2]["covered_population"]
-    assert [r["nouveaux"] for r in rows] == [0, 2, 1]
+def test_layout_validates_query_values_and_reproduces_the_optimisation():
+    page = str(couverture.layout(minutes="abc", poids="revenu", k="3"))
+    assert "Temps de trajet maximal : « abc » invalide" in page and "Pondération : « revenu » inconnu" in page
+    one = str(couverture.layout(k="8", candidats="acv_bv", opt="1"))
+    two = str(couverture.layout(k="8", candidats="acv_bv", opt="1"))
+    assert "→" in one and one == two
 
 
 def test_network_edits_are_persisted_with_author(client, temp_db):
     edit = {"cov-add-btn.n_clicks": 1, "cov-author.value": None, f"{ADD}.value": "55545",
             "cov-tabs.active_tab": "reseau"}
     _, out = post(client, "cov-network-store.data", edit, ["cov-add-btn.n_clicks"])
-    assert "Indiquez votre nom" in json.dumps(out["cov-edit-message"], ensure_ascii=False)
-    assert netmod.history(temp_db).empty  # nothing written
+    assert "cov-network-store" not in out and netmod.history(temp_db).empty  # nothing written without a name
     _, out = post(client, "cov-network-store.data", {**edit, "cov-author.value": "Intégration"},
                   ["cov-add-btn.n_clicks"])
     store = out["cov-network-store"]["data"]
     assert "55545" in store["codes"] and store["version"] == 1 and "Intégration" in store["label"]
-    assert netmod.history(temp_db).author.tolist() == ["Intégration"]
-    _, out = post(client, "cov-network-store.data", {**edit, "cov-reset-confirm.submit_n_clicks": 1,
-                                                     "cov-author.value": "Intégration"},
-                  ["cov-reset-confirm.submit_n_clicks"])
-    assert out["cov-network-store"]["data"]["codes"] == REFERENCE["codes"]
-
-
-def test_layout_validates_query_values():
-    page = couverture.layout(minutes="abc", poids="revenu", k="3")
-    text = str(page)
-    assert "invalide pour « minutes »" in text and "inconnu pour « poids »" in text
-    state, errors = couverture.parse_query({"minutes": "45", "detour": "1,4", "k": "3"})
-    assert (state["minutes"], state["detour"], state["k"], errors) == (45, 1.4, 3, [])
+    assert len(store["sites"]) == len(STORE["sites"]) + 1 and all("lon" in s for s in store["sites"])
 
 
 def test_csv_exports_are_wired(client):
