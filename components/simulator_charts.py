@@ -5,6 +5,7 @@ Every builder takes plain data from :mod:`models.simulator` (a ``SimulationResul
 """
 from __future__ import annotations
 
+from models.inputs import plotly_text
 from models.simulator import COST_CATEGORIES, CRUISING_YEAR, OWN_FUNDS_LABEL, load_catalogue
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
@@ -153,6 +154,7 @@ def tornado_figure(rows: list, top: int = 12, pct: float = 0.2) -> dict:
 
 def compare_figure(a, b, label_a: str, label_b: str) -> dict:
     """Two scenarios side by side: yearly result before public funding (bars) and learners (lines)."""
+    label_a, label_b = plotly_text(label_a), plotly_text(label_b)  # user names: shown as text, never as markup
     x = _years(a)
     data = [
         {"type": "bar", "name": f"A — {label_a} : résultat", "x": x,

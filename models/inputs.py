@@ -104,3 +104,13 @@ def query(params: dict, max_params: int = MAX_PARAMS, max_len: int = MAX_TEXT) -
         if k and k not in out:
             out[k] = text(value, max_len)
     return out
+
+
+def plotly_text(value, max_len: int = MAX_TEXT) -> str:
+    """User text made inert for Plotly, which renders a subset of HTML (``<a href>``, ``<b>``, ``<span style>``)
+    in names, titles and hover text: ``<``, ``>`` and ``&`` become entities, which Plotly shows as plain text.
+
+    >>> plotly_text('<a href="//x">clic</a> & co')
+    '&lt;a href="//x"&gt;clic&lt;/a&gt; &amp; co'
+    """
+    return text(value, max_len).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
