@@ -21,7 +21,8 @@ LEVEL_TEXT = {"forte": "adéquation forte", "moyenne": "adéquation moyenne", "f
 WEAK_NOTES = {
     "missions_locales": "Position : mairie de la commune du siège (pas d'adresse connue) ; antennes absentes.",
     "france_travail": "Liste des agences de 2019 (certaines ont pu déménager ou fusionner).",
-    "cnam_sites": "Liste assemblée à la main (10 sites sur 24 annoncés en 2016), placés à la mairie de leur commune.",
+    "cnam_sites": ("Réseau en vigueur : implantations MESR (état 2017, à leur adresse) et sites attestés par la presse "
+                   "(placés à la mairie) ; sites ouverts depuis 2017 à ajouter dans l'éditeur du réseau."),
     "france_services": "État au 1er août 2024 ; pour un bus, le point est sa base.",
     "lycees_pro": "Effectifs de la voie professionnelle 2022-23 ; taux InserJeunes 2022-23 quand ils sont publiés.",
 }
@@ -67,7 +68,7 @@ def concept_cards(code_insee: str, fits, suggestion: tuple[str, str]) -> html.Se
         badge = [dbc.Badge("Concept suggéré", color="dark", className="ms-2")] if fit.concept == suggested else []
         cards.append(dbc.Col(dbc.Card([
             dbc.CardHeader([html.Span(fit.label, className="fw-bold fs-5"), *badge,
-                            html.Div(f"{LEVEL_TEXT[fit.level]} — {len(fit.has)} atout(s) sur {fit.n_known}",
+                            html.Div(f"{LEVEL_TEXT[fit.level]} — {F.plural(len(fit.has), 'atout')} sur {fit.n_known}",
                                      className="fit-level")]),
             dbc.CardBody([html.Ul(items, className="fit-list"),
                           dbc.Button("Simuler ce concept", href=simulator_href(code_insee, fit.concept),
@@ -77,8 +78,9 @@ def concept_cards(code_insee: str, fits, suggestion: tuple[str, str]) -> html.Se
     return block("Quel concept d'implantation ?", [
         html.P(["Suggestion : ", html.Strong(reason)], id="ville-suggestion", className="ville-suggestion"),
         dbc.Row(cards, className="g-2"),
-        html.P("✓ atout présent · ✗ atout absent · ? donnée manquante (non comptée). Règles et seuils : "
-               "models/concept_fit.py ; temps et bassins de population estimés à vol d'oiseau.", className="ville-note"),
+        html.P("✓ atout présent · ✗ atout absent · ? donnée manquante (non comptée). Une condition d'accueil absente "
+               "(population, lycée dans la commune, bassin de population) rend l'adéquation faible. Temps et bassins de "
+               "population estimés (modèle de trajet calibré, voir la page Sources).", className="ville-note"),
     ], "ville-concepts")
 
 
@@ -93,7 +95,7 @@ def key_figures(p) -> dbc.Row:
                  f"{dem.date} · France Travail"),
         kpi_card("Taux de pauvreté", pauv.fmt(pauv.value) if pauv.value is not None else "non publié",
                  f"{pauv.date} · Grand Est {pauv.fmt(pauv.region)} (moy. communes)"),
-        kpi_card("Habitants à moins de 30 min", F.num(p.catchment.get(30)), "estimé, à vol d'oiseau"),
+        kpi_card("Habitants à moins de 30 min", F.num(p.catchment.get(30)), "temps de trajet estimé"),
     ])
 
 
@@ -208,19 +210,28 @@ def _where(r) -> str:
     return "dans la commune" if r.dans_la_commune else F.km(r.distance_km)
 
 
+def _commune_link(r):
+    """The partner's commune, a link to its own profile."""
+    code = getattr(r, "code_insee", None)
+    name = r.commune if isinstance(r.commune, str) else "—"
+    return dcc.Link(name, href=f"/ville/{code}") if isinstance(code, str) and len(code) == 5 else name
+
+
 def partner_table(kind: str, df) -> html.Div:
     if kind == "lycees_pro":
         head = ["Lycée", "Commune", "Distance", "Temps estimé", "Statut", "Élèves voie pro", "Emploi à 6 mois",
                 "Poursuite d'études"]
-        body = [[r.nom, r.commune, _where(r), f"≈ {F.minutes(r.minutes)}", r.statut, F.num(r.effectif_voie_pro),
-                 F.pct(r.ij_taux_emploi_6mois, 0), F.pct(r.ij_taux_poursuite_etudes, 0)] for r in records(df)]
-    elif kind == "cnam_sites":
-        head = ["Site", "Commune", "Distance", "Temps estimé", "Type", "Fiabilité (date)"]
-        body = [[r.nom, r.commune, _where(r), f"≈ {F.minutes(r.minutes)}", r.type, f"{r.fiabilite} ({r.date_source})"]
+        body = [[r.nom, _commune_link(r), _where(r), f"≈ {F.minutes(r.minutes)}", r.statut,
+                 F.num(r.effectif_voie_pro), F.pct(r.ij_taux_emploi_6mois, 0), F.pct(r.ij_taux_poursuite_etudes, 0)]
                 for r in records(df)]
+    elif kind == "cnam_sites":
+        head = ["Site", "Commune", "Distance", "Temps estimé", "Source", "Fiabilité"]
+        body = [[r.nom, _commune_link(r), _where(r), f"≈ {F.minutes(r.minutes)}",
+                 getattr(r, "source_label", None) or "—", r.fiabilite] for r in records(df)]
     else:
         head = ["Nom", "Commune", "Distance", "Temps estimé"]
-        body = [[r.nom, r.commune, _where(r), f"≈ {F.minutes(r.minutes)}"] for r in records(df)]
+        body = [[F.display_name(r.nom), _commune_link(r), _where(r), f"≈ {F.minutes(r.minutes)}"]
+                for r in records(df)]
     table = html.Table([html.Thead(html.Tr([html.Th(h) for h in head])),
                         html.Tbody([html.Tr([html.Td(c) for c in row]) for row in body])],
                        className="table table-sm ville-table", id=f"ville-partenaires-{kind}")

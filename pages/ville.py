@@ -1,6 +1,7 @@
 """/ville/<code_insee> — the town profile (fiche ville) an elected official reads, prints and shares.
 
-Model calls: :func:`models.town_profile.profile`, :func:`models.concept_fit.concept_fit` and ``suggest_concept``.
+Model calls: :func:`models.town_profile.profile`, :func:`models.concept_fit.concept_fit`, ``verdict``; "En bref",
+access and comparison blocks: components/town_brief.py (``?comparer=<code_insee>`` shows two towns side by side).
 Figures: components/town_blocks.py, components/town_map.py. Exports: print (assets/print.css), CSV of the
 indicators (one row per indicator with its source and date), standalone offline HTML map (folium).
 A bad code never raises: a French message with the commune search box.
@@ -16,10 +17,12 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html,
 
 from components.commune_search import commune_search
 from components import town_blocks as B
+from components import town_brief as brief
 from components.town_exports import csv_export, html_export
 from components.town_map import town_map_figure
-from models.concept_fit import concept_fit, suggest_concept
+from models.concept_fit import concept_fit, suggest_concept, verdict
 from models.partners import UnknownCommune, commune_row
+from models.inputs import first
 from models.town_profile import profile, warm
 
 warm()  # département / region references, computed once per process
@@ -50,10 +53,29 @@ def _not_found(message: str) -> html.Div:
     ], id="ville-introuvable", className="py-3")
 
 
-def layout(code_insee: str | None = None, **_query):
+def _rank(code: str):
+    try:
+        return brief.ranking_position(code)
+    except Exception:  # noqa: BLE001 — the rank is a pointer, the profile stands without it
+        log.exception("rang %r", code)
+        return None
+
+
+def _comparison(p, v, other) -> list:
+    """The comparison block for ``?comparer=<code>``, or a French warning for a bad code."""
+    if not other:
+        return []
+    try:
+        q = profile(str(other).strip()[:20])
+    except UnknownCommune as err:
+        return [dbc.Alert(f"Comparaison impossible : {err}", color="warning", id="ville-compare-erreur")]
+    return [brief.compare_block(p, q, v, verdict(q.code_insee))]
+
+
+def layout(code_insee: str | None = None, comparer=None, **_query):
     try:
         p = profile(str(code_insee).strip() if code_insee is not None else "")
-        fits, suggestion = concept_fit(p.code_insee), suggest_concept(p.code_insee)
+        fits, suggestion, v = concept_fit(p.code_insee), suggest_concept(p.code_insee), verdict(p.code_insee)
     except UnknownCommune as err:
         return _not_found(f"{err} Vérifiez l'adresse, ou choisissez une commune ci-dessous.")
     except Exception:  # noqa: BLE001 — never a stack trace in the browser
@@ -65,6 +87,7 @@ def layout(code_insee: str | None = None, **_query):
         dbc.Button("Indicateurs (CSV)", id="ville-csv-btn", color="secondary", className="me-2"),
         dbc.Button("Carte des partenaires (HTML)", id="ville-html-btn", color="secondary", className="me-2"),
         html.Div(commune_search("ville", placeholder="Autre commune…"), className="ville-search"),
+        html.Div(commune_search("ville-comparer", placeholder="Comparer avec…"), className="ville-search"),
         dcc.Download(id="ville-csv"), dcc.Download(id="ville-html"),
         html.Div(id="ville-export-msg", className="w-100"),
     ], className="ville-toolbar d-print-none")
@@ -72,22 +95,26 @@ def layout(code_insee: str | None = None, **_query):
         dcc.Graph(id="ville-map", figure=town_map_figure(p), config={"scrollZoom": True, "displaylogo": False},
                   className="screen-only"),
         html.Div(id="ville-print-map", className="print-only print-map"),  # filled after the page (fill_print_map)
-        html.P("Points placés à la mairie pour les missions locales et les sites du Cnam. Fond neutre, sans réseau.",
-               className="ville-note"),
+        html.P("Missions locales placées à la mairie de leur commune ; sites du Cnam à leur adresse (liste MESR) ou à "
+               "la mairie (sites attestés par la presse, sites ajoutés). Fond neutre, sans réseau.", className="ville-note"),
     ], "ville-carte")
     return html.Div([
         dcc.Location(id="ville-nav", refresh="callback-nav"),
         dcc.Store(id="ville-code", data=p.code_insee),
+        dcc.Store(id="ville-compare-code", data=str(comparer or "")[:20]),
         toolbar,
         B.header(p),
+        brief.en_bref(p, v, _rank(p.code_insee)),
+        *_comparison(p, v, first(comparer)),
+        map_block,
         B.concept_cards(p.code_insee, fits, suggestion),
         B.block("Diagnostic territorial", [B.key_figures(p), B.diagnostic_table(p)], "ville-diagnostic-block",
                 "Chaque chiffre avec sa source et sa date, comparé au département et à la région."),
         B.trend_block(p),
         B.bmo_block(p),
         B.catchment_block(p),
+        brief.access_block(p),
         B.partners_block(p),
-        map_block,
         B.sources_block(),
         html.P(f"Fiche générée le {date.today().strftime('%d/%m/%Y')} — Atlas Cœur des territoires, Cnam Grand Est.",
                className="ville-note print-only"),
@@ -98,6 +125,15 @@ def layout(code_insee: str | None = None, **_query):
 def open_other_town(code):
     try:
         return f"/ville/{commune_row(code).code_insee}" if code else no_update
+    except UnknownCommune:
+        return no_update
+
+
+@callback(Output("ville-nav", "href"), Input({"type": "commune-search", "name": "ville-comparer"}, "value"),
+          State("ville-code", "data"), prevent_initial_call=True)
+def compare_with(code, current):
+    try:
+        return f"/ville/{current}?comparer={commune_row(code).code_insee}" if code and current else no_update
     except UnknownCommune:
         return no_update
 

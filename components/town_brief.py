@@ -1,0 +1,122 @@
+"""Blocks of /ville that answer first: "En bref" (candidate or not, rank, nearest Cnam site, concept and why),
+rail and higher-education access, and the side-by-side comparison of two towns.
+
+Every value comes from :mod:`models.town_facts` (the same facts /classement and /simulateur read).
+"""
+from __future__ import annotations
+
+from dash import dcc, html
+
+from components.town_blocks import block, simulator_href
+from models import fr_format as F
+from models.concept_fit import CONCEPTS, STATUS_TEXT, Verdict
+from models.network import reference_label
+
+STATUS_CLASS = {"candidate": "brief-ok", "deja_desservie": "brief-served", "trop_petite": "brief-no",
+                "sans_conditions": "brief-no"}
+
+
+def ranking_position(code_insee: str) -> tuple[int, int, str]:
+    """(rank, number of towns, /classement link) of the town with the default weights: among the ACV towns,
+    plus this town when it is not one of them."""
+    from models import scoring
+
+    ranked = scoring.ranking(add=[code_insee])
+    row = ranked[ranked["code_insee"] == code_insee].iloc[0]
+    acv = set(scoring.acv_codes())
+    href = "/classement" + ("" if code_insee in acv else f"?add={code_insee}")
+    return int(row["rang"]), len(ranked), href
+
+
+def _cnam_line(f) -> str:
+    if f["n_cnam_commune"]:
+        return f"Site du Cnam dans la commune : {f['cnam_nom']} ({f['cnam_source']})."
+    return (f"Site du Cnam le plus proche : {f['cnam_nom']}, {f['cnam_commune']} — ≈ {F.minutes(f['cnam_min'])} "
+            f"en voiture (estimé), {F.km(f['cnam_km'])} à vol d'oiseau.")
+
+
+def en_bref(p, v: Verdict, rank: tuple[int, int, str] | None) -> html.Section:
+    """The first thing read on /ville: the verdict in one sentence, then four short lines."""
+    f = p.facts
+    if rank:
+        n, total, href = rank
+        rank_line = [f"Rang au classement multicritère : {n} sur {total} (pondération par défaut) — ",
+                     dcc.Link("voir le classement", href=href, id="ville-rang-lien"), "."]
+    else:
+        rank_line = ["Rang au classement : indisponible."]
+    why = v.reason.split(" — ", 1)[-1]
+    simulate = dcc.Link("Simuler", href=simulator_href(p.code_insee, v.concept), id="ville-bref-simuler")
+    if v.status in ("trop_petite", "sans_conditions"):
+        concept = ["Concept : aucun ne s'y prête, les conditions d'accueil ne sont pas réunies (détail plus bas)."]
+    elif v.status == "deja_desservie":
+        concept = [f"Pour renforcer le site existant : {CONCEPTS[v.concept]} — {why}. ", simulate]
+    else:
+        concept = [f"Concept suggéré : {CONCEPTS[v.concept]} — {why}. ", simulate]
+    items = [html.Li(rank_line, id="ville-rang"), html.Li(_cnam_line(f), id="ville-cnam-proche"),
+             html.Li(concept, id="ville-bref-concept")]
+    return html.Section([
+        html.H2("En bref", className="ville-h2"),
+        html.P(v.headline, id="ville-verdict", className=f"brief-verdict {STATUS_CLASS[v.status]}",
+               **{"data-statut": v.status}),
+        html.Ul(items, className="brief-list"),
+        html.P(f"Réseau du Cnam pris en compte : {reference_label()}, plus les modifications enregistrées ; "
+               "les sites ouverts depuis 2017 sont à ajouter dans l'éditeur du réseau (page Couverture).",
+               className="ville-note"),
+    ], className="ville-block ville-brief", id="ville-en-bref")
+
+
+def access_block(p) -> html.Section:
+    """Rail and coach stops (presence only, no timetables) and public higher education in the commune."""
+    f = p.facts
+    if f["gare_ter"]:
+        rail = f"Gare TER dans la commune ({f['gare_nom']})."
+    else:
+        rail = (f"Pas de gare TER dans la commune ; la plus proche : {f['gare_nom']} ({f['gare_commune'] or 'hors région'}), "
+                f"à {F.km(f['gare_km'])} à vol d'oiseau.")
+    coach = "Arrêt de car TER dans la commune." if f["arret_car_ter"] else "Pas d'arrêt de car TER dans la commune."
+    sup = list(f["sup_noms"])
+    sup_items = [html.Li(F.display_name(n)) for n in sup[:12]]
+    if len(sup) > 12:
+        sup_items.append(html.Li(f"… et {F.plural(len(sup) - 12, 'autre')}"))
+    return block("Desserte et enseignement supérieur", [
+        html.Ul([html.Li(rail, id="ville-gare"), html.Li(coach)], className="brief-list"),
+        html.P(f"Arrêts du réseau TER (SNCF, données ouvertes, fichier valable {p.ter_validite}). Le fichier n'a pas "
+               "d'horaires : aucun temps de trajet en train ou en car n'est calculé.", className="ville-note"),
+        html.H3(f"Enseignement supérieur public dans la commune : {F.plural(len(sup), 'site')} (hors Cnam)",
+                className="ville-h3", id="ville-sup-titre"),
+        html.Ul(sup_items, className="ville-sup") if sup else html.P("Aucun (implantations MESR, état 2017).",
+                                                                      className="ville-note"),
+    ], "ville-acces")
+
+
+COMPARE_ROWS = (  # (label, fact key, formatter)
+    ("Population", "population", lambda x: F.num(x) + " hab."),
+    ("Habitants à moins de 30 min (estimé)", "pop_30min", F.num),
+    ("Temps jusqu'au site Cnam le plus proche (estimé)", "cnam_min", F.minutes),
+    ("Site Cnam le plus proche", "cnam_commune", str),
+    ("Lycées à voie professionnelle dans la commune", "n_lycees_pro_commune", F.num),
+    ("Lycées à voie professionnelle à 20 km", "lycees_pro_20km", F.num),
+    ("Missions locales dans la commune", "n_ml_commune", F.num),
+    ("France Services dans la commune", "n_fs_commune", F.num),
+    ("Gare TER dans la commune", "gare_ter", lambda x: "oui" if x else "non"),
+    ("Distance à la gare TER la plus proche", "gare_km", F.km),
+    ("Enseignement supérieur public (sites)", "n_sup_commune", F.num),
+    ("Chômage de la zone d'emploi", "chomage_ze", F.pct),
+    ("Taux de pauvreté", "taux_pauvrete", lambda x: F.pct(x, 0)),
+    ("Recrutements difficiles (bassin BMO)", "bmo_part_difficiles", lambda x: F.pct(x, 0)),
+)
+
+
+def compare_block(a, b, va: Verdict, vb: Verdict) -> html.Section:
+    """Two towns side by side on the same indicators (``/ville/<a>?comparer=<b>``)."""
+    head = html.Thead(html.Tr([html.Th("Indicateur"), html.Th(a.nom, className="num"),
+                               html.Th(dcc.Link(b.nom, href=f"/ville/{b.code_insee}"), className="num")]))
+    rows = [html.Tr([html.Td("Verdict"), html.Td(STATUS_TEXT[va.status]), html.Td(STATUS_TEXT[vb.status])])]
+    rows += [html.Tr([html.Td(label), html.Td(fmt(a.facts[key]), className="num"),
+                      html.Td(fmt(b.facts[key]), className="num")]) for label, key, fmt in COMPARE_ROWS]
+    rows.append(html.Tr([html.Td("Concept suggéré"), html.Td(CONCEPTS[va.concept]), html.Td(CONCEPTS[vb.concept])]))
+    return block(f"Comparaison : {a.nom} et {b.nom}", [
+        html.Table([head, html.Tbody(rows)], className="table table-sm ville-table", id="ville-comparaison"),
+        html.P([dcc.Link(f"Inverser ({b.nom} d'abord)", href=f"/ville/{b.code_insee}?comparer={a.code_insee}"),
+                " · ", dcc.Link("Fermer la comparaison", href=f"/ville/{a.code_insee}")], className="d-print-none"),
+    ], "ville-compare")
