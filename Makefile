@@ -44,9 +44,9 @@ geodata: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
-## serve: production server (gunicorn, 2 workers)
+## serve: production server (gunicorn, 2 workers, gunicorn.conf.py: limits, French errors, 127.0.0.1 without accounts)
 serve: $(STAMP)
-	$(BIN)/gunicorn --workers 2 --bind 0.0.0.0:8050 app:server
+	$(BIN)/gunicorn -c gunicorn.conf.py app:server
 
 clean:
 	rm -rf $(VENV) tests/output .pytest_cache

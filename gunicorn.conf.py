@@ -1,0 +1,57 @@
+"""gunicorn settings of the atlas (``make serve`` = ``gunicorn -c gunicorn.conf.py app:server``).
+
+- request limits: request line 4 094 bytes (longer → 414), 100 headers of 8 190 bytes at most (→ 431/400);
+  bodies are capped by the app (8 MB → 413, components/security.py);
+- gunicorn's own error pages (sent before the app sees the request) are French, without server name or version;
+- binds 127.0.0.1 when no editor account exists (editing is then open on this machine only), else 0.0.0.0;
+  ``ATLAS_BIND`` overrides.
+"""
+from __future__ import annotations
+
+import html as _html
+import os
+import textwrap
+
+import gunicorn
+import gunicorn.util
+
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+timeout = 60
+graceful_timeout = 20
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+accesslog = os.environ.get("ATLAS_ACCESS_LOG") or None
+
+
+def _default_bind() -> str:
+    try:
+        from models import users
+
+        open_to_all = users.has_accounts()
+    except Exception:  # noqa: BLE001 - database unknown: stay on loopback
+        open_to_all = False
+    return ("0.0.0.0" if open_to_all else "127.0.0.1") + ":" + os.environ.get("PORT", "8050")
+
+
+bind = [os.environ.get("ATLAS_BIND") or _default_bind()]
+
+FRENCH = {400: "Requête invalide", 403: "Accès refusé", 414: "Adresse trop longue",
+          417: "Attente non satisfaite", 431: "En-têtes trop volumineux", 500: "Erreur du serveur",
+          501: "Non pris en charge"}
+gunicorn.SERVER = "atlas"  # Server header without name or version of the software
+
+
+def write_error(sock, status_int, reason, mesg):
+    """gunicorn's error answer, in French (the detail gunicorn gives is English: logged by gunicorn, not shown)."""
+    title = FRENCH.get(status_int, "Requête refusée")
+    body = textwrap.dedent(f"""\
+        <!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{_html.escape(title)} — Atlas Cœur des
+        territoires</title></head><body><h1>{_html.escape(title)}</h1><p>La requête n'a pas pu être traitée par
+        le serveur (code {status_int}).</p><p><a href="/">Retour à la carte</a></p></body></html>""").encode()
+    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: text/html; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n\r\n")
+    gunicorn.util.write_nonblock(sock, head.encode("latin1") + body)
+
+
+gunicorn.util.write_error = write_error
