@@ -201,15 +201,21 @@ def _travel_fit_section() -> html.Div:
 
     r = fit_report()
     c = r["coefficients"]
-    bands = ", ".join(f"{F.num(a)}–{F.num(b)} km : {F.num(sl, 2)} min/km" for a, b, sl in
-                      zip(c["knots_km"], c["knots_km"][1:], c["slopes_min_per_km"]))
+    merged = []  # consecutive bands with the same slope shown as one
+    for a, b, sl in zip(c["knots_km"], c["knots_km"][1:], c["slopes_min_per_km"]):
+        if merged and merged[-1][2] == sl:
+            merged[-1] = (merged[-1][0], b, sl)
+        else:
+            merged.append((a, b, sl))
+    bands = " ; ".join(f"{F.num(a)}–{F.num(b)} km : {F.num(sl, 2)} min/km" for a, b, sl in merged)
+    day = "/".join(reversed(r["fitted_on"].split("-")))
     head = html.Thead(html.Tr([html.Th(h) for h in ("Échantillon", "Trajets", "N", "Modèle", "Écart moyen (min)",
                                                      "Biais (min)", "Même côté de 30 min", "45 min", "60 min")]))
     body = [row for name, sample in r["samples"].items() for subset in ("all", "le_60")
             for row in _fit_row(name, sample, subset) if sample[subset].get("n")]
     return html.Div([
-        html.P(f"Forme : {r['model']}. Ajusté uniquement sur l'échantillon du Bas-Rhin ({r['calibrated_on']}, "
-               f"le {r['fitted_on']}) ; les deux autres échantillons sont des contrôles hors échantillon. "
+        html.P(f"Forme : {r['model']}. Ajusté uniquement sur l'échantillon du Bas-Rhin (le {day}) ; les deux "
+               "autres échantillons sont des contrôles hors échantillon. "
                f"Accès {F.num(c['access_min'], 1)} min ; {bands} ; au-delà de "
                f"{F.num(c['knots_km'][-1])} km : {F.num(c['slopes_min_per_km'][-1], 2)} min/km."),
         dbc.Table([head, html.Tbody(body)], bordered=False, hover=True, responsive=True, size="sm",
