@@ -1,0 +1,67 @@
+"""One truth per fact: /classement, /ville, /simulateur and /couverture say the same thing about a town.
+
+Each page is rendered through the real Dash router (as the browser asks for it); the values expected come from
+the one town-facts table (models.town_facts), computed on the current network.
+"""
+from __future__ import annotations
+
+import pytest
+
+from models import fr_format as F
+from models.coverage import coverage
+from models.network import current_network
+from models.town_facts import town_fact
+from tests.security.dash_client import page, texts
+
+TROYES, SAINT_DIZIER = "10387", "52448"
+
+
+@pytest.fixture(scope="module")
+def client():
+    import app
+
+    return app.server.test_client()
+
+
+def rendered(client, path, search=""):
+    status, body = page(client, path, search)
+    assert status == 200
+    return texts(body)
+
+
+def test_troyes_hosts_an_official_cnam_site_on_every_page(client):
+    f = town_fact(TROYES)
+    assert f.n_cnam_commune == 1 and f.cnam_commune == "Troyes" and "MESR" in f.cnam_source
+    ville = rendered(client, f"/ville/{TROYES}")
+    assert "Troyes accueille déjà un site du Cnam" in ville and "Site du Cnam dans la commune : Cnam — Troyes" in ville
+    sim = rendered(client, "/simulateur", f"?ville={TROYES}&concept=fab_id")
+    assert "site du Cnam dans la commune (Cnam — Troyes)" in sim
+    from models import scoring
+
+    table = scoring.cached_table(tuple(scoring.ranking_candidates())).table
+    assert table.loc[TROYES, "site_cnam_proche"] == "Troyes"
+    assert table.loc[TROYES, "minutes_site_cnam"] == pytest.approx(round(f.cnam_min, 1))
+    res = coverage(current_network().sites, 30)
+    i = list(res.territory.codes).index(TROYES)
+    assert res.covered[i] and res.nearest[i] == TROYES and res.times[i] == pytest.approx(f.cnam_min)
+
+
+@pytest.mark.parametrize("code", [TROYES, SAINT_DIZIER])
+def test_population_within_30_minutes_is_the_same_number_everywhere(client, code):
+    f = town_fact(code)
+    expected = F.num(f.pop_30min)
+    assert expected in rendered(client, f"/ville/{code}")
+    assert expected in rendered(client, "/simulateur", f"?ville={code}&concept=clef_en_main")
+    from models import scoring
+
+    table = scoring.cached_table(tuple(scoring.ranking_candidates())).table
+    assert table.loc[code, "population_30min"] == f.pop_30min
+
+
+def test_the_nearest_cnam_site_of_a_town_without_one_agrees(client):
+    f = town_fact(SAINT_DIZIER)
+    assert f.n_cnam_commune == 0
+    ville = rendered(client, f"/ville/{SAINT_DIZIER}")
+    assert f"Site du Cnam le plus proche : {f.cnam_nom}, {f.cnam_commune} — ≈ {F.minutes(f.cnam_min)}" in ville
+    sim = rendered(client, "/simulateur", f"?ville={SAINT_DIZIER}&concept=clef_en_main")
+    assert f"site du Cnam le plus proche : {f.cnam_commune}, ≈ {F.minutes(f.cnam_min)}" in sim
