@@ -184,10 +184,31 @@ def town_map_svg(p, radius_km: float = 22.0, size: int = 520) -> str:
         for r in records(df[df.distance_km <= radius_km]):
             x, y = xy(r.lon, r.lat)
             parts.append(_svg_marker(SVG_SHAPES[kind], x, y, 5.5, KIND_STYLE[kind][0]))
+    parts += _svg_place_names(p, xy, size)
     bar_km = 10
     parts.append(f'<line x1="12" y1="{size - 14}" x2="{12 + bar_km * scale:.1f}" y2="{size - 14}" stroke="#000" '
                  f'stroke-width="3"/><text x="14" y="{size - 20}" font-size="12">{bar_km} km</text></svg>')
     return "".join(parts)
+
+
+def _svg_place_names(p, xy, size: int, min_population: int = 2500, gap_px: float = 70, most: int = 14) -> list[str]:
+    """Names of the town (bold) and of the larger communes in the frame, biggest first, never on top of each other."""
+    com = geodata.commune_index()
+    placed, out = [], []
+    others = com[(com.population >= min_population) & (com.index != p.code_insee)].sort_values(
+        "population", ascending=False)
+    for code, name, lon, lat in [(p.code_insee, p.nom, p.lon, p.lat)] + list(
+            zip(others.index, others.nom, others.lon, others.lat)):
+        x, y = xy(lon, lat)
+        if not (30 <= x <= size - 30 and 16 <= y <= size - 30) or len(out) >= most:
+            continue
+        if any(math.hypot(x - a, y - b) < gap_px for a, b in placed):
+            continue
+        placed.append((x, y))
+        weight = ' font-weight="700" font-size="15"' if code == p.code_insee else ' font-size="12"'
+        out.append(f'<text x="{x:.0f}" y="{y - 9:.0f}" text-anchor="middle"{weight} stroke="#fff" stroke-width="3" '
+                   f'paint-order="stroke" font-family="sans-serif">{html.escape(str(name))}</text>')
+    return out
 
 
 def svg_legend_items() -> list[tuple[str, str]]:
