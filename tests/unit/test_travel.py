@@ -8,17 +8,19 @@ import pytest
 from models import travel, travel_cli, travel_fit
 from models.travel import (TravelSettings, distance_matrix_km, great_circle_km_from_vectors, haversine_km,
                            minutes_between, minutes_from_km, travel_time_matrix, unit_vectors)
-from tests.unit import fake_geodata
+from tests.territories import line_communes
 
 OLD = TravelSettings("regle_1_3")
 
 
 @pytest.fixture
 def line(monkeypatch):
-    com = fake_geodata.make_communes([1000, 2000, 3000, 4000, 5000])
-    fake_geodata.install(monkeypatch, com)
-    yield com
-    fake_geodata.clear_caches()
+    """Five communes 7.4 km apart stand in for the commune points of geodata."""
+    com = line_communes([1000, 2000, 3000, 4000, 5000])
+    codes = com["code_insee"].to_numpy()
+    points = (codes, {c: i for i, c in enumerate(codes)}, unit_vectors(com["lon"], com["lat"]))
+    monkeypatch.setattr(travel, "_commune_points", lambda: points)
+    return com
 
 
 @pytest.fixture(scope="module")
