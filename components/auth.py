@@ -18,7 +18,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Response, abort, redirect, request, session
+from flask import Response, abort, has_request_context, redirect, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from models import users
@@ -150,7 +150,9 @@ def _is_local_request() -> bool:
 
 def current_editor() -> str | None:
     """The signed-in editor's name; ``"poste local"`` when no account exists and the request is local; else None."""
-    if current_user.is_authenticated:
+    if not has_request_context():  # e.g. a layout built by a test or a script: nobody is signed in
+        return None
+    if current_user and current_user.is_authenticated:
         return current_user.name
     if not users.has_accounts() and _is_local_request():
         return LOCAL_EDITOR

@@ -1,7 +1,7 @@
 """Network editing panel of /couverture: add / retire / move a site, reset, with author and time, and history.
 
-Moved as it was from ``pages/couverture.py`` (issue 12); the author field is to be replaced by the signed-in
-user (issue 11). Writes the network to the page's ``cov-network-store`` (see :func:`network_store`).
+Moved as it was from ``pages/couverture.py`` (issue 12); the author is the signed-in editor
+(issue 11, components/auth.py). Writes the network to the page's ``cov-network-store`` (see :func:`network_store`).
 """
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 import geodata
+from components import auth
 from components import coverage_tables as ct
 from components.commune_search import commune_search
 from models import network as netmod
@@ -53,8 +54,7 @@ def network_tab(net):
     sites = [{"label": f"{r.commune} — {r.nom}", "value": r.site_id} for r in net.sites.itertuples()]
     return html.Div([
         dbc.Row([
-            dbc.Col(dbc.InputGroup([dbc.InputGroupText("Votre nom"),
-                                    dbc.Input(id="cov-author", maxLength=80, placeholder="obligatoire")]), md=4),
+            dbc.Col(html.Div(auth.status_text(), id="cov-author", className="small text-muted"), md=4),
             dbc.Col(html.Div(id="cov-network-label", children=net.label, className="fw-bold"), md=8),
         ], className="g-2 align-items-center"),
         dbc.Row([
@@ -92,14 +92,16 @@ def ask_reset(_n):
           Output("cov-network-label", "children"),
           Input("cov-add-btn", "n_clicks"), Input("cov-retire-btn", "n_clicks"), Input("cov-move-btn", "n_clicks"),
           Input("cov-reset-confirm", "submit_n_clicks"), Input("cov-tabs", "active_tab"),
-          State("cov-author", "value"), State({"type": "commune-search", "name": "cov-add"}, "value"),
+          State({"type": "commune-search", "name": "cov-add"}, "value"),
           State("cov-site", "value"), State({"type": "commune-search", "name": "cov-move"}, "value"),
           prevent_initial_call=True)
-def edit_network(_add, _retire, _move, _reset, tab, author, add_code, site_id, move_code):
+def edit_network(_add, _retire, _move, _reset, tab, add_code, site_id, move_code):
     """Add / retire / move / reset, persisted with author and time; also refreshes the tables on tab open."""
     trigger = ctx.triggered_id
     message = None
     try:
+        # writing needs a signed-in editor (issue 11); the author of the edit is that account
+        author = None if trigger == "cov-tabs" else auth.require_editor(netmod.NetworkEditError)
         if trigger == "cov-tabs":
             if tab != "reseau":
                 return (no_update,) * 6

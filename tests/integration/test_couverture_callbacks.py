@@ -172,15 +172,19 @@ def test_layout_validates_query_values_and_reproduces_the_optimisation():
     assert "→" in one and one == two
 
 
-def test_network_edits_are_persisted_with_author(client, temp_db):
-    edit = {"cov-add-btn.n_clicks": 1, "cov-author.value": None, f"{ADD}.value": "55545",
-            "cov-tabs.active_tab": "reseau"}
-    _, out = post(client, "cov-network-store.data", edit, ["cov-add-btn.n_clicks"])
-    assert "cov-network-store" not in out and netmod.history(temp_db).empty  # nothing written without a name
-    _, out = post(client, "cov-network-store.data", {**edit, "cov-author.value": "Intégration"},
-                  ["cov-add-btn.n_clicks"])
+def test_network_edits_need_an_editor_and_are_recorded_under_their_name(client, temp_db):
+    edit = {"cov-add-btn.n_clicks": 1, f"{ADD}.value": "55545", "cov-tabs.active_tab": "reseau"}
+    local = client.environ_base["REMOTE_ADDR"]
+    client.environ_base["REMOTE_ADDR"] = "203.0.113.9"  # another machine, not signed in: refused (issue 11)
+    try:
+        _, out = post(client, "cov-network-store.data", edit, ["cov-add-btn.n_clicks"])
+    finally:
+        client.environ_base["REMOTE_ADDR"] = local
+    assert "cov-network-store" not in out and "Modification refusée" in json.dumps(out, ensure_ascii=False)
+    assert netmod.history(temp_db).empty  # nothing written
+    _, out = post(client, "cov-network-store.data", edit, ["cov-add-btn.n_clicks"])  # this machine, no account
     store = out["cov-network-store"]["data"]
-    assert "55545" in store["codes"] and store["version"] == 1 and "Intégration" in store["label"]
+    assert "55545" in store["codes"] and store["version"] == 1 and "poste local" in store["label"]
     assert len(store["sites"]) == len(STORE["sites"]) + 1 and all("lon" in s for s in store["sites"])
 
 

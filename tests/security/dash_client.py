@@ -48,9 +48,9 @@ def texts(component_json: str) -> str:
     return " ".join(found)
 
 
-def callback(client, trigger: str, values: dict, headers: dict | None = None):
+def callback(client, trigger: str, values: dict, headers: dict | None = None, changed: str | None = None):
     """POST the (server-side) callback whose first input is ``trigger`` ("id.prop"), with ``values`` by "id.prop"
-    (missing ones: None). Returns the Flask response."""
+    (missing ones: None), as if ``changed`` (default: ``trigger``) had changed. Returns the Flask response."""
     deps = client.get("/_dash-dependencies").get_json()
     dep = next(d for d in deps if d["inputs"] and f"{d['inputs'][0]['id']}.{d['inputs'][0]['property']}" == trigger
                and not d.get("clientside_function"))
@@ -66,5 +66,5 @@ def callback(client, trigger: str, values: dict, headers: dict | None = None):
         outs.append({"id": json.loads(cid) if cid.startswith("{") else cid, "property": prop.split("@")[0]})
     body = {"output": dep["output"], "outputs": outs if len(outs) > 1 else outs[0],
             "inputs": [item(s) for s in dep["inputs"]], "state": [item(s) for s in dep["state"]],
-            "changedPropIds": [trigger]}
+            "changedPropIds": [changed or trigger]}
     return client.post("/_dash-update-component", json=body, headers=headers or {})

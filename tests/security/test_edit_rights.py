@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import delete
 
 from components import auth
-from models import scenarios, users
+from models import network, scenarios, users
 from tests.security.dash_client import callback, page, texts
 
 REMOTE = {"REMOTE_ADDR": "203.0.113.7"}
@@ -49,13 +49,19 @@ def _sign_in(client, name, password):
     return r, token
 
 
-def test_anonymous_delete_from_another_machine_is_refused_in_french(app_module):
+def test_anonymous_writes_from_another_machine_are_refused_in_french(app_module):
     client = app_module.server.test_client()
     client.environ_base.update(REMOTE)
     sid = _scenario()
     status, body = _delete(client, sid)
     assert status == 200 and "Modification refusée" in body and "connectez-vous" in body
     assert scenarios.default_store().load(sid).id == sid  # still there
+    before, site = len(network.history()), network.reference_network().site_id.iloc[0]
+    for trigger in ("cov-add-btn.n_clicks", "cov-retire-btn.n_clicks", "cov-reset-confirm.submit_n_clicks"):
+        r = callback(client, "cov-add-btn.n_clicks", {trigger: 1, "cov-site.value": site,
+                     '{"name":"cov-add","type":"commune-search"}.value': "08409"}, changed=trigger)
+        assert "Modification refusée" in json.dumps(r.get_json(), ensure_ascii=False)
+    assert len(network.history()) == before
 
 
 def test_no_account_editing_is_open_on_this_machine_only(app_module):
@@ -94,6 +100,13 @@ def test_editor_deletion_is_soft_audited_under_their_account_and_restorable(app_
     assert sid in [s.id for s in store.list(deleted=True)]
     store.restore(sid, editor)
     assert store.load(sid).id == sid and store.audit()[-1].action == "restauration"
+    add = "cov-add-btn.n_clicks"
+    values = {add: 1, '{"name":"cov-add","type":"commune-search"}.value': "08409", "cov-tabs.active_tab": "reseau"}
+    r = callback(client, add, values, headers={"X-CSRFToken": token})
+    assert "Site ajouté" in json.dumps(r.get_json(), ensure_ascii=False)
+    last = network.history().iloc[-1]
+    assert (last.action, last.code_insee, last.author) == ("add", "08409", editor)  # under the account
+    network.reset_to_reference(editor)
 
 
 def test_cross_site_posts_are_refused_in_french(app_module):
