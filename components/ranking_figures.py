@@ -86,8 +86,9 @@ def contributions_figure(ranked: pd.DataFrame, codes: tuple[str, ...] | None = N
 def map_figure() -> go.Figure:
     """Empty small map of the candidates (filled by :func:`map_data`, sent as a Patch)."""
     fig = go.Figure(go.Scattermap(
-        lon=[], lat=[], mode="markers+text", text=[], textposition="top right",
-        textfont={"size": 15, "color": "#111111"},
+        # markers only: MapLibre would fetch text glyphs from an outside font server (offline, issue 11);
+        # the rank is in the hover and in the table beside the map
+        lon=[], lat=[], mode="markers", text=[],
         marker={"size": 16, "color": [], "colorscale": "Viridis", "cmin": 0, "cmax": 100, "opacity": 0.95,
                 "colorbar": {"title": {"text": "Score"}, "thickness": 14, "len": 0.7, "x": 0.99, "xanchor": "right",
                              "bgcolor": "rgba(255,255,255,0.85)"}},

@@ -7,11 +7,19 @@ online map background (carto) is the only outside host, for images and data only
 """
 from __future__ import annotations
 
-from flask import abort, request
+import ipaddress
+import logging
+from collections import deque
+
+from flask import abort, jsonify, request
+
+log = logging.getLogger("atlas")
 
 MAX_BODY = 8 * 1024 * 1024  # a callback body larger than this is refused (413); the largest real one is < 2 MB
 MAX_URL = 4096              # same as gunicorn.conf.py limit_request_line
 TILES = "https://*.basemaps.cartocdn.com https://basemaps.cartocdn.com"
+REPORT_URL = "/_csp-report"  # the browser posts each blocked request here (logged; listed to this machine only)
+_reports: deque = deque(maxlen=200)
 HEADERS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -27,7 +35,7 @@ def content_security_policy(script_hashes: list[str]) -> str:
         "default-src 'self'", f"script-src {scripts}", "style-src 'self' 'unsafe-inline'",
         f"img-src 'self' data: blob: {TILES}", f"connect-src 'self' {TILES}", "worker-src 'self' blob:",
         "child-src 'self' blob:", "font-src 'self' data:", "object-src 'none'", "base-uri 'self'",
-        "form-action 'self'", "frame-ancestors 'none'",
+        "form-action 'self'", "frame-ancestors 'none'", f"report-uri {REPORT_URL}",
     ])
 
 
@@ -81,6 +89,18 @@ def register(app) -> None:
                 abort(415)
             if not valid_callback_body(request.get_json(silent=True)):
                 abort(400)
+
+    @server.route(REPORT_URL, methods=["GET", "POST"])
+    def csp_report():
+        if request.method == "POST":
+            report = (request.get_json(force=True, silent=True) or {}).get("csp-report", {})
+            entry = {k: str(report.get(k, ""))[:300] for k in ("document-uri", "blocked-uri", "violated-directive")}
+            _reports.append(entry)
+            log.warning("Requête bloquée par la CSP : %s", entry)
+            return "", 204
+        if not ipaddress.ip_address(request.remote_addr or "0.0.0.0").is_loopback:
+            abort(404)
+        return jsonify(list(_reports))
 
     @server.after_request
     def _headers(resp):
