@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import time
 
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -33,15 +33,13 @@ def open_ranking(browser, url):
     return grid_order(browser)
 
 
-def drag_slider_to(browser, key: str, fraction: float):
-    """Drag the thumb of criterion ``key``'s weight slider to ``fraction`` of its track."""
+def slider_key_to_end(browser, key: str):
+    """Focus criterion ``key``'s weight slider and press End (its maximum): keyboard, not a pixel drag, so it
+    behaves the same on any Chromium and screen size."""
     root = browser.find_element(By.CSS_SELECTOR, f"#cls-criterion-{key} .dash-slider-root")
     thumb = root.find_element(By.CSS_SELECTOR, "[role=slider]")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", root)
-    start = thumb.location["x"] + thumb.size["width"] / 2
-    target = root.location["x"] + fraction * root.size["width"]
-    (ActionChains(browser).click_and_hold(thumb).pause(0.2).move_by_offset(int(target - start), 0).pause(0.2)
-     .release().perform())
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", thumb)
+    thumb.send_keys(Keys.END)
     return thumb
 
 
@@ -52,7 +50,7 @@ def test_moving_a_weight_slider_reorders_the_towns(dash_server, browser, screens
     screenshot("defaut")
 
     # the time to the nearest Cnam site weighs 5 instead of 1: remote towns move up
-    thumb = drag_slider_to(browser, "minutes_site_cnam", 1.0)
+    thumb = slider_key_to_end(browser, "minutes_site_cnam")
     wait(browser).until(lambda b: thumb.get_attribute("aria-valuenow") == "5")
     wait(browser).until(lambda b: grid_order(b) != before)
     after = grid_order(browser)

@@ -19,6 +19,7 @@ def wait(browser, seconds=40):
 
 def open_page(browser, url):
     browser.get(url)
+    browser.execute_script("document.documentElement.style.scrollBehavior = 'auto';")  # no smooth scroll: clicks land
     wait(browser).until(lambda b: b.execute_script(
         "return [...arguments[0]].every(id => { const g = document.querySelector('#' + id + ' .js-plotly-plot');"
         " return g && g.data && g.data.length > 0; });", CHARTS))
@@ -47,8 +48,8 @@ def test_moving_a_slider_changes_charts_kpis_and_url(dash_server, browser, scree
     before = {c: chart_data(browser, c) for c in CHARTS}
     thumb = slider_thumb(browser, "auditeurs_croisiere")
     assert thumb.get_attribute("aria-valuenow") == "160"
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", thumb)
-    thumb.click()
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});"
+                           "arguments[0].focus();", thumb)
     for _ in range(40):
         thumb.send_keys(Keys.ARROW_RIGHT)
     wait(browser).until(lambda b: kpis(b) != before_kpis)
@@ -116,3 +117,96 @@ def test_bad_table_value_is_refused_and_a_scenario_is_saved(dash_server, browser
     assert "l'essai \"Fab ID\"" in browser.find_element(By.ID, "sim-scen-table").text
     time.sleep(0.5)
     screenshot("scenario")
+
+
+def slider_value_text(browser, name):
+    sid = json.dumps({"name": name, "type": "sim-slider-value"}, separators=(",", ":"))
+    return browser.execute_script("return document.getElementById(arguments[0]).textContent;", sid)
+
+
+def test_keyboard_moves_a_slider_its_value_shows_and_the_kpis_stay_in_view(dash_server, browser, screenshot):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 1280, "height": 720, "deviceScaleFactor": 1, "mobile": False})
+    open_page(browser, dash_server + "/simulateur?ville=88160&concept=clef_en_main")
+    thumb = slider_thumb(browser, "auditeurs_croisiere")
+    assert thumb.get_attribute("aria-label")  # an accessible name, read by screen readers
+    assert slider_value_text(browser, "auditeurs_croisiere").startswith("80\u00a0")  # the value and its unit
+    browser.execute_script("arguments[0].scrollIntoView({block: 'end', behavior: 'instant'});"
+                           "arguments[0].focus();", thumb)
+    before = kpis(browser)
+    thumb.send_keys(Keys.HOME)
+    wait(browser).until(lambda b: kpis(b) != before)
+    low = thumb.get_attribute("aria-valuemin")
+    assert thumb.get_attribute("aria-valuenow") == low
+    assert slider_value_text(browser, "auditeurs_croisiere").startswith(low)  # shown at 1280 px, not hidden
+    thumb.send_keys(Keys.ARROW_RIGHT)
+    wait(browser).until(lambda b: f"auditeurs_croisiere={int(float(low)) + 1}" in b.current_url)
+    box = browser.execute_script(
+        "const r = document.getElementById('sim-kpis').getBoundingClientRect(); return [r.top, r.bottom];")
+    assert box[0] >= -1 and box[1] <= 720, box  # the KPI cards stay on screen while the slider moves
+    titles = browser.execute_script(
+        "return [...document.querySelectorAll('#sim-kpis .kpi-title')].map(el => {"
+        " const r = document.createRange(); r.selectNodeContents(el); const lines = new Set();"
+        " [...r.getClientRects()].forEach(x => lines.add(Math.round(x.top)));"
+        " return [el.textContent, el.scrollWidth <= el.clientWidth + 1]; });")
+    assert all(fits for _, fits in titles), titles  # no title overflows (a title may wrap between words only)
+    screenshot("clavier-1280")
+
+
+def test_chart_toolbar_is_french_short_and_out_of_the_tab_order(dash_server, browser):
+    open_page(browser, dash_server + "/simulateur")
+    buttons = browser.execute_script(
+        "return [...document.querySelectorAll('#sim-fig-learners .modebar-btn')]"
+        ".map(b => [b.getAttribute('data-title'), b.getAttribute('tabindex')]);")
+    titles = [t for t, _ in buttons]
+    assert titles == ["Télécharger le graphique en fichier PNG", "Plein écran"], titles
+    assert all(tab == "-1" for _, tab in buttons)
+
+
+def test_presentation_flag_sets_the_mode_and_survives_navigation(dash_server, browser, screenshot):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False})
+    open_page(browser, dash_server + "/simulateur?ville=88160&presentation=1")
+    wait(browser).until(lambda b: "presentation" in b.find_element(By.TAG_NAME, "body").get_attribute("class"))
+    assert "presentation" not in browser.find_element(By.ID, "sim-url-alerts").text  # not taken as a parameter
+    size = browser.execute_script("return parseFloat(getComputedStyle(document.querySelector("
+                                  "'#sim-kpis .kpi-detail')).fontSize);")
+    assert size >= 20
+    link = browser.find_element(By.CSS_SELECTOR, ".atlas-navbar a[href^='/classement']")
+    assert link.get_attribute("href").endswith("/classement?presentation=1")
+    screenshot("presentation-1920")
+    browser.find_element(By.CSS_SELECTOR, ".atlas-navbar a[href^='/?presentation']").click()
+    wait(browser).until(lambda b: b.execute_script("return location.pathname") == "/")
+    assert "presentation" in browser.find_element(By.TAG_NAME, "body").get_attribute("class")
+    browser.find_element(By.CSS_SELECTOR, "label[for=presentation-toggle]").click()
+    wait(browser).until(lambda b: "presentation" not in b.find_element(By.TAG_NAME, "body").get_attribute("class"))
+
+
+def test_deleting_a_scenario_asks_first(dash_server, browser):
+    open_page(browser, dash_server + "/simulateur?ville=54329&concept=hub")
+    name = browser.find_element(By.ID, "sim-scen-name")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", name)
+    name.send_keys("à supprimer")
+    browser.find_element(By.ID, "sim-save").click()
+    wait(browser).until(lambda b: "enregistré" in b.find_element(By.ID, "sim-scen-msg").text)
+    sid = int(re.search(r"n° (\d+)", browser.find_element(By.ID, "sim-scen-msg").text).group(1))
+    browser.find_element(By.ID, "sim-scen-pick").click()
+    wait(browser).until(EC.element_to_be_clickable((By.XPATH, f"//*[starts-with(text(),'n° {sid} ·')]"))).click()
+    browser.find_element(By.CSS_SELECTOR, "#sim-delete button").click()
+    dialog = wait(browser).until(EC.alert_is_present())
+    assert "Supprimer le scénario" in dialog.text
+    dialog.dismiss()  # changed my mind: nothing is deleted
+    time.sleep(1)
+    assert "corbeille" not in browser.find_element(By.ID, "sim-scen-msg").text
+    browser.find_element(By.CSS_SELECTOR, "#sim-delete button").click()
+    wait(browser).until(EC.alert_is_present()).accept()
+    wait(browser).until(lambda b: "corbeille" in b.find_element(By.ID, "sim-scen-msg").text)
+
+
+def test_screenshots_for_a_projector(dash_server, browser, screenshot):
+    for width, height in ((1280, 720), (1920, 1080)):
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        open_page(browser, dash_server + "/simulateur?ville=88160&concept=clef_en_main")
+        time.sleep(1)
+        screenshot(f"{width}x{height}")

@@ -176,8 +176,12 @@ def test_save_list_load_compare_and_delete_a_scenario(sim):
     assert out["concept"] == "fab_id"  # the concept picker follows the loaded scenario
     comparison = call(sim.compare, [("sim-cmp-a.value", saved["id"])], saved["id"], sim.CURRENT, base_state("hub"))
     assert "Fab ID" in text_of(comparison) and "Hub de compétences" in text_of(comparison)
-    msg, _, deleted = call(sim.delete_scenario, [("sim-delete.n_clicks", 1)], 1, saved["id"], 1)
-    assert "supprimé" in text_of(msg) and deleted == {"deleted": saved["id"]}
+    msg, _, deleted = call(sim.delete_scenario, [("sim-delete.submit_n_clicks", 1)], 1, saved["id"], 1)
+    assert "Modification refusée" in text_of(msg) and deleted is no_update  # nobody signed in (issue 11)
+    import app
+    with app.server.test_request_context("/", environ_base={"REMOTE_ADDR": "127.0.0.1"}):  # this machine
+        msg, _, deleted = call(sim.delete_scenario, [("sim-delete.submit_n_clicks", 1)], 1, saved["id"], 1)
+    assert "corbeille" in text_of(msg) and deleted == {"deleted": saved["id"]}
     msg, _ = call(sim.load_scenario, [("sim-load.n_clicks", 2)], 2, saved["id"])
     assert "introuvable" in text_of(msg)
 
