@@ -53,3 +53,23 @@ def test_cli_add_reads_the_password_from_stdin(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("x\n"))
     assert users.main(["add", "Nadia", "--stdin"]) == 2
     db.engine.cache_clear()
+
+
+def test_trash_cli_lists_and_restores_a_deleted_scenario(monkeypatch, tmp_path, capsys):
+    from models import scenarios, trash, weightings
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'trash.db'}")
+    db.engine.cache_clear()
+    monkeypatch.setattr(scenarios, "_default_store", None)
+    monkeypatch.setattr(weightings, "_default_store", None)
+    store = scenarios.default_store()
+    sid = store.save("Corbeille", "hub", {})
+    store.delete(sid, "Claire")
+    assert trash.main(["list"]) == 0 and f"scenario {sid} · Corbeille (v1)" in capsys.readouterr().out
+    assert trash.main(["restore", "scenario", str(sid), "--par", "Paul"]) == 0
+    assert store.load(sid).name == "Corbeille"
+    assert trash.main(["restore", "scenario", str(sid), "--par", "Paul"]) == 2  # not in the bin any more
+    assert trash.main(["audit"]) == 0
+    out = capsys.readouterr().out
+    assert "Claire : suppression sim_scenarios" in out and "Paul : restauration sim_scenarios" in out
+    db.engine.cache_clear()
