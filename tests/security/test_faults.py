@@ -149,3 +149,16 @@ def test_banner_says_recording_unavailable_and_read_only_apart_from_busy(monkeyp
     guard._probe["at"] = 0.0
     r = callback(client, "app-url.pathname", {"app-url.pathname": "/"})
     assert r.get_json()["response"]["db-banner"]["is_open"] is False
+
+
+def test_database_down_keeps_the_simulator_url_state_and_says_why(monkeypatch, tmp_path):
+    import app  # noqa: F401
+    from models import scenarios
+    from tests.security.dash_client import page, texts
+
+    dead = ScenarioStore(new_engine(f"sqlite:///{tmp_path / 'absent' / 'x.db'}"))
+    monkeypatch.setattr(scenarios, "_default_store", dead)
+    status, body = page(app.server.test_client(), "/simulateur", "?scenario=3&ville=54329&concept=hub")
+    shown = texts(body)
+    assert status == 200 and "Base de données indisponible" in shown
+    assert "Lunéville" in shown and '"hub"' in body  # the town and the concept of the URL are kept
