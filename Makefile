@@ -23,7 +23,7 @@ test: $(STAMP) browser-deps
 
 ## test-fast: unit and callback tests only (no browser)
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q tests/unit tests/integration
+	$(BIN)/python -m pytest -q tests/unit tests/integration tests/security
 
 ## test-postgres: the store, concurrency and fault tests on SQLite and on Debian's PostgreSQL (installed, started)
 test-postgres: $(STAMP)
