@@ -84,7 +84,7 @@ def control_panel(state: dict, rule_on: bool, concepts: list[dict], v: dict) -> 
         dcc.Dropdown(id="cov-candidate-set", value=state["candidats"], clearable=False,
                      options=_options(planner.CANDIDATE_SETS)),
         dbc.Checkbox(id="cov-rule", value=rule_on, className="mt-2",
-                     label="Règle de l'appel à candidatures (25 % hors ACV au plus)"),
+                     label="Appliquer la règle de l'appel à candidatures"),
         html.Div(v["rule"], id="cov-rule-text", className="small"),
         dbc.Checkbox(id="cov-include", value=state["inclure"], className="mt-1",
                      label="Proposer aussi les villes qui ont déjà un site"),

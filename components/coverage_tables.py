@@ -19,7 +19,9 @@ LOCALE = {"noRowsToShow": "Aucune ligne", "page": "Page", "of": "sur", "to": "à
 def col(field: str, header: str, kind: str | None = None, **extra) -> dict:
     """Column definition; ``kind`` in int, dec1, pct, eur, yesno (numbers right-aligned, sortable)."""
     fmt = {"int": INT, "dec1": DEC1, "pct": PCT, "eur": EUR, "yesno": YESNO}.get(kind)
-    out = {"field": field, "headerName": header, **extra}
+    longest = max(len(w) for w in header.replace("-", " ").split())
+    # headers wrap at spaces only: the column is at least as wide as its longest word at 16 px (+ sort/menu icons)
+    out = {"field": field, "headerName": header, "minWidth": max(90, 10 * longest + 56), **extra}
     if fmt:
         out["valueFormatter"] = fmt
     if kind == "yesno":
@@ -43,57 +45,59 @@ def grid(grid_id: str, columns: list[dict], file_name: str, height: int = 360, s
         defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90, "wrapHeaderText": True,
                        "autoHeaderHeight": True},
         dashGridOptions=options, columnSize="responsiveSizeToFit", style={"height": f"{height}px"},
-        csvExportParams={"fileName": file_name, "columnSeparator": ";"}, **extra, **kwargs)
+        csvExportParams={"fileName": file_name, "columnSeparator": ";", "allColumns": True}, **extra, **kwargs)
 
 
-LINK = {"cellRenderer": "CommuneLink"}  # assets/coverage_grid.js: the name links to /ville/<code_insee>
+LINK = {"cellRenderer": "CommuneLink"}  # assets/coverage.js: the name links to /ville/<code_insee>
+HIDDEN = {"hide": True}  # in the CSV export, not on screen (the town's link carries its code)
 
 
 def candidate_columns(unit: str = "hab.", minutes: float = 30) -> list[dict]:
     """Candidates table; ``unit`` of the demand (hab., demandeurs d'emploi…) and the threshold in headers."""
     return [
-        col("nom", "Commune", pinned="left", minWidth=170, **LINK), col("departement", "Dép.", maxWidth=90),
+        col("nom", "Commune", pinned="left", minWidth=170, **LINK), col("departement", "Dép."),
         col("densite_libelle", "Densité", minWidth=150), col("population", "Population", "int"),
         col("gain", f"Demande ajoutée ({unit})", "int", minWidth=150),
         col("catchment", f"Habitants à {minutes:g} min", "int"),
         col("expected_learners", "Auditeurs attendus", "dec1"), col("break_even", "Point mort", "dec1"),
-        col("viable", "Viable", "yesno", maxWidth=100), col("origine", "Origine", minWidth=150),
-        col("code_insee", "Code", maxWidth=100),
+        col("viable", "Viable", "yesno"), col("origine", "Origine", minWidth=150),
+        col("code_insee", "Code INSEE", **HIDDEN),
     ]
 
 
 CANDIDATE_COLUMNS = candidate_columns()
 CHOSEN_COLUMNS = [
-    col("ordre", "Rang", "int", maxWidth=90), col("nom", "Commune", minWidth=160, **LINK),
-    col("acv", "Ville ACV", "yesno", maxWidth=110), col("gain", "Demande ajoutée", "int"),
+    col("ordre", "Rang", "int"), col("nom", "Commune", minWidth=160, **LINK),
+    col("acv", "Ville ACV", "yesno"), col("gain", "Demande ajoutée", "int"),
     col("served_population", "Habitants desservis", "int"), col("expected_learners", "Auditeurs attendus", "dec1"),
-    col("break_even", "Point mort", "dec1"), col("viable", "Viable", "yesno", maxWidth=100),
-    col("cost", "Coût années 0–3", "eur"), col("code_insee", "Code", maxWidth=100),
+    col("break_even", "Point mort", "dec1"), col("viable", "Viable", "yesno"),
+    col("cost", "Coût années 0–3", "eur"), col("code_insee", "Code INSEE", **HIDDEN),
 ]
 COMPARISON_COLUMNS = [
-    col("reseau", "Réseau", minWidth=200), col("sites", "Sites", "int", maxWidth=100),
-    col("nouveaux", "Nouveaux", "int", maxWidth=120), col("covered_population", "Habitants couverts", "int"),
+    col("reseau", "Réseau", minWidth=200), col("sites", "Sites", "int"),
+    col("nouveaux", "Nouveaux", "int"), col("covered_population", "Habitants couverts", "int"),
     col("covered_share", "Part couverte", "pct"), col("uncovered_population", "Non couverts", "int"),
     col("largest_zone", "Plus grande zone blanche (hab.)", "int", minWidth=170),
-    col("zones_blanches", "Zones", "int", maxWidth=100), col("detail", "Détail", minWidth=260),
+    col("zones_blanches", "Zones", "int"), col("detail", "Détail", minWidth=260),
 ]
 ZONE_COLUMNS = [
-    col("rang", "Rang", "int", maxWidth=90), col("nom", "Zone : principales communes (départements)", minWidth=320),
+    col("rang", "Rang", "int"), col("nom", "Zone : principales communes (départements)", minWidth=320),
     col("population", "Population", "int"), col("communes", "Communes", "int"), col("demand", "Demande", "int"),
     col("minutes_max", "Temps max. (min)", "int"),
 ]
 LEVEL_COLUMNS = [
-    col("code", "Code", maxWidth=110), col("nom", "Nom", minWidth=220), col("communes", "Communes", "int"),
+    col("code", "Code"), col("nom", "Nom", minWidth=220), col("communes", "Communes", "int"),
     col("uncovered_communes", "Non couvertes", "int"), col("population", "Population", "int"),
     col("covered_population", "Habitants couverts", "int"), col("demand", "Demande", "int"),
     col("covered_share", "Part couverte", "pct"),
 ]
 NETWORK_COLUMNS = [
-    col("site_id", "Identifiant"), col("commune", "Commune", minWidth=150), col("code_insee", "Code INSEE"),
-    col("nom", "Libellé", minWidth=260), col("type", "Type"), col("fiabilite", "Fiabilité de la source"),
-    col("origine", "Origine"), col("lon", "Longitude (mairie)"), col("lat", "Latitude (mairie)"),
+    col("commune", "Commune", minWidth=150, **LINK), col("nom", "Libellé", minWidth=260), col("type", "Type"),
+    col("source_label", "Source", minWidth=200), col("fiabilite", "Fiabilité"), col("origine", "Origine"),
+    col("site_id", "Identifiant"), col("code_insee", "Code INSEE", **HIDDEN), col("lon", "Longitude", **HIDDEN),
+    col("lat", "Latitude", **HIDDEN),
 ]
 HISTORY_COLUMNS = [
-    col("id", "N°", "int", maxWidth=80), col("quand", "Date (UTC)", minWidth=150), col("author", "Auteur"),
+    col("id", "N°", "int"), col("quand", "Date (UTC)", minWidth=150), col("author", "Auteur"),
     col("action_fr", "Action"), col("site_id", "Site"), col("commune", "Commune"),
 ]

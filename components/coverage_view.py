@@ -31,13 +31,13 @@ NBSP = "\u00a0"
 
 
 def millions(x: float) -> str:
-    """``1 541 614`` → ``'1,54 M'``; below a million, the number in full."""
-    return f"{F.num(x / 1e6, 2)}{NBSP}M" if abs(x) >= 1e6 else F.num(x)
+    """``1 541 614`` → ``'1,54 M'``, ``882 210`` → ``'0,88 M'``; below 100 000, the number in full."""
+    return f"{F.num(x / 1e6, 2)}{NBSP}M" if abs(x) >= 1e5 else F.num(x)
 
 
 def before_after(a: float, b: float) -> str:
     """``'1,40 M → 0,52 M'``: both numbers in the same unit."""
-    if max(abs(a), abs(b)) >= 1e6:
+    if max(abs(a), abs(b)) >= 1e5:
         return f"{F.num(a / 1e6, 2)}{NBSP}M → {F.num(b / 1e6, 2)}{NBSP}M"
     return f"{F.num(a)} → {F.num(b)}"
 
@@ -159,8 +159,8 @@ def kpis(sc: Scene) -> dbc.Row:
 # ---------------------------------------------------------------------------------------------- messages
 def rule_sentence(state: dict) -> str:
     k = state["k"]
-    return (f"Appel à candidatures : villes hors ACV possibles, au plus 25 % des sites choisis "
-            f"({F.plural(k, 'site')} → {planner.Eligibility(frozenset()).max_outside(k)} au plus hors ACV).")
+    return (f"Villes hors « Action cœur de ville » : au plus 25 % des sites choisis "
+            f"({F.plural(k, 'site')} → {planner.Eligibility(frozenset()).max_outside(k)} au plus).")
 
 
 def opt_message(sc: Scene):
@@ -207,7 +207,10 @@ def what_unit(state: dict) -> str:
 def candidate_note(state: dict, n: int, store: dict):
     econ = planner.concept_economics(state["concept"])
     be = econ["break_even_learners"]
-    note = [f"{F.plural(n, 'candidat')} ({planner.CANDIDATE_SETS[state['candidats']]}"
+    centres = f"communes-centres des bassins de vie (Insee 2022) d'au moins {F.num(state['bv'])} habitants"
+    what = {"acv": "les 25 villes « Action cœur de ville » du Grand Est", "acv_bv": f"villes ACV et {centres}",
+            "bv": centres, "toutes": "toutes les communes"}[state["candidats"]]
+    note = [f"{F.plural(n, 'candidat')} ({what}"
             + ("" if state["inclure"] else ", sans les villes qui ont déjà un site") + "). "
             f"« Demande ajoutée » = {what_unit(state)} qui seraient nouvellement à moins de "
             f"{state['minutes']}{NBSP}min si l'on ajoutait ce seul site au réseau. Point mort du concept "

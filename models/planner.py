@@ -40,11 +40,11 @@ from models.catchment import WEIGHTS
 from models.coverage import FrenchArgumentParser, check_minutes, fail, split_codes
 from models.travel import TravelSettings, commune_positions, travel_time_matrix
 
-CANDIDATE_SETS = {
+CANDIDATE_SETS = {  # short: they fit a dropdown at 1280 px (the page explains each set under the table)
     "acv": "Villes « Action cœur de ville »",
-    "acv_bv": "Villes ACV + communes-centres de bassin de vie",
-    "bv": "Communes-centres de bassin de vie (au-dessus d'un seuil de population)",
-    "toutes": "Toutes les communes (démonstration : choisit des communes sans rôle de centre)",
+    "acv_bv": "ACV + centres de bassin de vie",
+    "bv": "Centres de bassin de vie",
+    "toutes": "Toutes les communes (démonstration)",
 }
 DEFAULT_BV_MIN_POPULATION = 10_000
 # Call for interest: towns outside "Action cœur de ville" may be chosen, up to 25 % of the chosen sites.
