@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.map_base import FONT, base_layout
+from models import fr_format as F
 from models.scoring import CRITERIA, KEYS, cached_table
 
 BAR_TOWNS = 30  # the contribution chart shows the first 30 towns (the table has them all)
@@ -19,7 +20,7 @@ BAR_TOWNS = 30  # the contribution chart shows the first 30 towns (the table has
 # the Cnam network (reddish purple), partners (greens), needs (oranges).
 CRITERION_COLOURS = {
     "population": "#0b4f7c", "population_30min": "#0072B2", "densite": "#7fb8e0",
-    "minutes_site_cnam": "#CC79A7",
+    "minutes_site_cnam": "#CC79A7", "acces_ter": "#56B4E9", "enseignement_superieur": "#6a3d9a",
     "lycees_pro_ville": "#00664a", "lycees_pro_20km": "#009E73", "mission_locale": "#5cc4a4", "services_emploi": "#a8e0cd",
     "chomage_ze": "#8c3b00", "demandeurs_emploi": "#D55E00", "recrutements_difficiles": "#E69F00",
     "taux_pauvrete": "#f3cc7a",
@@ -32,8 +33,7 @@ def _hover_values(codes: tuple[str, ...]) -> dict[str, np.ndarray]:
     table = cached_table(codes).table
     out = {}
     for c in CRITERIA:
-        out[c.key] = np.array(["inconnu" if np.isnan(v) else
-                               f"{v:,.1f}".replace(",", "\u202f").replace(".", ",").removesuffix(",0")
+        out[c.key] = np.array(["inconnu" if np.isnan(v) else F.num_short(v, 1)
                                for v in table[c.key].to_numpy(dtype=float)], dtype=object)
     return out
 

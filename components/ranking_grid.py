@@ -10,6 +10,7 @@ from functools import lru_cache
 import dash_ag_grid as dag
 import pandas as pd
 
+from models.concept_fit import CONCEPTS, concept_fit_table
 from models.scoring import CRITERIA, KEYS, cached_table
 
 FR_NUMBER = ("params.value == null ? 'n.d.' : "
@@ -21,16 +22,9 @@ MISSING_STYLE = {"styleConditions": [{"condition": "params.value == null",
 
 
 def _concepts(codes: tuple[str, ...]) -> pd.DataFrame:
-    """Suggested concept and its reason per town (models.concept_fit), or a French note if unavailable."""
-    try:
-        from models.concept_fit import CONCEPTS, concept_fit_table
-
-        t = concept_fit_table(list(codes)).set_index("code_insee")
-        return pd.DataFrame({"concept": t["concept_suggere"].map(CONCEPTS).fillna(t["concept_suggere"]),
-                             "raison": t["raison"]})
-    except Exception:  # noqa: BLE001 — the ranking stays usable without the concept column
-        return pd.DataFrame({"concept": "indisponible", "raison": "Adéquation des concepts indisponible."},
-                            index=pd.Index(codes))
+    """Suggested concept and its reason per town (models.concept_fit)."""
+    t = concept_fit_table(list(codes)).set_index("code_insee")
+    return pd.DataFrame({"concept": t["concept_suggere"].map(CONCEPTS), "raison": t["raison"]})
 
 
 @lru_cache(maxsize=32)
@@ -40,7 +34,8 @@ def static_rows(codes: tuple[str, ...]) -> dict[str, dict]:
     concepts = _concepts(codes)
     rows = {}
     for code, r in t.iterrows():
-        row = {"code_insee": code, "nom": r["nom"], "acv": "ACV" if r["is_acv"] else "ajoutée",
+        row = {"code_insee": code, "nom": r["nom"], "ville": f"[{r['nom']}](/ville/{code})",
+               "acv": "ACV" if r["is_acv"] else "ajoutée",
                "concept": concepts.at[code, "concept"], "raison": concepts.at[code, "raison"],
                "site_cnam_proche": r["site_cnam_proche"]}
         for k in KEYS:
@@ -93,8 +88,9 @@ def column_defs() -> list[dict]:
     cols = [
         {"field": "rang", "headerName": "Rang", "pinned": "left", "width": 100, "wrapHeaderText": False, "filter": False,
          "sort": "asc"},
-        {"field": "nom", "headerName": "Ville", "pinned": "left", "width": 210, "filter": "agTextColumnFilter",
-         "tooltipField": "code_insee"},
+        {"field": "ville", "headerName": "Ville", "pinned": "left", "width": 210, "filter": "agTextColumnFilter",
+         "cellRenderer": "markdown", "headerTooltip": "Cliquez sur une ville pour ouvrir sa fiche",
+         "filterValueGetter": {"function": "params.data.nom"}, "comparator": {"function": "(a, b) => a.localeCompare(b, 'fr')"}},
         {"field": "score", "headerName": "Score /100", "width": 120, "filter": "agNumberColumnFilter",
          "valueFormatter": {"function": FR_SCORE}, "cellClassRules": {"fw-bold": "true"}},
         {"field": "manquants", "headerName": "Données inconnues", "width": 200, "filter": "agTextColumnFilter",

@@ -11,14 +11,15 @@ from datetime import datetime
 
 import dash
 import dash_bootstrap_components as dbc
-import geodata
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
-from components.commune_search import commune_search
+from components.ranking_candidates import candidates_panel
 from components.ranking_figures import BAR_TOWNS, contributions_figure, map_data, map_figure
 from components.ranking_grid import MERGE_ROWS_JS, dynamic_columns, ranking_grid, row_data, static_rows
-from components.ranking_url import MAX_ADDED, decode_query, encode_query
+from components.ranking_url import decode_query, encode_query
 from models import scoring
+from models.network import reference_label
+from models.travel import describe
 from models.scoring import CRITERIA, KEYS, MISSING_RULES, ScoringError
 
 dash.register_page(__name__, path="/classement", name="Classement",
@@ -27,7 +28,6 @@ log = logging.getLogger("atlas")
 
 WEIGHT_IDS = {"type": "cls-weight", "key": ALL}
 DIR_IDS = {"type": "cls-dir", "key": ALL}
-POP_THRESHOLDS = [5000, 10000, 20000, 50000]
 DIR_OPTIONS = [{"label": " plus = mieux", "value": 1}, {"label": " moins = mieux", "value": -1}]
 MISSING_OPTIONS = [{"label": " re-normaliser les poids sur les critères connus", "value": "renormalise"},
                    {"label": " compter la valeur inconnue comme la plus mauvaise", "value": "zero"}]
@@ -74,35 +74,6 @@ def _weightings_panel() -> html.Div:
     ], className="map-panel mb-3")
 
 
-def _add_panel(added: list[str]) -> html.Div:
-    return html.Div([
-        html.H2("Ajouter des communes", className="h5"),
-        html.P("Les 25 villes Action Cœur de Ville sont candidates par défaut ; ajoutez-en d'autres.",
-               className="small"),
-        commune_search("cls", placeholder="Rechercher une commune (nom ou code)…"),
-        dbc.Button("Ajouter cette commune", id="cls-add", color="primary", className="w-100 mt-1 mb-2"),
-        html.Label("Ou toutes les communes d'au moins", className="small fw-bold"),
-        dbc.InputGroup([
-            dbc.Select(id="cls-pop-min", value="10000",
-                       options=[{"label": f"{p:,} habitants".replace(",", "\u202f"), "value": str(p)}
-                                for p in POP_THRESHOLDS]),
-            dbc.Button("Ajouter", id="cls-add-pop", color="secondary"),
-        ], className="mb-1"),
-        html.Div(id="cls-pop-count", className="small text-muted"),
-        dbc.Button("Retirer les communes ajoutées", id="cls-clear", color="link", className="p-0 mt-1"),
-        html.Div(id="cls-add-msg", className="mt-1", role="status"),
-        html.Div(id="cls-added-list", className="small mt-1", children=_added_text(added)),
-    ], className="map-panel mb-3")
-
-
-def _added_text(added) -> str:
-    if not added:
-        return "Aucune commune ajoutée."
-    names = geodata.commune_index().loc[list(added), "nom"].tolist()
-    shown = ", ".join(names[:12]) + (f" … (+{len(names) - 12})" if len(names) > 12 else "")
-    return f"{len(added)} commune(s) ajoutée(s) : {shown}"
-
-
 def _method_notes() -> html.Div:
     return html.Details([
         html.Summary("Méthode : normalisation, valeurs inconnues, sources", className="fw-bold"),
@@ -120,9 +91,11 @@ def _method_notes() -> html.Div:
                     "de toutes les villes."),
             *[html.Li([html.B(c.label + " : "), c.definition]) for c in CRITERIA],
         ], className="small mb-0"),
-        html.Div("Sources faibles : sites Cnam recensés à la main (10 sur 24 annoncés), missions locales localisées "
-                 "à la commune de leur siège, demandeurs d'emploi connus pour 180 communes seulement, temps de "
-                 "trajet estimés à vol d'oiseau. Détail sur la page Sources.", className="weak-source"),
+        html.Div(f"Réseau du Cnam pris en compte : {reference_label()}, plus les modifications enregistrées (les sites "
+                 "ouverts depuis 2017 sont à ajouter dans l'éditeur du réseau, page Couverture). Sources faibles : "
+                 "missions locales localisées à la commune de leur siège, demandeurs d'emploi connus pour 180 communes "
+                 f"seulement, desserte TER sans horaires ; {describe()}. Détail sur la page Sources.",
+                 className="weak-source"),
     ], className="map-panel mt-3")
 
 
@@ -146,7 +119,7 @@ def layout(w: str | None = None, add: str | None = None, m: str | None = None, *
         dcc.Graph(id="cls-map", figure=map_figure(), config={"displaylogo": False, "scrollZoom": True}),
         _method_notes(),
     ])
-    controls = html.Div([_weights_panel(weights, directions, missing), _add_panel(added), _weightings_panel()])
+    controls = html.Div([_weights_panel(weights, directions, missing), candidates_panel(added), _weightings_panel()])
     return html.Div([
         dcc.Store(id="cls-candidates", data=added),
         dcc.Store(id="cls-static"),
@@ -218,56 +191,6 @@ clientside_callback(
         return window.dash_clientside.no_update;
     }""",
     Output("cls-url-done", "data"), Input("cls-url-sink", "data"), prevent_initial_call=True)
-
-
-# ---------------------------------------------------------------- candidates
-
-@callback(Output("cls-candidates", "data"), Output("cls-add-msg", "children"), Output("cls-added-list", "children"),
-          Input("cls-add", "n_clicks"), Input("cls-add-pop", "n_clicks"), Input("cls-clear", "n_clicks"),
-          State({"type": "commune-search", "name": "cls"}, "value"), State("cls-pop-min", "value"),
-          State("cls-candidates", "data"), prevent_initial_call=True)
-def change_candidates(_add, _add_pop, _clear, code, pop_min, added):
-    added = list(added or [])
-    acv = set(scoring.acv_codes())
-    trigger = ctx.triggered_id
-    if trigger == "cls-clear":
-        return [], dbc.Alert("Communes ajoutées retirées.", color="info", duration=4000), _added_text([])
-    if trigger == "cls-add":
-        if not code:
-            return no_update, dbc.Alert("Choisissez d'abord une commune dans la recherche.", color="warning"), no_update
-        try:
-            scoring.ranking_candidates([code])
-        except ScoringError as err:
-            return no_update, dbc.Alert(str(err), color="warning"), no_update
-        name = geodata.commune_index().loc[code, "nom"]
-        if code in acv or code in added:
-            return no_update, dbc.Alert(f"{name} est déjà candidate.", color="info", duration=4000), no_update
-        new = [code]
-    else:
-        try:
-            threshold = int(pop_min)
-        except (TypeError, ValueError):
-            return no_update, dbc.Alert("Seuil de population invalide.", color="warning"), no_update
-        com = geodata.communes()
-        big = com.loc[com["population"] >= threshold].sort_values("population", ascending=False)
-        new = [c for c in big["code_insee"] if c not in acv and c not in added]
-        if not new:
-            return no_update, dbc.Alert("Aucune nouvelle commune à ajouter.", color="info", duration=4000), no_update
-    if len(added) + len(new) > MAX_ADDED:
-        return no_update, dbc.Alert(f"Au plus {MAX_ADDED} communes ajoutées.", color="warning"), no_update
-    added += new
-    return added, dbc.Alert(f"{len(new)} commune(s) ajoutée(s).", color="success", duration=4000), _added_text(added)
-
-
-@callback(Output("cls-pop-count", "children"), Input("cls-pop-min", "value"))
-def count_big_communes(pop_min):
-    try:
-        threshold = int(pop_min)
-    except (TypeError, ValueError):
-        return ""
-    com = geodata.communes()
-    n = int(((com["population"] >= threshold) & ~com["is_acv"]).sum())
-    return f"{n} communes hors ACV atteignent ce seuil."
 
 
 # ---------------------------------------------------------------- named weightings

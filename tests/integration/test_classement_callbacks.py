@@ -83,6 +83,7 @@ def test_default_ranking_lists_the_25_acv_towns_in_rank_order(dash_app):
     assert [row["rang"] for row in rows] == sorted(row["rang"] for row in rows)
     expected = scoring.ranking()
     assert [row["code_insee"] for row in rows] == expected["code_insee"].tolist()
+    assert all(row["ville"] == f"[{row['nom']}](/ville/{row['code_insee']})" for row in rows)  # a link to the profile
     assert all(row["concept"] for row in rows)  # concept suggestion from models.concept_fit
     bars = r["cls-bars"]["figure"]["data"]
     assert len(bars) == len(KEYS)  # one stacked trace per weighted criterion
