@@ -36,6 +36,7 @@ users_table = Table(
     Column("password_hash", String(255), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    extend_existing=True,  # ``python -m models.users`` runs this module twice (as __main__, then imported)
 )
 
 

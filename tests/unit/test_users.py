@@ -73,3 +73,19 @@ def test_trash_cli_lists_and_restores_a_deleted_scenario(monkeypatch, tmp_path, 
     out = capsys.readouterr().out
     assert "Claire : suppression sim_scenarios" in out and "Paul : restauration sim_scenarios" in out
     db.engine.cache_clear()
+
+
+def test_cli_runs_as_a_module(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}"}
+    root = Path(__file__).resolve().parents[2]
+    run = [sys.executable, "-m", "models.users"]
+    out = subprocess.run(run + ["add", "Léa", "--stdin"], input="mot de passe long\n", text=True, cwd=root,
+                         env=env, capture_output=True, timeout=120)
+    assert out.returncode == 0 and "créé" in out.stdout, out.stderr
+    listed = subprocess.run(run + ["list"], text=True, cwd=root, env=env, capture_output=True, timeout=120)
+    assert listed.stdout.strip() == "Léa"

@@ -1,0 +1,60 @@
+"""Signing in through the French form, then using the app: every Dash callback of a signed-in session carries
+the CSRF token (no 403), and the network editor names the account. Own server: its database has an account."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.browser.conftest import ROOT, _free_port
+
+
+@pytest.fixture
+def server_with_account(tmp_path):
+    url_db = f"sqlite:///{tmp_path / 'signin.db'}"
+    add = subprocess.run([sys.executable, "-m", "models.users", "add", "Claire Test", "--stdin"], cwd=ROOT,
+                         input="mot de passe long 123\n", text=True, capture_output=True,
+                         env={**os.environ, "DATABASE_URL": url_db}, timeout=120)
+    assert add.returncode == 0, add.stderr
+    port = _free_port()
+    log = open(tmp_path / "server.log", "w")
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, "DATABASE_URL": url_db, "PORT": str(port), "HOST": "127.0.0.1"})
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            requests.get(url + "/_dash-layout", timeout=2)
+            break
+        except requests.RequestException:
+            time.sleep(0.25)
+    yield url, tmp_path / "server.log"
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()
+
+
+def test_sign_in_then_callbacks_work_and_the_editor_is_named(server_with_account, browser):
+    url, log = server_with_account
+    wait = WebDriverWait(browser, 40)
+    browser.get(url + "/connexion")
+    wait.until(lambda b: b.find_elements(By.ID, "login-name"))
+    browser.find_element(By.ID, "login-name").send_keys("Claire Test")
+    browser.find_element(By.ID, "login-password").send_keys("mauvais")
+    browser.find_element(By.CSS_SELECTOR, "#_pages_content button[type=submit]").click()
+    wait.until(lambda b: "Nom ou mot de passe incorrect" in b.find_element(By.ID, "_pages_content").text)
+    browser.find_element(By.ID, "login-name").send_keys("Claire Test")
+    browser.find_element(By.ID, "login-password").send_keys("mot de passe long 123")
+    browser.find_element(By.CSS_SELECTOR, "#_pages_content button[type=submit]").click()
+    wait.until(lambda b: b.current_url.rstrip("/") == url)
+    assert any(c["name"] == "atlas_session" and c["httpOnly"] for c in browser.get_cookies())
+    browser.get(url + "/couverture")
+    wait.until(lambda b: b.find_elements(By.LINK_TEXT, "Modifier le réseau"))
+    browser.find_element(By.LINK_TEXT, "Modifier le réseau").click()
+    wait.until(lambda b: "Connecté en tant que Claire Test" in b.find_element(By.ID, "cov-author").text)
+    assert " 403 " not in log.read_text()  # every callback carried the session's CSRF token
