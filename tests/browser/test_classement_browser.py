@@ -95,3 +95,13 @@ def test_sources_page_lists_every_geodata_file(dash_server, browser, screenshot)
     assert "INSEE" in footer and "Licence Ouverte" in footer
     time.sleep(0.5)
     screenshot("sources")
+
+
+def test_a_town_in_the_ranking_opens_its_profile(dash_server, browser, screenshot):
+    code = open_ranking(browser, dash_server + "/classement")[0]
+    link = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, f'#cls-grid a[href$="/ville/{code}"]')))
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", link)
+    verdict = wait(browser).until(EC.visibility_of_element_located((By.ID, "ville-verdict")))
+    assert browser.current_url.endswith(f"/ville/{code}")
+    rank = browser.find_element(By.ID, "ville-rang").text
+    assert rank.startswith("Rang au classement multicritère : 1 sur 25") and verdict.text
