@@ -14,17 +14,20 @@
     var dx = (b[2] - b[0]) / 360, dy = mercY(b[1]) - mercY(b[3]);
     var zoom = Math.log2(Math.min(w / (512 * dx), h / (512 * dy))) - 0.05;
     var key = Math.round(w) + "x" + Math.round(h);
-    if (gd.dataset.fitted === key) { return; }
-    gd.dataset.fitted = key;
+    if (gd.dataset.fitted === key || gd._atlasFitting) { return; }
+    gd._atlasFitting = true;
     Plotly.relayout(gd, {"map.center": {lon: (b[0] + b[2]) / 2, lat: (b[1] + b[3]) / 2},
-                         "map.zoom": Math.round(zoom * 100) / 100});
+                         "map.zoom": Math.round(zoom * 100) / 100})
+      .then(function () { gd.dataset.fitted = key; })
+      .finally(function () { gd._atlasFitting = false; });
   }
+  function later(gd) { window.setTimeout(function () { fit(gd); }, 50); }  // never inside a redraw
   function watch(gd) {
     if (gd.dataset.fitWatch) { return; }
     gd.dataset.fitWatch = "1";
-    gd.on("plotly_afterplot", function () { fit(gd); });
-    new ResizeObserver(function () { window.requestAnimationFrame(function () { fit(gd); }); }).observe(gd);
-    fit(gd);
+    gd.on("plotly_afterplot", function () { later(gd); });
+    new ResizeObserver(function () { later(gd); }).observe(gd);
+    later(gd);
   }
   new MutationObserver(function () {
     document.querySelectorAll("[data-fit-bounds] .js-plotly-plot").forEach(function (gd) { if (gd.on) { watch(gd); } });

@@ -24,7 +24,8 @@ def _layout(title: str, yaxis_title: str, **extra) -> dict:
         "legend": {"orientation": "h", "y": -0.14, "x": 0, "font": {"size": 14}},
         "xaxis": {"type": "category", "tickfont": {"size": 15}, "title": {"text": "année", "standoff": 4},
                   "tickangle": 0},
-        "yaxis": {"title": {"text": yaxis_title}, "zeroline": True, "zerolinecolor": "#444", "gridcolor": "#e5e5e5",
+        "yaxis": {"title": {"text": yaxis_title}, "automargin": True, "zeroline": True, "zerolinecolor": "#444",
+                  "gridcolor": "#e5e5e5",
                   "tickformat": ",.0f"},
         "plot_bgcolor": "#fff", "paper_bgcolor": "#fff", "hovermode": "x unified",
     }

@@ -8,7 +8,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from components.map_layers import LAYERS
+from components.map_layers import LAYERS, trace_keys
 
 
 def wait(browser, seconds=30):
@@ -36,7 +36,7 @@ def test_map_loads_with_all_layers(dash_server, browser, screenshot):
     traces = browser.execute_script(
         "return document.querySelector('#map-graph .js-plotly-plot')._fullData.map(t => [t.type, (t.locations || t.lon).length]);")
     assert traces[0][0] == traces[1][0] == "choroplethmap" and traces[1][1] == 5115
-    assert [t[0] for t in traces[2:]] == ["scattermap"] * len(LAYERS)
+    assert [t[0] for t in traces[2:]] == ["scattermap"] * len(trace_keys())
     assert "donnée absente" in browser.find_element(By.ID, "map-missing-count").text
     time.sleep(1.5)
     screenshot("carte")
@@ -53,7 +53,7 @@ def test_switching_variable_changes_colours(dash_server, browser, screenshot):
     option.click()
     wait(browser).until(lambda b: map_fill_colours(b) != before)
     after = map_fill_colours(browser)
-    assert after[1] == "%"  # colour bar of the poverty rate
+    assert after[1] == "Pauvreté<br>(%)"  # colour bar of the poverty rate: what, and its unit
     assert "Filosofi" in browser.find_element(By.ID, "map-variable-source").text
     assert "variable=taux_pauvrete" in browser.current_url
     time.sleep(1.5)
@@ -80,3 +80,69 @@ def test_unknown_url_shows_french_not_found(dash_server, browser, screenshot):
     link = el.find_element(By.LINK_TEXT, "carte régionale")
     assert link.get_attribute("href").rstrip("/").endswith(dash_server.split("//")[1]) or link.get_attribute("href").endswith("/")
     screenshot("404")
+
+
+def viewport(browser, width, height):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+
+
+def wait_for_map(browser):
+    wait(browser, 60).until(lambda b: b.execute_script(
+        "const gd=document.querySelector('#map-graph .js-plotly-plot'); return gd && gd._fullLayout && "
+        "gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map.loaded();"))
+
+
+def test_default_layers_are_the_cnam_sites_and_acv_towns_with_cnam_on_top(dash_server, browser):
+    browser.get(dash_server + "/")
+    wait_for_map(browser)
+    checked = browser.execute_script(
+        "return [...document.querySelectorAll('#map-layers input:checked')].map(i => i.value);")
+    assert set(checked) == {"acv", "cnam_officiel", "cnam_presse", "departements"}
+    visible = browser.execute_script(
+        "return document.querySelector('#map-graph .js-plotly-plot')._fullData.slice(2)"
+        ".map(t => [t.visible === true, t.marker.color, t.marker.size]);")
+    keys = trace_keys()
+    assert {k for k, v in zip(keys, visible) if v[0]} == {"acv", "cnam_officiel", "cnam_presse"}
+    assert visible[-3][1] == "#000000" and visible[-4][1] == "#ffffff"  # Cnam sites last, on a white halo
+    assert visible[-3][2] > max(v[2] for k, v in zip(keys, visible) if k not in ("acv", "cnam_officiel", "cnam_presse"))
+
+
+def test_the_map_fits_the_region_in_its_frame(dash_server, browser, screenshot):
+    for width, height in ((1280, 720), (1920, 1080)):
+        viewport(browser, width, height)
+        browser.get(dash_server + "/")
+        wait_for_map(browser)
+        wait(browser).until(lambda b: b.execute_script(
+            "return document.querySelector('#map-graph .js-plotly-plot').dataset.fitted;"))
+        box = browser.execute_script("""
+            const gd = document.querySelector('#map-graph .js-plotly-plot');
+            const m = gd._fullLayout.map._subplot.map; const b = m.getBounds();
+            return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth(), m.getZoom()];""")
+        west, south, east, north, zoom = box
+        assert west <= 3.4 and east >= 8.2 and south <= 47.45 and north >= 50.15, box  # whole region in view
+        time.sleep(2)
+        screenshot(f"{width}x{height}")
+
+
+def test_menu_collapses_at_phone_width(dash_server, browser, screenshot):
+    viewport(browser, 390, 844)
+    browser.get(dash_server + "/sources")
+    toggler = wait(browser).until(EC.element_to_be_clickable((By.ID, "nav-toggler")))
+    links = browser.find_element(By.ID, "nav-collapse")
+    assert not links.is_displayed()
+    toggler.click()
+    wait(browser).until(lambda b: b.find_element(By.CSS_SELECTOR, "#nav-collapse a[href^='/simulateur']").is_displayed())
+    screenshot("menu-390")
+    wide = browser.execute_script("return document.documentElement.scrollWidth;")
+    assert wide <= 390, wide  # nothing sticks out sideways
+
+
+def test_ville_has_no_horizontal_overflow_at_phone_width(dash_server, browser, screenshot):
+    viewport(browser, 390, 844)
+    browser.get(dash_server + "/ville/88160")
+    wait(browser).until(EC.presence_of_element_located((By.ID, "ville-nom")))
+    time.sleep(2)
+    wide = browser.execute_script("return document.documentElement.scrollWidth;")
+    screenshot("ville-390")
+    assert wide <= 390, wide

@@ -96,7 +96,8 @@ def test_bad_table_value_is_refused_and_a_scenario_is_saved(dash_server, browser
     cell = wait(browser).until(EC.presence_of_element_located(
         (By.CSS_SELECTOR, "#sim-grid .ag-row[row-id=etp] .ag-cell[col-id=valeur]")))
     browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", cell)
-    cell.click()
+    wait(browser).until(EC.element_to_be_clickable(  # the grid may redraw its rows once more: wait, then click
+        (By.CSS_SELECTOR, "#sim-grid .ag-row[row-id=etp] .ag-cell[col-id=valeur]"))).click()
     editor = wait(browser).until(EC.presence_of_element_located(
         (By.CSS_SELECTOR, "#sim-grid .ag-row[row-id=etp] .ag-cell[col-id=valeur] input")))
     editor.send_keys(Keys.CONTROL, "a")
