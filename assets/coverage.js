@@ -21,6 +21,7 @@
   });
 
   var SITES = 2;  // trace index of the site markers (components/coverage_map.py)
+  var GRAND_EST = [[3.38, 47.42], [8.24, 50.17]];  // lon/lat bounds of the region
 
   function mapOf(gd) {
     var l = gd && gd._fullLayout;
@@ -76,14 +77,20 @@
     var map = mapOf(gd);
     if (!map || gd._covLabelsMap === map) { return; }
     gd._covLabelsMap = map;
+    map.fitBounds(GRAND_EST, {padding: 12, animate: false});  // the region fills the frame at any screen size
     var pending = false;
     var later = function () {
       if (pending) { return; }
       pending = true;
       window.requestAnimationFrame(function () { pending = false; draw(gd); });
     };
+    map.on('dragstart', function () { gd._covUserMoved = true; });
+    map.on('wheel', function () { gd._covUserMoved = true; });
     map.on('move', later);
-    map.on('resize', later);
+    map.on('resize', function () {
+      if (!gd._covUserMoved) { map.fitBounds(GRAND_EST, {padding: 12, animate: false}); }
+      later();
+    });
     gd.on('plotly_afterplot', later);
     later();
   }

@@ -20,8 +20,8 @@ def col(field: str, header: str, kind: str | None = None, **extra) -> dict:
     """Column definition; ``kind`` in int, dec1, pct, eur, yesno (numbers right-aligned, sortable)."""
     fmt = {"int": INT, "dec1": DEC1, "pct": PCT, "eur": EUR, "yesno": YESNO}.get(kind)
     longest = max(len(w) for w in header.replace("-", " ").split())
-    # headers wrap at spaces only: the column is at least as wide as its longest word at 16 px (+ sort/menu icons)
-    out = {"field": field, "headerName": header, "minWidth": max(90, 10 * longest + 56), **extra}
+    # headers wrap at spaces only: the column is at least as wide as its longest word at 16 px (+ the sort arrow)
+    out = {"field": field, "headerName": header, "minWidth": max(90, 10 * longest + 44), **extra}
     if fmt:
         out["valueFormatter"] = fmt
     if kind == "yesno":
@@ -43,7 +43,8 @@ def grid(grid_id: str, columns: list[dict], file_name: str, height: int = 360, s
     return dag.AgGrid(
         id=grid_id, columnDefs=columns, className="ag-theme-alpine cov-grid",
         defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90, "wrapHeaderText": True,
-                       "autoHeaderHeight": True},
+                       "autoHeaderHeight": True, "suppressHeaderMenuButton": True,
+                       "suppressHeaderFilterButton": True},  # headers: text and sort only, room for the words
         dashGridOptions=options, columnSize="responsiveSizeToFit", style={"height": f"{height}px"},
         csvExportParams={"fileName": file_name, "columnSeparator": ";", "allColumns": True}, **extra, **kwargs)
 
@@ -55,7 +56,7 @@ HIDDEN = {"hide": True}  # in the CSV export, not on screen (the town's link car
 def candidate_columns(unit: str = "hab.", minutes: float = 30) -> list[dict]:
     """Candidates table; ``unit`` of the demand (hab., demandeurs d'emploi…) and the threshold in headers."""
     return [
-        col("nom", "Commune", pinned="left", minWidth=170, **LINK), col("departement", "Dép."),
+        col("nom", "Commune", pinned="left", minWidth=210, **LINK), col("departement", "Dép."),
         col("densite_libelle", "Densité", minWidth=150), col("population", "Population", "int"),
         col("gain", f"Demande ajoutée ({unit})", "int", minWidth=150),
         col("catchment", f"Habitants à {minutes:g} min", "int"),
@@ -67,7 +68,7 @@ def candidate_columns(unit: str = "hab.", minutes: float = 30) -> list[dict]:
 
 CANDIDATE_COLUMNS = candidate_columns()
 CHOSEN_COLUMNS = [
-    col("ordre", "Rang", "int"), col("nom", "Commune", minWidth=160, **LINK),
+    col("ordre", "Rang", "int"), col("nom", "Commune", minWidth=210, **LINK),
     col("acv", "Ville ACV", "yesno"), col("gain", "Demande ajoutée", "int"),
     col("served_population", "Habitants desservis", "int"), col("expected_learners", "Auditeurs attendus", "dec1"),
     col("break_even", "Point mort", "dec1"), col("viable", "Viable", "yesno"),

@@ -196,7 +196,11 @@ def sources_note(sc: Scene) -> str:
     """Which network and which travel model the numbers use (shown under the map)."""
     added = getattr(netmod, "ADDED_SITE_NOTE", "")
     return (f"Réseau : {sc.store['label']}{' — ' + added if added else ''}. "
-            f"{describe(TravelSettings(sc.state['temps'], sc.state['facteur'])).capitalize()}.")
+            f"{_first_upper(describe(TravelSettings(sc.state['temps'], sc.state['facteur'])))}.")
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def what_unit(state: dict) -> str:
@@ -232,7 +236,7 @@ def zone_rows(res, limit: int = 200) -> list[dict]:
 
 def _comparison_row(label, res, base_count, detail="") -> dict:
     z = res.zones_blanches
-    return {"reseau": label, "sites": len(res.sites), "nouveaux": len(res.sites) - base_count,
+    return {"reseau": label, "sites": len(res.points), "nouveaux": len(res.points) - base_count,
             "covered_population": res.covered_population, "covered_share": res.covered_share,
             "uncovered_population": res.uncovered_population, "zones_blanches": len(z),
             "largest_zone": float(z["population"].iloc[0]) if len(z) else 0.0, "detail": detail}
@@ -240,12 +244,12 @@ def _comparison_row(label, res, base_count, detail="") -> dict:
 
 def comparison_rows(sc: Scene) -> list[dict]:
     """Current network, proposed network (once optimised) and the user's own selection of candidates."""
-    n = len(sc.base.sites)
+    n = len(sc.base.points)
     rows = [_comparison_row("Réseau actuel", sc.base, n, sc.store["label"])]
     if sc.proposed is not None:
         method = cs.METHODS[sc.state["methode"]].split(" (")[0]
-        rows.append(_comparison_row(f"Proposé ({method}, {F.plural(len(sc.chosen), 'site')})", sc.proposed, n,
-                                    "réseau actuel + sites proposés"))
+        rows.append(_comparison_row(f"Proposé (+{len(sc.chosen)})", sc.proposed, n,
+                                    f"réseau actuel + sites proposés (méthode « {method} »)"))
     mine = [c for c in sc.state.get("selection", []) if c not in set(sc.store["codes"])]
     if mine:
         names = geodata.communes().set_index("code_insee")["nom"]

@@ -79,9 +79,11 @@ def test_optimise_shows_before_after_recolours_the_map_and_a_town_opens_its_prof
     labels = browser.find_elements(By.CSS_SELECTOR, ".cov-label")
     assert len(labels) == 8 and all(a.get_attribute("href").split("/ville/")[1] in towns for a in labels)
     assert "opt=1" in browser.current_url
+    browser.execute_script("window.scrollTo(0, 0);")
     time.sleep(2)
     screenshot("1280x720")
     viewport(browser, 1920, 1080)
+    browser.execute_script("window.scrollTo(0, 0);")
     time.sleep(3)
     screenshot("1920x1080")
     viewport(browser, 1280, 720)
