@@ -43,7 +43,8 @@ def simulator_href(code_insee: str, concept: str) -> str:
 
 # --- header ---------------------------------------------------------------------------------------------------
 
-def header(p) -> html.Header:
+def header(p, brief=None) -> html.Header:
+    """Name and population, then ``brief`` (the "En bref" block: read first), then the identity facts."""
     facts = [("Code INSEE", p.code_insee), ("Département", f"{p.departement_nom} ({p.departement})"),
              ("Intercommunalité", p.epci_nom), ("Zone d'emploi", p.ze_nom), ("Bassin de vie", p.bv_nom),
              ("Bassin d'emploi BMO", p.bmo_nom.title()),
@@ -52,6 +53,7 @@ def header(p) -> html.Header:
     return html.Header([
         html.Div([html.H1(p.nom, id="ville-nom", className="ville-h1"),
                   html.Span(f"{F.num(p.population)} habitants", className="ville-pop")], className="ville-title"),
+        *([brief] if brief is not None else []),
         html.Dl([html.Div([html.Dt(k), html.Dd(v)]) for k, v in facts], className="ville-facts"),
     ], className="ville-block ville-header")
 

@@ -62,7 +62,7 @@ def en_bref(p, v: Verdict, rank: tuple[int, int, str] | None) -> html.Section:
         html.P(f"Réseau du Cnam pris en compte : {reference_label()}, plus les modifications enregistrées ; "
                "les sites ouverts depuis 2017 sont à ajouter dans l'éditeur du réseau (page Couverture).",
                className="ville-note"),
-    ], className="ville-block ville-brief", id="ville-en-bref")
+    ], className="ville-brief", id="ville-en-bref")
 
 
 def access_block(p) -> html.Section:

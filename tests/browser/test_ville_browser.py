@@ -100,3 +100,44 @@ def test_print_layout_hides_the_controls_and_keeps_blocks_whole(dash_server, bro
     assert pdf.startswith(b"%PDF")
     from tests.browser.conftest import OUTPUT
     (OUTPUT / "ville-acy-romance.pdf").write_bytes(pdf)
+
+
+def test_a_village_is_told_plainly_it_is_not_a_good_host(dash_server, browser, screenshot):
+    """Rouges-Eaux (88 inhabitants): the first thing read says it is too small; no concept is a strong fit."""
+    open_profile(browser, dash_server, "88398")
+    verdict = browser.find_element(By.ID, "ville-verdict")
+    assert verdict.get_attribute("data-statut") == "trop_petite"
+    assert "trop petite pour accueillir un site du Cnam" in verdict.text and "88 habitants" in verdict.text
+    assert "aucun ne s'y prête" in browser.find_element(By.ID, "ville-bref-concept").text
+    assert "adéquation forte" not in browser.find_element(By.ID, "ville-concepts").text
+    # "En bref" sits above the diagnostic: it is read first
+    brief_y = browser.find_element(By.ID, "ville-en-bref").location["y"]
+    assert brief_y < browser.find_element(By.ID, "ville-diagnostic").location["y"]
+    screenshot("rouges-eaux")
+
+
+def test_epinal_says_it_already_has_a_cnam_site(dash_server, browser, screenshot):
+    open_profile(browser, dash_server, "88160")
+    verdict = browser.find_element(By.ID, "ville-verdict")
+    assert verdict.get_attribute("data-statut") == "deja_desservie"
+    assert "Épinal accueille déjà un site du Cnam" in verdict.text and "MESR" in verdict.text
+    assert "Site du Cnam dans la commune" in browser.find_element(By.ID, "ville-cnam-proche").text
+    assert "Rang au classement multicritère" in browser.find_element(By.ID, "ville-rang").text
+    assert "Gare TER dans la commune" in browser.find_element(By.ID, "ville-gare").text
+    for width, height in ((1280, 720), (1920, 1080)):
+        browser.set_window_size(width, height)
+        browser.execute_script("window.scrollTo(0, 0)")
+        time.sleep(0.8)
+        screenshot(f"epinal-{width}x{height}")
+    browser.set_window_size(1600, 1000)
+
+
+def test_two_towns_side_by_side(dash_server, browser):
+    browser.get(f"{dash_server}/ville/10387?comparer=52448")
+    table = wait(browser).until(EC.visibility_of_element_located((By.ID, "ville-comparaison")))
+    head = table.find_element(By.TAG_NAME, "thead").text
+    assert "Troyes" in head and "Saint-Dizier" in head
+    assert "Temps jusqu'au site Cnam le plus proche" in table.text and "Gare TER dans la commune" in table.text
+    browser.get(f"{dash_server}/ville/10387?comparer=abc")
+    alert = wait(browser).until(EC.visibility_of_element_located((By.ID, "ville-compare-erreur")))
+    assert "Comparaison impossible" in alert.text
