@@ -62,7 +62,10 @@ else:
     ])
 
 if __name__ == "__main__":
+    from werkzeug.serving import WSGIRequestHandler
+
     logging.basicConfig(level=logging.INFO)
+    WSGIRequestHandler.version_string = lambda _self: "atlas"  # no "Werkzeug/… Python/…" Server header
     host = os.environ.get("HOST", "127.0.0.1")
     if host not in ("127.0.0.1", "localhost", "::1") and not users.has_accounts():
         logging.getLogger("atlas").warning("Aucun compte éditeur : l'atlas n'écoute que sur 127.0.0.1 (modification "
