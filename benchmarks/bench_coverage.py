@@ -1,4 +1,5 @@
-"""Issue #7 budgets: coverage recompute, greedy and exact MCLP, threshold callback; comparison with PySAL spopt.
+"""Issue #7 budgets: coverage recompute, greedy and exact MCLP, threshold callbacks (state then view, caches
+cleared), the "Optimiser" view (issue #10); comparison with PySAL spopt.
 
 The spopt comparison solves the same instance (same estimated-time matrix, same demand, same threshold, the
 existing sites imposed as ``predefined_facilities_arr``, p = existing + 12) with spopt 0.7.0's ``MCLP`` and
@@ -60,31 +61,79 @@ def spopt_comparison(existing, candidates) -> list[Measure]:
     ]
 
 
-def threshold_callback_ms() -> float:
+def _post(client, key: str, values: dict, changed: list[str]) -> dict:
+    """One callback request as the browser sends it; returns the response."""
     import json
 
     import app
-    import geodata
+
+    spec = app.app.callback_map[key]
+
+    def item(d):
+        ident = json.loads(d["id"]) if d["id"].startswith("{") else d["id"]
+        return {"id": ident, "property": d["property"], "value": values.get(f"{d['id']}.{d['property']}")}
+
+    outputs = [{"id": o.component_id, "property": o.component_property.split("@")[0]} for o in spec["output"]]
+    payload = {"output": key, "outputs": outputs, "changedPropIds": changed,
+               "inputs": [item(i) for i in spec["inputs"]], "state": [item(s) for s in spec["state"]]}
+    r = client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
+    assert r.status_code == 200
+    return r.get_json()["response"]
+
+
+def threshold_callback_ms() -> float:
+    """Slider 30 ↔ 45 min: the reducer (events → state) then the render (state → view), both on the server."""
+    import app
+    from components import coverage_state as cs
+    from components import coverage_view as cv
+    from components import network_editor as editor
+    from models import network as netmod
+    from models import planner
+    from pages import couverture
 
     client = app.server.test_client()
     client.get("/_dash-layout")
-    key = next(k for k in app.app.callback_map if k.startswith("..cov-map.figure"))
-    spec = app.app.callback_map[key]
-    store = {"version": 0, "codes": list(geodata.cnam_sites()["code_insee"]), "label": "réseau de référence"}
-    values = {"cov-minutes.value": 30, "cov-weight.value": "population", "cov-detour.value": 1.3,
-              "cov-speed.value": 60, "cov-network-store.data": store, "cov-level.value": "departement"}
-    outputs = [{"id": o.component_id, "property": o.component_property} for o in spec["output"]]
-    state = {"minutes": 30}
+    reduce_key = next(k for k in app.app.callback_map if k.startswith("..cov-state.data"))
+    render_key = next(k for k in app.app.callback_map if k.startswith("..cov-map.figure"))
+    store = editor.network_store(netmod.Network(sites=netmod.reference_network()))
+    box = {"state": dict(cs.DEFAULTS), "rendered": {}}
 
     def move_slider():
-        state["minutes"] = 75 - state["minutes"]  # 30 ↔ 45
-        values["cov-minutes.value"] = state["minutes"]
-        payload = {"output": key, "outputs": outputs, "changedPropIds": ["cov-minutes.value"], "state": [],
-                   "inputs": [{**i, "value": values[f"{i['id']}.{i['property']}"]} for i in spec["inputs"]]}
-        r = client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
-        assert r.status_code == 200
+        cv._coverage.cache_clear()  # no cache hit: every move is a new threshold for the models
+        planner._problem.cache_clear()
+        state = box["state"]
+        values = {f"{cid}.value": state[key] for cid, key in couverture.CONTROLS.items()}
+        values.update({"cov-minutes.value": 75 - state["minutes"], "cov-state.data": state,
+                       "cov-network-store.data": store})
+        new = _post(client, reduce_key, values, ["cov-minutes.value"])["cov-state"]["data"]
+        out = _post(client, render_key, {"cov-state.data": new, "cov-network-store.data": store,
+                                         "cov-rendered.data": box["rendered"]}, ["cov-state.data"])
+        box["state"], box["rendered"] = new, out["cov-rendered"]["data"]
 
     return time_ms(move_slider, repeat=15)
+
+
+def optimise_callback_ms() -> float:
+    """"Optimiser" (k = 12, ACV + bassins de vie, exact): reducer + render with the plan and its coverage."""
+    import app
+    from components import coverage_state as cs
+    from components import network_editor as editor
+    from models import network as netmod
+    from models import planner
+
+    client = app.server.test_client()
+    client.get("/_dash-layout")
+    render_key = next(k for k in app.app.callback_map if k.startswith("..cov-map.figure"))
+    store = editor.network_store(netmod.Network(sites=netmod.reference_network()))
+    state = {**cs.DEFAULTS, "candidats": "acv_bv", "opt": True}
+
+    def click():
+        planner._plan.cache_clear()  # a new request each time: the solver runs
+        planner._problem.cache_clear()
+        _post(client, render_key, {"cov-state.data": state, "cov-network-store.data": store,
+                                   "cov-rendered.data": {}}, ["cov-state.data"])
+
+    return time_ms(click, repeat=3)
 
 
 def run() -> list[Measure]:
@@ -109,6 +158,8 @@ def run() -> list[Measure]:
         Measure(ISSUE, f"glouton k={K}, candidats ACV (construction comprise)", time_ms(greedy, repeat=10), "ms", 100),
         Measure(ISSUE, f"exact k={K}, ACV + 50 candidats ({len(candidates)}), optimum prouvé={exact.optimal}",
                 exact_s, "s", 2),
-        Measure(ISSUE, "callback du curseur de seuil (serveur, 30 ↔ 45 min)", threshold_callback_ms(), "ms", 150),
+        Measure(ISSUE, "curseur de seuil : état puis vue (serveur, 30 ↔ 45 min)", threshold_callback_ms(), "ms", 150),
+        Measure("#10 couverture", "« Optimiser » k=12, ACV + bassins de vie, exact : vue complète", optimise_callback_ms(),
+                "ms", None),
     ]
     return measures + spopt_comparison(existing, candidates)
