@@ -62,7 +62,8 @@ def engine(url: str | None = None) -> Engine:
         def _sqlite_begin(conn):  # write transactions take the write lock first: validate + insert is atomic
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write_lock") else "BEGIN")
     else:
-        eng = create_engine(url, pool_pre_ping=True)
+        args = {"connect_timeout": 5} if url.startswith("postgresql") and "connect_timeout" not in url else {}
+        eng = create_engine(url, pool_pre_ping=True, connect_args=args)  # a server down is told within 5 s
     try:
         ensure_schema(eng)
     except (OperationalError, DBAPIError) as exc:  # database down: the read pages still work, writes say so
