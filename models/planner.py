@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -655,7 +655,13 @@ def eligibility_for(request: PlanRequest, candidates) -> Eligibility | None:
 def _problem(minutes, weight, travel, factor, kind, bv_min, added, include_hosting, network_codes, label):
     request = PlanRequest(minutes, weight, travel, factor, kind, bv_min, added, include_hosting)
     cands = request_candidates(request, network_codes)
-    return PlanningProblem.from_region(list(network_codes), cands, minutes, request.settings, weight, label)
+    problem = PlanningProblem.from_region(list(network_codes), cands, minutes, request.settings, weight, label)
+    hosting = [c for c in cands if c in set(network_codes)]  # from_region drops them: add them back when asked
+    if hosting:
+        extra = PlanningProblem.from_region([], hosting, minutes, request.settings, weight, label)
+        problem = replace(problem, candidates=problem.candidates + extra.candidates,
+                          cover=np.hstack([problem.cover, extra.cover]))
+    return problem
 
 
 def problem_for(request: PlanRequest, network_codes, label: str | None = None) -> PlanningProblem:

@@ -229,6 +229,11 @@ def test_towns_hosting_a_site_are_candidates_only_when_asked(grand_est_acv_bv):
     asked = planner.request_candidates(planner.PlanRequest(kind="acv", include_hosting=True), existing)
     assert not set(default) & set(existing)
     assert set(hosting_acv) <= set(asked)
+    problem = planner.problem_for(planner.PlanRequest(kind="acv", include_hosting=True), existing)
+    assert set(hosting_acv) <= set(problem.candidates) and problem.cover.shape[1] == len(problem.candidates)
+    table = planner.candidate_table(planner.PlanRequest(kind="acv", include_hosting=True), existing)
+    hosted = table[table["heberge"]]
+    assert set(hosted["code_insee"]) == set(hosting_acv) and (hosted["gain"] < table["gain"].max()).all()
 
 
 def test_candidate_table_on_real_data(grand_est_acv_bv):
