@@ -389,7 +389,6 @@ def _exact(problem: PlanningProblem, k: int, viability, budget, time_limit: floa
     # variables: y (c, binary) | x (r, [0,1]) | z (nz, [0,1])
     n_var = c + r + nz
     cost = np.r_[np.zeros(c), w, np.zeros(nz)]
-    lower, upper = np.zeros(n_var), np.ones(n_var)
     starts, index, value, lo, hi = [0], [], [], [], []
 
     def add_row(idx, val, row_lo, row_hi):
@@ -409,34 +408,8 @@ def _exact(problem: PlanningProblem, k: int, viability, budget, time_limit: floa
         coef = eligibility.outside(problem.candidates)[cols].astype(float) - eligibility.share
         add_row(range(c), coef, -highspy.kHighsInf, 1e-9)
     if use_z:
-        z0 = c + r
-        by_row = pd.Series(np.arange(nz)).groupby(pi).agg(list)
-        for zs in by_row:  # each point attributed at most once
-            add_row([z0 + z for z in zs], [1.0] * len(zs), -highspy.kHighsInf, 1.0)
-        by_col = pd.Series(np.arange(nz)).groupby(pj).agg(list)
-        need = viability.min_population
-        for j, zs in by_col.items():
-            zp = [pop[pi[z]] for z in zs]
-            # need·y_j <= Σ pop z  and  Σ pop z <= (Σ pop) y_j  (no split onto a closed site)
-            add_row([j, *[z0 + z for z in zs]], [need, *[-p for p in zp]], -highspy.kHighsInf, 0.0)
-            add_row([j, *[z0 + z for z in zs]], [-sum(zp), *zp], -highspy.kHighsInf, 0.0)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n_var, len(lo)
-    lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lower, upper
-    lp.row_lower_, lp.row_upper_ = np.asarray(lo, float), np.asarray(hi, float)
-    lp.sense_ = highspy.ObjSense.kMaximize
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_var, len(lo)
-    lp.a_matrix_.start_ = np.asarray(starts, np.int32)
-    lp.a_matrix_.index_ = np.asarray(index, np.int32)
-    lp.a_matrix_.value_ = np.asarray(value, float)
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * c + [highspy.HighsVarType.kContinuous] * (r + nz)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("mip_rel_gap", 0.0)
-    h.setOptionValue("mip_abs_gap", 1e-6)
-    h.setOptionValue("time_limit", float(time_limit))
-    h.passModel(lp)
+        _viability_rows(add_row, pi, pj, pop, viability.min_population, c + r)
+    h = _highs(n_var, cost, (starts, index, value, lo, hi), c, time_limit)
     start = _greedy(problem, k, viability, budget, eligibility)  # a feasible start: exact is never worse than greedy
     if start:
         h.setSolution(_start_solution(problem, start, cols, rows, pi, pj, use_z, n_var))
@@ -456,6 +429,45 @@ def _exact(problem: PlanningProblem, k: int, viability, budget, time_limit: floa
     optimal = status == highspy.HighsModelStatus.kOptimal
     text = "optimum prouvé" if optimal else f"arrêt avant preuve d'optimalité ({h.modelStatusToString(status)})"
     return chosen, optimal, text, served
+
+
+def _viability_rows(add_row, pi, pj, pop, need: float, z0: int) -> None:
+    """Rows of the viability split: z = share of point pi[z] attributed to candidate pj[z]."""
+    import highspy
+
+    nz = len(pi)
+    for zs in pd.Series(np.arange(nz)).groupby(pi).agg(list):  # each point attributed at most once
+        add_row([z0 + z for z in zs], [1.0] * len(zs), -highspy.kHighsInf, 1.0)
+    for j, zs in pd.Series(np.arange(nz)).groupby(pj).agg(list).items():
+        zp = [pop[pi[z]] for z in zs]
+        # need·y_j <= Σ pop z  and  Σ pop z <= (Σ pop) y_j  (no split onto a closed site)
+        add_row([j, *[z0 + z for z in zs]], [need, *[-p for p in zp]], -highspy.kHighsInf, 0.0)
+        add_row([j, *[z0 + z for z in zs]], [-sum(zp), *zp], -highspy.kHighsInf, 0.0)
+
+
+def _highs(n_var: int, cost, rows, n_int: int, time_limit: float):
+    """A HiGHS instance (maximise, zero gap) of the row-wise matrix ``rows``; the first ``n_int`` are integer."""
+    import highspy
+
+    starts, index, value, lo, hi = rows
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n_var, len(lo)
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, np.zeros(n_var), np.ones(n_var)
+    lp.row_lower_, lp.row_upper_ = np.asarray(lo, float), np.asarray(hi, float)
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_var, len(lo)
+    lp.a_matrix_.start_ = np.asarray(starts, np.int32)
+    lp.a_matrix_.index_ = np.asarray(index, np.int32)
+    lp.a_matrix_.value_ = np.asarray(value, float)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n_int + [highspy.HighsVarType.kContinuous] * (n_var - n_int)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("mip_abs_gap", 1e-6)
+    h.setOptionValue("time_limit", float(time_limit))
+    h.passModel(lp)
+    return h
 
 
 def _start_solution(problem, chosen, cols, rows, pi, pj, use_z, n_var):
@@ -725,7 +737,7 @@ def plan(request: PlanRequest, network_codes, label: str | None = None, time_lim
 
 
 # ------------------------------------------------------------------------------ command line
-def main(argv=None) -> int:
+def _parser() -> FrenchArgumentParser:
     p = FrenchArgumentParser(prog="python -m models.planner",
                              description="Choix de nouveaux sites Cnam (couverture maximale, temps estimés).")
     p.add_argument("--k", type=int, default=12, help="nombre de nouveaux sites (défaut 12)")
@@ -748,7 +760,11 @@ def main(argv=None) -> int:
     p.add_argument("--penetration", type=float, help="auditeurs par habitant (défaut : chiffre régional 2016)")
     p.add_argument("--budget", type=float, help="budget total de financement public années 0–3 (€)")
     p.add_argument("--json", action="store_true", help="sortie JSON")
-    a = p.parse_args(argv)
+    return p
+
+
+def main(argv=None) -> int:
+    a = _parser().parse_args(argv)
     if a.k < 0:
         return fail(f"le nombre de sites doit être positif ou nul (reçu {a.k}).")
     try:
@@ -783,11 +799,16 @@ def main(argv=None) -> int:
     else:
         import geodata
 
+        from models import fr_format as F
+
         names = geodata.communes().set_index("code_insee")["nom"]
-        print(f"{res.method} ({res.status}, {res.seconds:.2f} s) : couverture {out['covered_share']:.1%} "
-              f"de la population à {minutes:g} min (estimée), +{res.gain:,.0f} par rapport au réseau.")
+        method = {"exact": "optimal garanti", "greedy": "rapide"}[res.method]
+        print(f"Méthode {method} ({res.status}, {F.seconds(res.seconds)}) : couverture "
+              f"{F.pct(100 * out['covered_share'])} de la population à {F.num_short(minutes)} min (estimée), "
+              f"+{F.num(res.gain)} par rapport au réseau."
+              + ("" if eligibility is None else " Règle des 25 % hors « Action cœur de ville » appliquée."))
         for s in res.sites.itertuples():
-            print(f"  {s.ordre:>2}. {names.get(s.code_insee, s.code_insee):<28} +{s.gain:>9,.0f}")
+            print(f"  {s.ordre:>2}. {names.get(s.code_insee, s.code_insee):<28} +{F.num(s.gain):>9}")
     return 0
 
 
