@@ -11,7 +11,7 @@ from models import fr_format as F
 from models.coverage import coverage
 from models.network import current_network
 from models.town_facts import town_fact
-from tests.security.dash_client import page, texts
+from tests.dash_client import page, texts
 
 TROYES, SAINT_DIZIER = "10387", "52448"
 

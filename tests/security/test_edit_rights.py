@@ -10,7 +10,7 @@ from sqlalchemy import delete
 
 from components import auth
 from models import network, scenarios, users
-from tests.security.dash_client import callback, page, texts
+from tests.dash_client import callback, page, texts
 
 REMOTE = {"REMOTE_ADDR": "203.0.113.7"}
 DELETE = "sim-delete.submit_n_clicks"

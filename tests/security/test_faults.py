@@ -135,7 +135,7 @@ def test_postgresql_down_and_read_only_are_told_apart():
 def test_banner_says_recording_unavailable_and_read_only_apart_from_busy(monkeypatch):
     import app  # noqa: F401 - registers the banner callback
     from components import guard
-    from tests.security.dash_client import callback
+    from tests.dash_client import callback
 
     client = app.server.test_client()
     for reason, words in (("lecture seule", "lecture seule"), ("occupée", "occupée"), ("indisponible", "ne répond")):
@@ -154,7 +154,7 @@ def test_banner_says_recording_unavailable_and_read_only_apart_from_busy(monkeyp
 def test_database_down_keeps_the_simulator_url_state_and_says_why(monkeypatch, tmp_path):
     import app  # noqa: F401
     from models import scenarios
-    from tests.security.dash_client import page, texts
+    from tests.dash_client import page, texts
 
     dead = ScenarioStore(new_engine(f"sqlite:///{tmp_path / 'absent' / 'x.db'}"))
     monkeypatch.setattr(scenarios, "_default_store", dead)

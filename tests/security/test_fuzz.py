@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.security.dash_client import ENGLISH, page, texts
+from tests.dash_client import ENGLISH, page, texts
 
 SEED = int(os.environ.get("ATLAS_FUZZ_SEED", "11"))
 N = int(os.environ.get("ATLAS_FUZZ_N", "150"))
