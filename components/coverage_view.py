@@ -104,6 +104,15 @@ def _communes():
     return com["nom"].to_dict(), com["departement"].to_dict(), dict(zip(com["departement"], com["departement_nom"]))
 
 
+def zone_short_name(codes) -> str:
+    """Short form for a KPI card: "Colmar, Haguenau… (5 départements)" or "Givet, Fumay… (Ardennes)"."""
+    names, dep_of, dep_name = _communes()
+    codes = list(codes)
+    deps = list(dict.fromkeys(dep_of[c] for c in codes))
+    where = dep_name[deps[0]] if len(deps) == 1 else f"{len(deps)} départements"
+    return ", ".join(names[c] for c in codes[:2]) + ("…" if len(codes) > 2 else "") + f" ({where})"
+
+
 def zone_name(codes, limit: int = 3) -> str:
     """A zone (its communes, most populated first) by its main towns and département(s), e.g.
     "Colmar, Sélestat, Guebwiller… (Bas-Rhin, Haut-Rhin)"; beyond 3 départements, "… et 7 autres départements"."""
@@ -117,7 +126,7 @@ def zone_name(codes, limit: int = 3) -> str:
 
 def _largest(res) -> tuple[float, str]:
     z = res.zones_blanches
-    return (0.0, "aucune") if z.empty else (float(z["population"].iloc[0]), zone_name(z["codes"].iloc[0]))
+    return (0.0, "aucune") if z.empty else (float(z["population"].iloc[0]), zone_short_name(z["codes"].iloc[0]))
 
 
 def network_short(store: dict) -> str:
@@ -137,7 +146,7 @@ def kpis(sc: Scene) -> dbc.Row:
             kpi_card("Non couverts", f"{millions(b.uncovered_population)} hab.",
                      f"{F.plural(b.uncovered_communes, 'commune')} à plus de {m}", tone="warn"),
             kpi_card("Plus grande zone blanche", f"{millions(z_b)} hab.",
-                     f"{name_b.split(',')[0]}… ; {F.plural(len(b.zones_blanches), 'zone')} en tout"),
+                     f"{name_b} ; {F.plural(len(b.zones_blanches), 'zone')} en tout"),
             kpi_card("Réseau", F.plural(n_sites, "site"), network_short(sc.store)),
         ], id="cov-kpi-row")
     z_a, name_a = _largest(a)
