@@ -9,6 +9,7 @@ from sqlalchemy import create_engine
 
 import app
 import geodata
+from tests.dash_client import callback
 from components import coverage_state as cs
 from components import network_editor as editor
 from models import db
@@ -36,22 +37,9 @@ def temp_db(monkeypatch, tmp_path):
     return eng
 
 
-def post(client, output_start: str, values: dict, changed: list[str]):
-    """POST like the browser does; returns (status, {component: {prop: value}})."""
-    key = next(k for k in app.app.callback_map if k.startswith(".." + output_start) or k.startswith(output_start))
-    spec = app.app.callback_map[key]
-
-    def item(d):
-        ident = json.loads(d["id"]) if d["id"].startswith("{") else d["id"]
-        return {"id": ident, "property": d["property"], "value": values.get(f"{d['id']}.{d['property']}")}
-
-    def out(o):
-        return {"id": o.component_id, "property": o.component_property.split("@")[0]}
-
-    outputs = [out(o) for o in spec["output"]] if isinstance(spec["output"], list) else out(spec["output"])
-    payload = {"output": key, "outputs": outputs, "inputs": [item(i) for i in spec["inputs"]],
-               "state": [item(s) for s in spec["state"]], "changedPropIds": changed}
-    r = client.post("/_dash-update-component", json=payload)
+def post(client, trigger: str, values: dict, changed: str | None = None):
+    """The callback whose first input is ``trigger``, as the browser posts it; returns (status, response)."""
+    r = callback(client, trigger, values, changed=changed)
     return r.status_code, (r.get_json() or {}).get("response", {}) if r.status_code == 200 else {}
 
 
@@ -62,13 +50,13 @@ def controls(state: dict, **extra) -> dict:
 
 
 def reduce(client, state, changed, **values):
-    _, out = post(client, "cov-state.data", controls(state, **values), changed)
+    _, out = post(client, "cov-minutes.value", controls(state, **values), changed[0])
     return out
 
 
 def render(client, state, rendered=None):
-    _, out = post(client, "cov-map.figure", {"cov-state.data": state, "cov-network-store.data": STORE,
-                                             "cov-rendered.data": rendered or {}}, ["cov-state.data"])
+    _, out = post(client, "cov-state.data", {"cov-state.data": state, "cov-network-store.data": STORE,
+                                             "cov-rendered.data": rendered or {}})
     return out
 
 
@@ -177,12 +165,12 @@ def test_network_edits_need_an_editor_and_are_recorded_under_their_name(client, 
     local = client.environ_base["REMOTE_ADDR"]
     client.environ_base["REMOTE_ADDR"] = "203.0.113.9"  # another machine, not signed in: refused (issue 11)
     try:
-        _, out = post(client, "cov-network-store.data", edit, ["cov-add-btn.n_clicks"])
+        _, out = post(client, "cov-add-btn.n_clicks", edit)
     finally:
         client.environ_base["REMOTE_ADDR"] = local
     assert "cov-network-store" not in out and "Modification refusée" in json.dumps(out, ensure_ascii=False)
     assert netmod.history(temp_db).empty  # nothing written
-    _, out = post(client, "cov-network-store.data", edit, ["cov-add-btn.n_clicks"])  # this machine, no account
+    _, out = post(client, "cov-add-btn.n_clicks", edit)  # this machine, no account
     store = out["cov-network-store"]["data"]
     assert "55545" in store["codes"] and store["version"] == 1 and "poste local" in store["label"]
     assert len(store["sites"]) == len(STORE["sites"]) + 1 and all("lon" in s for s in store["sites"])
@@ -191,5 +179,5 @@ def test_network_edits_need_an_editor_and_are_recorded_under_their_name(client, 
 def test_csv_exports_are_wired(client):
     for grid, button in (("cov-candidates", "cov-export-candidates"), ("cov-network", "cov-export-network"),
                          ("cov-zones", "cov-export-zones"), ("cov-chosen", "cov-export-chosen")):
-        _, out = post(client, f"{grid}.exportDataAsCsv", {f"{button}.n_clicks": 1}, [f"{button}.n_clicks"])
+        _, out = post(client, f"{button}.n_clicks", {f"{button}.n_clicks": 1})
         assert out[grid]["exportDataAsCsv"] is True
