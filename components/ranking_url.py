@@ -90,3 +90,8 @@ def decode_query(w: str | None = None, add: str | None = None, m: str | None = N
         errors.append(f"Règle des valeurs manquantes inconnue : « {missing[:20]} » : règle par défaut utilisée.")
         missing = "renormalise"
     return weights, directions, added, missing, errors
+
+
+def values_by_key(items) -> dict:
+    """``{criterion key: value}`` from the items of a pattern-matching (``ALL``) input or state."""
+    return {item["id"]["key"]: item.get("value") for item in items}

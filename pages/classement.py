@@ -14,9 +14,10 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from components.ranking_candidates import candidates_panel
+from components.weightings_panel import weightings_panel
 from components.ranking_figures import BAR_TOWNS, contributions_figure, map_data, map_figure
 from components.ranking_grid import MERGE_ROWS_JS, dynamic_columns, ranking_grid, row_data, static_rows
-from components.ranking_url import decode_query, encode_query
+from components.ranking_url import decode_query, encode_query, values_by_key
 from models import scoring
 from models.network import reference_label
 from models.travel import describe
@@ -58,19 +59,6 @@ def _weights_panel(weights, directions, missing) -> html.Div:
                        labelStyle={"display": "block"}, className="small"),
         dbc.Button("Poids par défaut (tous à 1)", id="cls-reset", color="secondary", outline=True,
                    className="mt-2 w-100"),
-    ], className="map-panel mb-3")
-
-
-def _weightings_panel() -> html.Div:
-    return html.Div([
-        html.H2("Pondérations enregistrées", className="h5"),
-        dbc.Input(id="cls-save-name", placeholder="Nom de la pondération", maxLength=200, className="mb-1"),
-        dbc.Input(id="cls-save-author", placeholder="Votre nom (facultatif)", maxLength=200, className="mb-1"),
-        dbc.Button("Enregistrer les poids actuels", id="cls-save", color="primary", className="w-100 mb-2"),
-        dcc.Dropdown(id="cls-saved", placeholder="Choisir une pondération enregistrée…", options=[],
-                     className="mb-1"),
-        dbc.Button("Charger", id="cls-load", color="secondary", className="w-100"),
-        html.Div(id="cls-weighting-msg", className="mt-2", role="status"),
     ], className="map-panel mb-3")
 
 
@@ -119,7 +107,7 @@ def layout(w: str | None = None, add: str | None = None, m: str | None = None, *
         dcc.Graph(id="cls-map", figure=map_figure(), config={"displaylogo": False, "scrollZoom": True}),
         _method_notes(),
     ])
-    controls = html.Div([_weights_panel(weights, directions, missing), candidates_panel(added), _weightings_panel()])
+    controls = html.Div([_weights_panel(weights, directions, missing), candidates_panel(added), weightings_panel()])
     return html.Div([
         dcc.Store(id="cls-candidates", data=added),
         dcc.Store(id="cls-static"),
@@ -136,10 +124,6 @@ def layout(w: str | None = None, add: str | None = None, m: str | None = None, *
 
 # ---------------------------------------------------------------- ranking (every weight change)
 
-def _values(inputs_list) -> dict:
-    return {item["id"]["key"]: item.get("value") for item in inputs_list}
-
-
 def compute(weights: dict, directions: dict, added: list, missing: str):
     """(ranking, codes) for the current controls; :class:`ScoringError` on bad input."""
     codes = tuple(scoring.ranking_candidates(added or []))
@@ -154,7 +138,7 @@ def compute(weights: dict, directions: dict, added: list, missing: str):
 def update_ranking(_weights, _dirs, missing, added):
     """Re-rank. The towns' static fields (raw values, concept) and map points go out only when the candidate
     set changes; a weight change sends ranks, scores, the chart and the map colours."""
-    weights, directions = _values(ctx.inputs_list[0]), _values(ctx.inputs_list[1])
+    weights, directions = values_by_key(ctx.inputs_list[0]), values_by_key(ctx.inputs_list[1])
     try:
         ranked, codes = compute(weights, directions, added, missing)
     except ScoringError as err:
@@ -193,65 +177,6 @@ clientside_callback(
     Output("cls-url-done", "data"), Input("cls-url-sink", "data"), prevent_initial_call=True)
 
 
-# ---------------------------------------------------------------- named weightings
-
-def _store():
-    from models.weightings import default_store
-
-    return default_store()
-
-
-def _saved_options() -> list[dict]:
-    return [{"label": f"{w.title} — {w.author or 'anonyme'}, {w.created_at:%d/%m/%Y %H:%M}", "value": w.id}
-            for w in _store().list()]
-
-
-@callback(Output("cls-saved", "options"), Input("cls-page", "id"))
-def list_weightings(_):
-    try:
-        return _saved_options()
-    except Exception:  # noqa: BLE001 — the database may be unavailable: the ranking still works
-        log.exception("Liste des pondérations indisponible")
-        return []
-
-
-@callback(Output("cls-weighting-msg", "children"), Output("cls-saved", "options", allow_duplicate=True),
-          Input("cls-save", "n_clicks"), State("cls-save-name", "value"), State("cls-save-author", "value"),
-          State(WEIGHT_IDS, "value"), State(DIR_IDS, "value"), State("cls-missing", "value"),
-          prevent_initial_call=True)
-def save_weighting(_n, name, author, _weights, _dirs, missing):
-    from models.weightings import WeightingError
-
-    weights, directions = _values(ctx.states_list[2]), _values(ctx.states_list[3])
-    try:
-        saved = _store().save(name, weights, directions, missing, author=author)
-    except WeightingError as err:
-        return dbc.Alert(str(err), color="warning"), no_update
-    return (dbc.Alert(f"Pondération « {saved.title} » enregistrée.", color="success", duration=6000),
-            _saved_options())
-
-
-@callback(Output(WEIGHT_IDS, "value"), Output(DIR_IDS, "value"), Output("cls-missing", "value"),
-          Output("cls-weighting-msg", "children", allow_duplicate=True),
-          Input("cls-load", "n_clicks"), Input("cls-reset", "n_clicks"), State("cls-saved", "value"),
-          prevent_initial_call=True)
-def load_weighting(_load, _reset, weighting_id):
-    from models.weightings import WeightingError
-
-    n = len(KEYS)
-    if ctx.triggered_id == "cls-reset":
-        w, d = scoring.check_weights()
-        return [w[k] for k in KEYS], [d[k] for k in KEYS], "renormalise", None
-    if not weighting_id:
-        return [no_update] * n, [no_update] * n, no_update, dbc.Alert("Choisissez une pondération.", color="warning")
-    try:
-        saved = _store().load(weighting_id)
-    except WeightingError as err:
-        return [no_update] * n, [no_update] * n, no_update, dbc.Alert(str(err), color="warning")
-    return ([saved.weights[k] for k in KEYS], [saved.directions[k] for k in KEYS], saved.missing_rule,
-            dbc.Alert(f"Pondération « {saved.title} » chargée.", color="success", duration=6000))
-
-
 # ---------------------------------------------------------------- CSV export
 
 def export_frame(weights: dict, directions: dict, added: list, missing: str):
@@ -275,7 +200,7 @@ def export_frame(weights: dict, directions: dict, added: list, missing: str):
           State(DIR_IDS, "value"), State("cls-missing", "value"), State("cls-candidates", "data"),
           prevent_initial_call=True)
 def export_csv(_n, _weights, _dirs, missing, added):
-    weights, directions = _values(ctx.states_list[0]), _values(ctx.states_list[1])
+    weights, directions = values_by_key(ctx.states_list[0]), values_by_key(ctx.states_list[1])
     try:
         frame = export_frame(weights, directions, added, missing)
     except ScoringError:

@@ -58,6 +58,8 @@ def callback(client, trigger: str, values: dict, headers: dict | None = None, ch
     def item(spec):
         ident = json.loads(spec["id"]) if spec["id"].startswith("{") else spec["id"]
         key = f"{spec['id']}.{spec['property']}"
+        if isinstance(ident, dict) and ["ALL"] in ident.values():  # pattern-matching input: a list of items
+            return values.get(key, [])
         return {"id": ident, "property": spec["property"], "value": values.get(key)}
 
     outs = []

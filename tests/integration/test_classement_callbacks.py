@@ -172,11 +172,10 @@ def test_bad_threshold_is_refused(dash_app):
     assert "invalide" in json.dumps(r["cls-add-msg"], ensure_ascii=False)
 
 
-def save(dash_app, name, weights=None, author="DR"):
+def save(dash_app, name, weights=None):
     inputs = [{"id": "cls-save", "property": "n_clicks", "value": 1}]
     w = weight_inputs(weights)
-    state = [{"id": "cls-save-name", "property": "value", "value": name},
-             {"id": "cls-save-author", "property": "value", "value": author}, w[0], w[1], w[2]]
+    state = [{"id": "cls-save-name", "property": "value", "value": name}, w[0], w[1], w[2]]
     return post(dash_app, "cls-weighting-msg.children...cls-saved.options", [out("cls-weighting-msg", "children"),
                 out("cls-saved", "options")], inputs, state, changed=["cls-save.n_clicks"])
 
@@ -197,6 +196,7 @@ def test_save_then_reload_a_named_weighting(dash_app, weighting_store):
     assert "enregistrée" in json.dumps(r["cls-weighting-msg"], ensure_ascii=False)
     options = r["cls-saved"]["options"]
     assert len(options) == 1 and "DROP TABLE" in options[0]["label"]
+    assert weighting_store.list()[0].author == "poste local"  # no account: the local machine, not a typed name
     loaded = load(dash_app, options[0]["value"])
     weight_values = {json.loads(k)["key"]: v["value"] for k, v in loaded.items() if k.startswith("{") and "cls-weight" in k}
     assert weight_values == {k: weights[k] for k in KEYS}

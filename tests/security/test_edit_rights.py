@@ -116,3 +116,25 @@ def test_cross_site_posts_are_refused_in_french(app_module):
     assert r.status_code == 403 and "Accès refusé" in r.get_data(as_text=True)
     r = client.post("/auth/connexion", data={"nom": "x"}, headers={"Origin": "https://evil.example"})
     assert r.status_code == 403
+
+
+def test_saving_a_named_weighting_needs_an_editor(app_module):
+    """A weighting is shared state: from another machine, with no account, the save is refused and nothing lands."""
+    from models import weightings
+    from models.scoring import KEYS
+
+    trigger = "cls-save.n_clicks"
+    weights = [{"id": {"type": "cls-weight", "key": k}, "property": "value", "value": 1} for k in KEYS]
+    dirs = [{"id": {"type": "cls-dir", "key": k}, "property": "value", "value": 1} for k in KEYS]
+    values = {trigger: 1, "cls-save-name.value": "Refusée", '{"key":["ALL"],"type":"cls-weight"}.value': weights,
+              '{"key":["ALL"],"type":"cls-dir"}.value': dirs, "cls-missing.value": "renormalise"}
+    before = len(weightings.default_store().list())
+    remote = app_module.server.test_client()
+    remote.environ_base.update(REMOTE)
+    r = callback(remote, trigger, values)
+    assert "Modification refusée" in json.dumps(r.get_json(), ensure_ascii=False)
+    assert len(weightings.default_store().list()) == before
+    local = app_module.server.test_client()
+    r = callback(local, trigger, values)
+    assert "enregistrée" in json.dumps(r.get_json(), ensure_ascii=False)
+    assert weightings.default_store().list()[0].author == auth.LOCAL_EDITOR
