@@ -89,7 +89,7 @@ def scene(state: dict, store: dict) -> Scene:
     out = Scene(state, store, base)
     if state["opt"]:
         try:
-            out.outcome = planner.plan(cs.plan_request(state), store["codes"], store["label"])
+            out.outcome = planner.plan(cs.plan_request(state), store["sites"], store["label"])
         except (KeyError, ValueError) as err:
             out.error = str(err.args[0] if err.args else err)
             return out
@@ -273,7 +273,7 @@ def chosen_rows(sc: Scene) -> list[dict]:
 
 
 def candidate_rows(state: dict, store: dict) -> list[dict]:
-    table = planner.candidate_table(cs.plan_request(state), store["codes"], store["label"])
+    table = planner.candidate_table(cs.plan_request(state), store["sites"], store["label"])
     return table.drop(columns=["acv", "heberge"]).to_dict("records")
 
 

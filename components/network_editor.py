@@ -8,21 +8,18 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-import geodata
 from components import auth
 from components import coverage_tables as ct
 from components.commune_search import commune_search
 from models import network as netmod
+from models.territory import Territory
 
 SITE_FIELDS = ["site_id", "code_insee", "nom", "commune", "lon", "lat"]
 
 
 def network_store(net: netmod.Network) -> dict:
-    """What the page keeps of a network version: version, label, codes and every site at its coordinates."""
-    sites = net.sites[[c for c in SITE_FIELDS if c in net.sites]].copy()
-    if "lon" not in sites:  # a network without coordinates: sites at their commune's town hall
-        com = geodata.communes().set_index("code_insee")
-        sites["lon"], sites["lat"] = sites["code_insee"].map(com["lon"]), sites["code_insee"].map(com["lat"])
+    """What the page keeps of a network version: version, label, codes and every site at its own coordinates."""
+    sites = net.sites[SITE_FIELDS]
     return {"version": net.version, "codes": net.codes, "label": net.label, "sites": sites.to_dict("records")}
 
 
@@ -31,19 +28,14 @@ def _alert(text, color="danger"):
 
 
 def _network_rows(net):
-    com = geodata.communes().set_index("code_insee")
-    sites = net.sites.copy()
-    if "lon" not in sites:
-        sites["lon"] = sites["code_insee"].map(com["lon"])
-        sites["lat"] = sites["code_insee"].map(com["lat"])
-    return sites.to_dict("records")
+    return net.sites.to_dict("records")
 
 
 def _history_rows():
     h = netmod.history()
     if h.empty:
         return []
-    names = geodata.communes().set_index("code_insee")["nom"]
+    names = Territory.from_geodata().names
     h["quand"] = h["created_at"].astype(str).str.slice(0, 16)
     h["commune"] = h["code_insee"].map(names)
     return h.sort_values("id", ascending=False)[["id", "quand", "author", "action_fr", "site_id", "commune"]] \

@@ -38,7 +38,8 @@ import pandas as pd
 
 from models.catchment import WEIGHTS
 from models.coverage import FrenchArgumentParser, check_minutes, fail, split_codes
-from models.travel import TravelSettings, commune_positions, travel_time_matrix
+from models.territory import Territory
+from models.travel import TravelSettings
 
 CANDIDATE_SETS = {  # short: they fit a dropdown at 1280 px (the page explains each set under the table)
     "acv": "Villes « Action cœur de ville »",
@@ -95,10 +96,9 @@ class Eligibility:
 
     @classmethod
     def acv(cls, share: float = MAX_OUTSIDE_ACV_SHARE) -> "Eligibility":
-        """The rule with the 25 ACV towns of Grand Est as the inside set."""
-        import geodata
-
-        return cls(frozenset(geodata.acv()["code_insee"].astype(str)), share)
+        """The rule with the Action Cœur de Ville towns of the territory (25 in Grand Est) as the inside set."""
+        com = Territory.from_geodata().communes
+        return cls(frozenset(com.loc[com["is_acv"].astype(bool), "code_insee"]), share)
 
     def outside(self, candidates) -> np.ndarray:
         """Boolean mask: which ``candidates`` are outside the inside set."""
@@ -128,7 +128,7 @@ class Viability:
 
 # ------------------------------------------------------------------------------ candidates
 def candidate_codes(kind: str = "acv", bv_min_population: int = DEFAULT_BV_MIN_POPULATION,
-                    added=(), exclude=()) -> list[str]:
+                    added=(), exclude=(), territory: Territory | None = None) -> list[str]:
     """Candidate communes for new sites.
 
     Parameters
@@ -142,10 +142,9 @@ def candidate_codes(kind: str = "acv", bv_min_population: int = DEFAULT_BV_MIN_P
     exclude : sequence of str
         Communes left out (e.g. those already hosting a site of the current network).
     """
-    import geodata
-
-    com = geodata.communes()
-    acv = list(geodata.acv()["code_insee"].astype(str))
+    territory = territory or Territory.from_geodata()
+    com = territory.communes
+    acv = list(com.loc[com["is_acv"].astype(bool), "code_insee"])
     centres = com[(com["code_insee"] == com["bv_code"]) & (com["population"] >= bv_min_population)]
     centres = list(centres.sort_values("population", ascending=False)["code_insee"])
     if kind == "acv":
@@ -159,9 +158,32 @@ def candidate_codes(kind: str = "acv", bv_min_population: int = DEFAULT_BV_MIN_P
     else:
         raise ValueError(f"Ensemble de candidats inconnu : {kind!r} (attendu : {', '.join(CANDIDATE_SETS)})")
     added = [str(c).strip() for c in added if str(c).strip()]
-    commune_positions(added)  # unknown code → KeyError
+    territory.positions(added)  # unknown code → UnknownCommune (French)
     skip = {str(c) for c in exclude}
     return [c for c in dict.fromkeys(codes + added) if c not in skip]
+
+
+def network_points(network, territory: Territory | None = None) -> tuple:
+    """Hashable ``(code_insee, lon, lat)`` per site (the cache key of a network): ``network`` is a frame or
+    records with ``lon``/``lat`` (sites at their own coordinates), or ``code_insee`` (sites at the town hall)."""
+    if isinstance(network, pd.DataFrame):
+        network = network.to_dict("records")
+    network = list(network)
+    if network and isinstance(network[0], (dict, tuple)):
+        rows = [tuple(r) if isinstance(r, tuple) else (r["code_insee"], r["lon"], r["lat"]) for r in network]
+        return tuple((str(c), float(x), float(y)) for c, x, y in rows)
+    pts = (territory or Territory.from_geodata()).points_at_communes(list(dict.fromkeys(str(c) for c in network)))
+    return tuple(zip(pts["code_insee"], pts["lon"].astype(float), pts["lat"].astype(float)))
+
+
+def network_frame(network, territory: Territory | None = None) -> pd.DataFrame:
+    """The network's sites as a frame ``code_insee``, ``lon``, ``lat`` (see :func:`network_points`)."""
+    return pd.DataFrame(list(network_points(network, territory)), columns=["code_insee", "lon", "lat"])
+
+
+def network_codes(network) -> list[str]:
+    """The communes hosting a site of ``network`` (any form accepted by :func:`network_points`)."""
+    return list(dict.fromkeys(c for c, _, _ in network_points(network)))
 
 
 # ------------------------------------------------------------------------------ the problem
@@ -215,26 +237,30 @@ class PlanningProblem:
 
     @classmethod
     def from_region(cls, existing, candidates, minutes, settings: TravelSettings | None = None,
-                    weight: str = "population", network_version: str | None = None) -> "PlanningProblem":
-        """Instance over every commune of the region (estimated times, see :mod:`models.travel`).
+                    weight: str = "population", network_version: str | None = None,
+                    territory: Territory | None = None) -> "PlanningProblem":
+        """Instance over every commune of the territory (estimated times, see :mod:`models.travel`).
 
-        Candidates already hosting a site are dropped (a second site in the same commune adds nothing).
+        ``existing``: the network's sites as points (a frame or records with ``code_insee``, ``lon``, ``lat``:
+        each site at its own coordinates) or ``code_insee`` (placed at the town hall). Candidates are town
+        halls; those already hosting a site are dropped (a second site in the same commune adds nothing).
         """
-        import geodata
-
         if weight not in WEIGHTS:
             raise ValueError(f"Pondération inconnue : {weight!r} (attendu : {', '.join(WEIGHTS)})")
         minutes = check_minutes(minutes)
         settings = settings or TravelSettings()
-        existing = list(dict.fromkeys(str(c) for c in existing))
-        candidates = [c for c in dict.fromkeys(str(c) for c in candidates) if c not in set(existing)]
-        com = geodata.communes()
-        base = (travel_time_matrix(existing, None, settings, np.float32) <= minutes).any(axis=0) if existing \
-            else np.zeros(len(com), bool)
-        cover = np.zeros((len(com), len(candidates)), bool)
+        territory = territory or Territory.from_geodata()
+        points = network_frame(existing, territory)
+        codes = list(dict.fromkeys(points["code_insee"]))
+        candidates = [c for c in dict.fromkeys(str(c) for c in candidates) if c not in set(codes)]
+        n = len(territory)
+        base = (territory.minutes_to_points(points, settings, "code_insee") <= minutes).any(axis=1) if len(points) \
+            else np.zeros(n, bool)
+        cover = np.zeros((n, len(candidates)), bool)
         for s in range(0, len(candidates), 512):  # chunks: never the full float matrix in memory
-            cover[:, s:s + 512] = (travel_time_matrix(candidates[s:s + 512], None, settings, np.float32) <= minutes).T
-        return cls(candidates=candidates, existing=existing, demand=com[weight].to_numpy(float),
+            cover[:, s:s + 512] = (territory.minutes_from(candidates[s:s + 512], settings, np.float32) <= minutes).T
+        com = territory.communes
+        return cls(candidates=candidates, existing=codes, demand=com[weight].to_numpy(float),
                    population=com["population"].to_numpy(float), base_covered=base, cover=cover,
                    minutes=minutes, weight=weight, settings=settings, network_version=network_version,
                    point_codes=com["code_insee"].to_numpy())
@@ -626,11 +652,8 @@ class PlanOutcome:
     @cached_property
     def sites(self) -> pd.DataFrame:
         """Chosen sites with ``nom``, ``acv`` and expected learners vs break-even (even if not a constraint)."""
-        import geodata
-
         sites = self.result.sites.copy()
-        names = geodata.communes().set_index("code_insee")["nom"]
-        sites.insert(1, "nom", sites["code_insee"].map(names))
+        sites.insert(1, "nom", sites["code_insee"].map(Territory.from_geodata().names))
         sites["acv"] = sites["code_insee"].isin(Eligibility.acv().inside)
         v = self.viability
         if v is not None and "expected_learners" not in sites:
@@ -649,9 +672,9 @@ def viability_for(concept: str, penetration: float | None = None) -> tuple[Viabi
     return Viability(econ["break_even_learners"], penetration or default_penetration()), econ
 
 
-def request_candidates(request: PlanRequest, network_codes) -> list[str]:
-    """Candidate towns of ``request``: without the towns hosting a site unless ``include_hosting``."""
-    exclude = () if request.include_hosting else tuple(network_codes)
+def request_candidates(request: PlanRequest, network) -> list[str]:
+    """Candidate towns of ``request``: without the towns hosting a site of ``network`` unless ``include_hosting``."""
+    exclude = () if request.include_hosting else tuple(network_codes(network))
     return candidate_codes(request.kind, request.bv_min_population, request.added, exclude=exclude)
 
 
@@ -664,11 +687,11 @@ def eligibility_for(request: PlanRequest, candidates) -> Eligibility | None:
 
 
 @lru_cache(maxsize=8)
-def _problem(minutes, weight, travel, factor, kind, bv_min, added, include_hosting, network_codes, label):
+def _problem(minutes, weight, travel, factor, kind, bv_min, added, include_hosting, points: tuple, label):
     request = PlanRequest(minutes, weight, travel, factor, kind, bv_min, added, include_hosting)
-    cands = request_candidates(request, network_codes)
-    problem = PlanningProblem.from_region(list(network_codes), cands, minutes, request.settings, weight, label)
-    hosting = [c for c in cands if c in set(network_codes)]  # from_region drops them: add them back when asked
+    cands = request_candidates(request, points)
+    problem = PlanningProblem.from_region(points, cands, minutes, request.settings, weight, label)
+    hosting = [c for c in cands if c in set(network_codes(points))]  # from_region drops them: added back when asked
     if hosting:
         extra = PlanningProblem.from_region([], hosting, minutes, request.settings, weight, label)
         problem = replace(problem, candidates=problem.candidates + extra.candidates,
@@ -676,23 +699,25 @@ def _problem(minutes, weight, travel, factor, kind, bv_min, added, include_hosti
     return problem
 
 
-def problem_for(request: PlanRequest, network_codes, label: str | None = None) -> PlanningProblem:
-    """The MCLP instance of ``request`` over the region (cached: built once per candidate/network change)."""
+def problem_for(request: PlanRequest, network, label: str | None = None) -> PlanningProblem:
+    """The MCLP instance of ``request`` over the region (cached: built once per candidate/network change).
+
+    ``network``: the current network's sites (frame or records with ``lon``/``lat``, each site at its own
+    coordinates) or their ``code_insee`` (town halls), see :func:`network_points`.
+    """
     r = request
     return _problem(r.minutes, r.weight, r.travel, r.time_factor, r.kind, r.bv_min_population, tuple(r.added),
-                    r.include_hosting, tuple(network_codes), label)
+                    r.include_hosting, network_points(network), label)
 
 
-def candidate_table(request: PlanRequest, network_codes, label: str | None = None) -> pd.DataFrame:
+def candidate_table(request: PlanRequest, network, label: str | None = None) -> pd.DataFrame:
     """One row per candidate, most demand added first: commune facts, demand/inhabitants it alone adds,
     inhabitants within T, origin, ACV, expected learners vs break-even of the request's concept."""
-    import geodata
-
-    problem = problem_for(request, network_codes, label)
+    problem = problem_for(request, network, label)
     viability, _ = viability_for(request.concept, request.penetration)
-    com = geodata.communes().set_index("code_insee").reindex(problem.candidates)
+    com = Territory.from_geodata().index.reindex(problem.candidates)
     acv = Eligibility.acv().inside
-    hosting, added = set(network_codes), set(request.added)
+    hosting, added = set(network_codes(network)), set(request.added)
     gain_pop = problem.marginal_population()
     out = pd.DataFrame({
         "code_insee": problem.candidates, "nom": com["nom"].to_numpy(), "departement": com["departement"].to_numpy(),
@@ -711,8 +736,8 @@ def candidate_table(request: PlanRequest, network_codes, label: str | None = Non
 
 
 @lru_cache(maxsize=16)
-def _plan(request: PlanRequest, network_codes: tuple, label, time_limit: float) -> PlanOutcome:
-    problem = problem_for(request, network_codes, label)
+def _plan(request: PlanRequest, points: tuple, label, time_limit: float) -> PlanOutcome:
+    problem = problem_for(request, points, label)
     viability, econ = viability_for(request.concept, request.penetration)
     if request.viable and viability is None:
         raise ValueError(f"Le concept « {econ['label']} » n'atteint jamais son point mort : contrainte impossible.")
@@ -728,12 +753,12 @@ def _plan(request: PlanRequest, network_codes: tuple, label, time_limit: float) 
     return PlanOutcome(request, result, len(problem.candidates), econ, viability, eligibility, greedy)
 
 
-def plan(request: PlanRequest, network_codes, label: str | None = None, time_limit: float = 20.0) -> PlanOutcome:
-    """Solve ``request`` on the network ``network_codes`` (cached per request and network).
+def plan(request: PlanRequest, network, label: str | None = None, time_limit: float = 20.0) -> PlanOutcome:
+    """Solve ``request`` on ``network`` (its sites, see :func:`problem_for`; cached per request and network).
 
     Raises ``ValueError`` (French) for an impossible request, ``KeyError`` for an unknown added commune.
     """
-    return _plan(request, tuple(network_codes), label, float(time_limit))
+    return _plan(request, network_points(network), label, float(time_limit))
 
 
 # ------------------------------------------------------------------------------ command line
@@ -771,13 +796,13 @@ def main(argv=None) -> int:
         minutes = check_minutes(a.minutes)
         settings = TravelSettings(a.travel_model, a.time_factor)
         if a.sites is None:
-            from models.network import reference_network
+            from models.network import reference_label, reference_network
 
-            existing, version = list(reference_network()["code_insee"]), "référence"
+            existing, version = reference_network(), reference_label()
         else:
-            existing, version = split_codes(a.sites), "liste --sites"
-        commune_positions(existing)
-        cands = candidate_codes(a.candidates, a.bv_min_population, split_codes(a.add), exclude=existing)
+            existing, version = split_codes(a.sites), "liste --sites (sites placés à la mairie)"
+        cands = candidate_codes(a.candidates, a.bv_min_population, split_codes(a.add),
+                                exclude=network_codes(existing))
         problem = PlanningProblem.from_region(existing, cands, minutes, settings, a.weight, version)
         econ = concept_economics(a.concept)
         viability = None
@@ -797,15 +822,13 @@ def main(argv=None) -> int:
     if a.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        import geodata
-
         from models import fr_format as F
 
-        names = geodata.communes().set_index("code_insee")["nom"]
+        names = Territory.from_geodata().names
         method = {"exact": "optimal garanti", "greedy": "rapide"}[res.method]
         print(f"Méthode {method} ({res.status}, {F.seconds(res.seconds)}) : couverture "
               f"{F.pct(100 * out['covered_share'])} de la population à {F.num_short(minutes)} min (estimée), "
-              f"+{F.num(res.gain)} par rapport au réseau."
+              f"+{F.num(res.gain)} ({WEIGHTS[a.weight].lower()}) par rapport au réseau ({version})."
               + ("" if eligibility is None else " Règle des 25 % hors « Action cœur de ville » appliquée."))
         for s in res.sites.itertuples():
             print(f"  {s.ordre:>2}. {names.get(s.code_insee, s.code_insee):<28} +{F.num(s.gain):>9}")

@@ -142,7 +142,3 @@ def bmo_share_difficult(bmo_code: str | None) -> float | None:
     value = _bmo_shares().get(bmo_code, np.nan)
     return None if pd.isna(value) else float(value)
 
-
-def clear_caches() -> None:
-    for f in (region_values, departement_values, _defm_latest, _bmo_shares):
-        f.cache_clear()

@@ -6,7 +6,7 @@ import pytest
 
 from models import planner
 from models.planner import PlanningProblem, Viability, solve
-from tests.unit import fake_geodata
+from tests.territories import line_territory
 
 
 def random_instance(seed, n=40, m=9, e=2, minutes=10.0):
@@ -120,33 +120,37 @@ def test_bad_arguments_are_refused():
         solve(p, 1, budget=10)
 
 
-# ---- on the hand-made region (fake geodata)
+# ---- on a small hand-made territory (tests/territories.py): no module swapping
 @pytest.fixture
-def line(monkeypatch):
-    com = fake_geodata.make_communes([1200, 300, 50, 80, 4000, 90, 60, 700, 30, 20, 5000, 100])
-    fake_geodata.install(monkeypatch, com, sites_codes=["99000"])
-    yield com
-    fake_geodata.clear_caches()
+def line():
+    return line_territory([1200, 300, 50, 80, 4000, 90, 60, 700, 30, 20, 5000, 100], sites=["99000"])
 
 
 def test_region_problem_drops_candidates_already_hosting_a_site(line):
-    p = PlanningProblem.from_region(["99000"], ["99000", "99004", "99010"], 10)
-    assert p.candidates == ["99004", "99010"]
+    p = PlanningProblem.from_region(line.sites, ["99000", "99004", "99010"], 10, territory=line)
+    assert p.candidates == ["99004", "99010"] and p.existing == ["99000"]
     assert solve(p, 2, "exact").chosen == ["99010", "99004"]
 
 
+def test_an_existing_site_covers_from_its_own_coordinates(line):
+    """A site 0.3° east of its town hall (its real address, say) covers other communes than the town hall."""
+    at_hall = PlanningProblem.from_region(line.sites, ["99004"], 10, territory=line)
+    moved = PlanningProblem.from_region(line.sites.assign(lon=line.sites.lon + 0.3), ["99004"], 10, territory=line)
+    assert at_hall.base_covered[0] and not moved.base_covered[0] and moved.base_covered[3]
+
+
 def test_candidate_sets(line):
-    assert planner.candidate_codes("acv") == list(line.code_insee[line.is_acv])
-    assert planner.candidate_codes("bv", bv_min_population=1000) == ["99000"]  # centres: 0, 3, 6, 9
-    assert "99005" in planner.candidate_codes("acv", added=["99005"])
+    com = line.communes
+    assert planner.candidate_codes("acv", territory=line) == list(com.code_insee[com.is_acv])
+    assert planner.candidate_codes("bv", bv_min_population=1000, territory=line) == ["99000"]  # centres: 0, 3, 6, 9
+    assert "99005" in planner.candidate_codes("acv", added=["99005"], territory=line)
     with pytest.raises(KeyError):
-        planner.candidate_codes("acv", added=["00000"])
+        planner.candidate_codes("acv", added=["00000"], territory=line)
 
 
-def test_cli_json_and_exit_code_2(line, capsys, monkeypatch):
-    monkeypatch.setattr(planner, "concept_economics",
-                        lambda c: {"concept": c, "label": c, "break_even_learners": 1.0, "public_funding_0_3": 1.0})
-    assert planner.main(["--k", "2", "--minutes", "10", "--sites", "99000", "--method", "exact", "--json"]) == 0
+def test_cli_json_and_exit_code_2(capsys):
+    """On the real region: two new sites next to Épinal's, exact method."""
+    assert planner.main(["--k", "2", "--minutes", "30", "--sites", "88160", "--method", "exact", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert {"chosen", "covered_population", "covered_share", "method", "optimal", "seconds"} <= set(out)
     assert out["optimal"] is True and out["method"] == "exact" and len(out["chosen"]) <= 2
