@@ -146,3 +146,19 @@ def test_ville_has_no_horizontal_overflow_at_phone_width(dash_server, browser, s
     wide = browser.execute_script("return document.documentElement.scrollWidth;")
     screenshot("ville-390")
     assert wide <= 390, wide
+
+
+def test_presentation_mode_hides_the_side_panel_and_the_map_takes_the_width(dash_server, browser, screenshot):
+    viewport(browser, 1280, 720)
+    browser.get(dash_server + "/?presentation=1")
+    wait_for_map(browser)
+    wait(browser).until(lambda b: "presentation" in b.find_element(By.TAG_NAME, "body").get_attribute("class"))
+    width = browser.execute_script("return document.getElementById('map-container').getBoundingClientRect().width;")
+    browser.find_element(By.ID, "panel-toggle").click()
+    wait(browser).until(lambda b: not b.find_element(By.CSS_SELECTOR, ".map-panel").is_displayed())
+    wider = browser.execute_script("return document.getElementById('map-container').getBoundingClientRect().width;")
+    assert wider > width * 1.25, (width, wider)
+    assert browser.find_element(By.ID, "panel-toggle").text == "Afficher les panneaux"
+    assert browser.execute_script("return document.documentElement.scrollWidth;") <= 1280  # navbar fits
+    time.sleep(2)
+    screenshot("sans-panneau-1280")
