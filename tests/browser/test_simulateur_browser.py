@@ -173,6 +173,9 @@ def test_presentation_flag_sets_the_mode_and_survives_navigation(dash_server, br
     size = browser.execute_script("return parseFloat(getComputedStyle(document.querySelector("
                                   "'#sim-kpis .kpi-detail')).fontSize);")
     assert size >= 20
+    wait(browser).until(lambda b: b.execute_script(  # chart texts too (ticks, legend, axis titles)
+        "const sizes = [...document.querySelectorAll('#sim-fig-money .main-svg text')]"
+        ".map(t => parseFloat(t.style.fontSize)).filter(x => x > 0); return sizes.length && Math.min(...sizes) >= 20;"))
     link = browser.find_element(By.CSS_SELECTOR, ".atlas-navbar a[href^='/classement']")
     assert link.get_attribute("href").endswith("/classement?presentation=1")
     screenshot("presentation-1920")

@@ -1,0 +1,44 @@
+/* Presentation mode for charts: every text of a chart at 20 px or more while body.presentation is set, and
+   back to the figure's own sizes when it is turned off. Layout-level sizes only (titles, axes, legend). */
+(function () {
+  if (typeof Plotly === "undefined") { return; }
+  var MIN = 20;
+  var KEYS = ["font.size", "title.font.size", "legend.font.size", "hoverlabel.font.size",
+              "xaxis.tickfont.size", "yaxis.tickfont.size", "xaxis.title.font.size", "yaxis.title.font.size"];
+  function get(obj, path) {
+    return path.split(".").reduce(function (o, k) { return o && o[k]; }, obj);
+  }
+  function on() { return document.body.classList.contains("presentation"); }
+  function enlarge(gd) {
+    if (!gd.layout || !gd._fullLayout || !on()) { return; }
+    var update = {}, original = gd._atlasOriginal || {};
+    KEYS.forEach(function (k) {
+      if (!gd._fullLayout || get(gd._fullLayout, k.split(".")[0]) === undefined) { return; }
+      var size = get(gd._fullLayout, k);
+      if (typeof size === "number" && size < MIN) {
+        if (!(k in original)) { original[k] = get(gd.layout, k) === undefined ? null : get(gd.layout, k); }
+        update[k] = k === "title.font.size" ? MIN + 4 : MIN;
+      }
+    });
+    gd._atlasOriginal = original;
+    if (Object.keys(update).length) { Plotly.relayout(gd, update); }
+  }
+  function restore(gd) {
+    if (!gd._atlasOriginal) { return; }
+    var update = {};
+    Object.keys(gd._atlasOriginal).forEach(function (k) { update[k] = gd._atlasOriginal[k]; });
+    gd._atlasOriginal = null;
+    if (Object.keys(update).length) { Plotly.relayout(gd, update); }
+  }
+  function all(fn) { document.querySelectorAll(".js-plotly-plot").forEach(function (gd) { fn(gd); }); }
+  function hook(gd) {
+    if (gd._atlasHook || !gd.on) { return; }
+    gd._atlasHook = true;
+    gd.on("plotly_afterplot", function () { window.setTimeout(function () { enlarge(gd); }, 0); });
+    enlarge(gd);
+  }
+  new MutationObserver(function () { all(hook); })
+    .observe(document.documentElement, {childList: true, subtree: true});
+  new MutationObserver(function () { all(on() ? enlarge : restore); })
+    .observe(document.body, {attributes: true, attributeFilter: ["class"]});
+})();
