@@ -22,6 +22,7 @@ def nav_entries() -> list[tuple[str, str]]:
     page registered with ``nav=False``."""
     pages = [p for p in dash.page_registry.values()
              if not p.get("path_template") and not p["module"].endswith("not_found_404") and p.get("nav", True)]
+    pages.sort(key=lambda p: p.get("order") if isinstance(p.get("order"), (int, float)) else 50)  # stable
     return [(p["name"], p["path"]) for p in pages]
 
 

@@ -38,7 +38,7 @@ def panel() -> dbc.Card:
         html.H3("Scénarios", className="h5"),
         dbc.Row([
             dbc.Col(dbc.Input(id="sim-scen-name", placeholder="Nom du scénario (obligatoire)", type="text"), md=5),
-            dbc.Col(dbc.Input(id="sim-scen-author", placeholder="Auteur", type="text"), md=3),
+            dbc.Col(html.Div(auth.status_text(), id="sim-scen-author", className="small text-muted"), md=3),
             dbc.Col(dbc.Button("Enregistrer", id="sim-save", color="primary", className="w-100"), md=4),
         ], className="g-2 mb-2"),
         dbc.Textarea(id="sim-scen-note", placeholder="Note (facultative)", rows=2, className="mb-2"),
@@ -99,12 +99,14 @@ def refresh_scenarios(_nonce):
 
 
 @callback(Output("sim-scen-msg", "children"), Output("sim-saved", "data"), Output("sim-scen-refresh", "data"),
-          Input("sim-save", "n_clicks"), State("sim-scen-name", "value"), State("sim-scen-author", "value"),
+          Input("sim-save", "n_clicks"), State("sim-scen-name", "value"),
           State("sim-scen-note", "value"), State("sim-state", "data"), State("sim-scen-refresh", "data"),
           prevent_initial_call=True)
-def save_scenario(_n, name, author, note, state, nonce):
+def save_scenario(_n, name, note, state, nonce):
+    """Saving shared state needs a signed-in editor: the author is the account (issue 11)."""
     try:
-        sid = default_store().save(name, state["concept"], state.get("overrides") or {}, author=author or "",
+        author = auth.require_editor(ScenarioError)
+        sid = default_store().save(name, state["concept"], state.get("overrides") or {}, author=author,
                                    note=note or "", code_insee=state.get("ville"))
         sc = default_store().load(sid)
     except ScenarioError as exc:

@@ -48,12 +48,23 @@ def texts(component_json: str) -> str:
     return " ".join(found)
 
 
-def callback(client, trigger: str, values: dict, headers: dict | None = None, changed: str | None = None):
-    """POST the (server-side) callback whose first input is ``trigger`` ("id.prop"), with ``values`` by "id.prop"
-    (missing ones: None), as if ``changed`` (default: ``trigger``) had changed. Returns the Flask response."""
+def _dependency(client, trigger: str, output: str | None = None) -> dict:
     deps = client.get("/_dash-dependencies").get_json()
-    dep = next(d for d in deps if d["inputs"] and f"{d['inputs'][0]['id']}.{d['inputs'][0]['property']}" == trigger
-               and not d.get("clientside_function"))
+    return next(d for d in deps if d["inputs"] and f"{d['inputs'][0]['id']}.{d['inputs'][0]['property']}" == trigger
+                and not d.get("clientside_function") and (output is None or output in d["output"]))
+
+
+def callback(client, trigger: str, values: dict, headers: dict | None = None, changed: str | None = None,
+             expand: dict | None = None, output: str | None = None):
+    """POST the (server-side) callback whose first input is ``trigger`` ("id.prop"), as the browser does.
+
+    ``values`` by "id.prop" (missing ones: None); a pattern-matching (``ALL``) input takes the list of items the
+    browser would send. ``expand`` gives, per pattern ``type``, the ``name`` of every matching component (the
+    concrete outputs of an ``ALL`` output). As if ``changed`` (default: ``trigger``) had changed; returns the
+    Flask response (see :func:`outputs`). ``output`` picks among callbacks sharing that first input.
+    """
+    dep = _dependency(client, trigger, output)
+    expand = expand or {}
 
     def item(spec):
         ident = json.loads(spec["id"]) if spec["id"].startswith("{") else spec["id"]
@@ -65,8 +76,30 @@ def callback(client, trigger: str, values: dict, headers: dict | None = None, ch
     outs = []
     for o in dep["output"].strip(".").split("..."):
         cid, _, prop = o.rpartition(".")
-        outs.append({"id": json.loads(cid) if cid.startswith("{") else cid, "property": prop.split("@")[0]})
+        prop = prop.split("@")[0]
+        ident = json.loads(cid) if cid.startswith("{") else cid
+        if isinstance(ident, dict) and ["ALL"] in ident.values():
+            outs.append([{"id": {**ident, "name": n}, "property": prop} for n in expand.get(ident["type"], [])])
+        else:
+            outs.append({"id": ident, "property": prop})
     body = {"output": dep["output"], "outputs": outs if len(outs) > 1 else outs[0],
             "inputs": [item(s) for s in dep["inputs"]], "state": [item(s) for s in dep["state"]],
             "changedPropIds": [changed or trigger]}
     return client.post("/_dash-update-component", json=body, headers=headers or {})
+
+
+def outputs(response) -> dict:
+    """``{"id.prop": value}`` of a callback response (pattern ids as Dash writes them); absent = not updated."""
+    if response.status_code == 204:
+        return {}
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    out = {}
+    for cid, props in response.get_json().get("response", {}).items():
+        for prop, value in props.items():
+            out[f"{cid}.{prop}"] = value
+    return out
+
+
+def text(value) -> str:
+    """Visible text of a component (or list of them) as it comes back in JSON."""
+    return texts(json.dumps(value, ensure_ascii=False)) if value is not None else ""

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import time
 
-import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -185,7 +184,8 @@ def test_threshold_slider_by_keyboard_changes_coverage_and_url(dash_server, brow
     wait(browser).until(lambda b: "moins de 45 min" in kpi_text(b).replace("\xa0", " "))
 
 
-def test_network_edit_requires_author_then_is_saved(dash_server, browser, screenshot):
+def test_network_edit_on_this_machine_is_saved_under_the_local_editor(dash_server, browser, screenshot):
+    """No editor account on the test server: editing is open from this machine only, and said so."""
     browser.get(dash_server + "/couverture")
     map_ready(browser)
     n_sites = int(re.search(r"(\d+) sites", kpi_text(browser)).group(1))
@@ -197,14 +197,8 @@ def test_network_edit_requires_author_then_is_saved(dash_server, browser, screen
     field = wait(browser).until(lambda b: b.switch_to.active_element)
     field.send_keys("Verdun")
     wait(browser).until(EC.element_to_be_clickable((By.XPATH, "//*[contains(text(),'Verdun (55)')]"))).click()
-    click(browser, box)  # no author yet
-    wait(browser).until(lambda b: b.find_element(By.ID, "cov-edit-message").text)
-    if "Site ajouté" not in browser.find_element(By.ID, "cov-edit-message").text:
-        author = browser.find_elements(By.ID, "cov-author")
-        if not author:
-            pytest.skip("édition réservée aux comptes connectés (issue 11)")
-        author[0].send_keys("Test navigateur")
-        click(browser, box)
+    assert "ouverte sur ce poste uniquement" in browser.find_element(By.ID, "cov-author").text
+    click(browser, box)
     wait(browser).until(lambda b: "Site ajouté" in b.find_element(By.ID, "cov-edit-message").text)
     wait(browser).until(lambda b: f"{n_sites + 1} sites" in kpi_text(b))
     screenshot("reseau-modifie")

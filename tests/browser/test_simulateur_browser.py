@@ -110,12 +110,13 @@ def test_bad_table_value_is_refused_and_a_scenario_is_saved(dash_server, browser
     name = browser.find_element(By.ID, "sim-scen-name")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", name)
     name.send_keys("Lunéville — l'essai \"Fab ID\"")
-    browser.find_element(By.ID, "sim-scen-author").send_keys("test navigateur")
+    assert "ouverte sur ce poste uniquement" in browser.find_element(By.ID, "sim-scen-author").text  # no account
     browser.find_element(By.ID, "sim-save").click()
     wait(browser).until(lambda b: "enregistré" in b.find_element(By.ID, "sim-scen-msg").text)
     sid = re.search(r"n° (\d+)", browser.find_element(By.ID, "sim-scen-msg").text).group(1)
     wait(browser).until(lambda b: f"scenario={sid}" in b.current_url)
-    assert "l'essai \"Fab ID\"" in browser.find_element(By.ID, "sim-scen-table").text
+    table = browser.find_element(By.ID, "sim-scen-table").text
+    assert "l'essai \"Fab ID\"" in table and "poste local" in table  # the author is the editor, not a typed name
     time.sleep(0.5)
     screenshot("scenario")
 
