@@ -88,6 +88,18 @@ def callback(client, trigger: str, values: dict, headers: dict | None = None, ch
     return client.post("/_dash-update-component", json=body, headers=headers or {})
 
 
+def post(client, output: str, outputs, inputs, state=(), changed=()) -> dict:
+    """POST the callback whose output key contains ``output``, with explicit ``outputs``/``inputs``/``state``
+    items (as the browser builds them). Returns the response's ``{id: {prop: value}}`` ({} when nothing changed)."""
+    deps = client.get("/_dash-dependencies").get_json()
+    key = next(d["output"] for d in deps if output in d["output"] and not d.get("clientside_function"))
+    body = {"output": key, "outputs": outputs, "inputs": list(inputs), "state": list(state),
+            "changedPropIds": list(changed)}
+    r = client.post("/_dash-update-component", json=body)
+    assert r.status_code in (200, 204), r.get_data(as_text=True)[:500]
+    return {} if r.status_code == 204 else r.get_json()["response"]
+
+
 def outputs(response) -> dict:
     """``{"id.prop": value}`` of a callback response (pattern ids as Dash writes them); absent = not updated."""
     if response.status_code == 204:

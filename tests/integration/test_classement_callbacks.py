@@ -10,6 +10,7 @@ import pytest
 from components.ranking_url import decode_query, encode_query
 from models import db, scoring
 from models.scoring import CRITERIA, KEYS
+from tests import dash_client
 
 
 @pytest.fixture(scope="module")
@@ -30,18 +31,8 @@ def weighting_store(tmp_path, monkeypatch):
     return store
 
 
-def key_of(dash_app, fragment: str) -> str:
-    app, _ = dash_app
-    return next(k for k in app.callback_map if fragment in k)
-
-
 def post(dash_app, fragment, outputs, inputs, state=(), changed=()):
-    _, client = dash_app
-    payload = {"output": key_of(dash_app, fragment), "outputs": outputs, "inputs": list(inputs),
-               "state": list(state), "changedPropIds": list(changed)}
-    resp = client.post("/_dash-update-component", json=payload)
-    assert resp.status_code in (200, 204), resp.data[:500]
-    return {} if resp.status_code == 204 else resp.get_json()["response"]
+    return dash_client.post(dash_app[1], fragment, outputs, inputs, state, changed)
 
 
 def out(id_, prop):

@@ -4,18 +4,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from dash import no_update
-
 import geodata
 from models import fr_format as F
-
-
-@pytest.fixture(scope="module")
-def ville():
-    import app  # noqa: F401 — registers the pages and their callbacks
-    from pages import ville
-
-    return ville
+from tests.dash_client import callback, outputs, page, text
 
 
 @pytest.fixture(scope="module")
@@ -25,82 +16,64 @@ def client():
     return app.server.test_client()
 
 
-def walk(component):
-    """Every component of a layout tree."""
-    yield component
-    children = getattr(component, "children", None)
-    if isinstance(children, (list, tuple)):
-        for c in children:
-            yield from walk(c)
-    elif children is not None and hasattr(children, "to_plotly_json"):
-        yield from walk(children)
+def layout(client, code, search="") -> dict:
+    """The page as the Dash router sends it for /ville/<code> (JSON component tree)."""
+    status, body = page(client, f"/ville/{code}", search)
+    assert status == 200 and "Traceback" not in body
+    return json.loads(body)
 
 
-def text_of(component) -> str:
-    if isinstance(component, (str, int, float)):
-        return str(component)
-    children = getattr(component, "children", None)
-    if children is None:
-        return ""
-    if isinstance(children, (list, tuple)):
-        return "".join(text_of(c) for c in children)
-    return text_of(children)
+def walk(node):
+    """Every component (dict with ``props``) of a JSON layout."""
+    if isinstance(node, list):
+        for n in node:
+            yield from walk(n)
+    elif isinstance(node, dict) and "props" in node:
+        yield node
+        yield from walk(node["props"].get("children"))
 
 
-def by_id(layout, cid):
-    return next(c for c in walk(layout) if getattr(c, "id", None) == cid)
+def by_id(tree, cid):
+    return next((c for c in walk(tree) if c["props"].get("id") == cid), None)
 
 
-def route(client, pathname: str) -> tuple[int, str]:
-    """POST to the pages routing callback, as the browser does when the URL changes."""
-    deps = client.get("/_dash-dependencies").get_json()
-    dep = next(d for d in deps if d["output"].startswith(".._pages_content.children"))
-    body = {"output": dep["output"],
-            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-            "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
-                       {"id": "_pages_location", "property": "search", "value": ""}],
-            "changedPropIds": ["_pages_location.pathname"], "state": []}
-    resp = client.post("/_dash-update-component", json=body)
-    return resp.status_code, resp.get_data(as_text=True)
+def ville_callback(client, trigger, values, **kw):
+    return outputs(callback(client, trigger, values, **kw))
 
 
 @pytest.mark.parametrize("code", ["88160", "52448", "67462", "08001"])
-def test_diagnostic_cells_show_the_geodata_values(ville, code):
-    layout = ville.layout(code_insee=code)
+def test_diagnostic_cells_show_the_geodata_values(client, code):
+    tree = layout(client, code)
     c = geodata.commune_index().loc[code]
-    cells = {x.to_plotly_json()["props"]["data-key"]: text_of(x)
-             for x in walk(layout) if type(x).__name__ == "Td" and "data-key" in x.to_plotly_json()["props"]}
+    cells = {x["props"]["data-key"]: text(x["props"].get("children")) for x in walk(tree)
+             if x["type"] == "Td" and "data-key" in x["props"]}
     assert cells["chomage_ze"] == F.pct(c.chomage_ze)
     assert cells["population"] == f"{F.num(c.population)}{F.NBSP}hab."
     assert cells["demandeurs_emploi"] == (F.num(c.demandeurs_emploi) if c.demandeurs_emploi == c.demandeurs_emploi
                                           else "—")
-    assert text_of(by_id(layout, "ville-nom")) == c.nom
+    assert text(by_id(tree, "ville-nom")) == c.nom
 
 
-def test_simuler_buttons_open_the_simulator_for_this_town_and_concept(ville):
-    layout = ville.layout(code_insee="88160")
+def test_simuler_buttons_open_the_simulator_for_this_town_and_concept(client):
+    tree = layout(client, "88160")
     for concept in ("clef_en_main", "fab_id", "progressif"):
-        button = by_id(layout, f"ville-simuler-{concept}")
-        assert button.href == f"/simulateur?ville=88160&concept={concept}"
-        assert text_of(button) == "Simuler ce concept"
+        button = by_id(tree, f"ville-simuler-{concept}")
+        assert button["props"]["href"] == f"/simulateur?ville=88160&concept={concept}"
+        assert text(button) == "Simuler ce concept"
 
 
-@pytest.mark.parametrize("bad", ["99999", "abc", "75056", "", None, "<script>", "88160x"])
-def test_bad_codes_give_the_french_message_and_the_search_box(ville, bad):
-    layout = ville.layout(code_insee=bad)
-    assert by_id(layout, "ville-introuvable") is not None
-    assert "commune" in text_of(by_id(layout, "ville-erreur")).lower()
-    assert any(getattr(c, "id", None) == ville.SEARCH for c in walk(layout))
+@pytest.mark.parametrize("bad", ["99999", "abc", "75056", "%20", "%3Cscript%3E", "88160x"])
+def test_bad_codes_give_the_french_message_and_the_search_box(client, bad):
+    tree = layout(client, bad)
+    assert by_id(tree, "ville-introuvable") is not None
+    assert "commune" in text(by_id(tree, "ville-erreur")).lower()
+    assert by_id(tree, {"type": "commune-search", "name": "ville"}) is not None
 
 
-@pytest.mark.parametrize("path,expected", [("/ville/88160", "Épinal"), ("/ville/99999", "Commune introuvable"),
-                                           ("/ville/abc", "Commune introuvable"),
-                                           ("/ville/75056", "Commune introuvable")])
+@pytest.mark.parametrize("path,expected", [("88160", "Épinal"), ("99999", "Commune introuvable"),
+                                           ("abc", "Commune introuvable"), ("75056", "Commune introuvable")])
 def test_routing_endpoint_never_500(client, path, expected):
-    status, body = route(client, path)
-    assert status == 200
-    assert expected in json.dumps(json.loads(body)["response"], ensure_ascii=False)
-    assert "Traceback" not in body
+    assert expected in text(layout(client, path))
 
 
 def test_http_get_of_bad_urls_is_not_500(client):
@@ -108,42 +81,61 @@ def test_http_get_of_bad_urls_is_not_500(client):
         assert client.get(path).status_code == 200
 
 
-def test_csv_download_callback(ville):
-    data, msg = ville.download_csv(1, "52448")
+def test_csv_download_callback(client):
+    out = ville_callback(client, "ville-csv-btn.n_clicks", {"ville-csv-btn.n_clicks": 1, "ville-code.data": "52448"})
+    data = out["ville-csv.data"]
     assert data["filename"].startswith("fiche_52448_saint-dizier") and "chomage_ze" in data["content"]
-    assert msg is None
-    assert ville.download_csv(None, "52448") == (no_update, no_update)
+    assert out["ville-export-msg.children"] is None
+    assert ville_callback(client, "ville-csv-btn.n_clicks", {"ville-code.data": "52448"}) == {}  # no click
 
 
-def test_html_download_callback(ville):
-    data, msg = ville.download_html(1, "67462")
+def test_html_download_callback(client):
+    out = ville_callback(client, "ville-html-btn.n_clicks", {"ville-html-btn.n_clicks": 1, "ville-code.data": "67462"})
+    data = out["ville-html.data"]
     assert data["filename"] == "carte_67462_selestat.html" and "Mission Locale" in data["content"]
 
 
-def test_download_with_a_bad_code_shows_a_french_message(ville):
-    data, msg = ville.download_csv(1, "abc")
-    assert data is no_update and "CSV" in text_of(msg)
-    data, msg = ville.download_html(1, None)
-    assert data is no_update and "carte" in text_of(msg)
+def test_download_with_a_bad_code_shows_a_french_message(client):
+    out = ville_callback(client, "ville-csv-btn.n_clicks", {"ville-csv-btn.n_clicks": 1, "ville-code.data": "abc"})
+    assert "ville-csv.data" not in out and "CSV" in text(out["ville-export-msg.children"])
+    out = ville_callback(client, "ville-html-btn.n_clicks", {"ville-html-btn.n_clicks": 1, "ville-code.data": None})
+    assert "ville-html.data" not in out and "carte" in text(out["ville-export-msg.children"])
 
 
-def test_search_box_opens_the_other_town(ville):
-    assert ville.open_other_town("52448") == "/ville/52448"
-    assert ville.open_other_town("abc") is no_update
-    assert ville.open_other_town(None) is no_update
+SEARCH = '{"name":"ville","type":"commune-search"}.value'
+COMPARE = '{"name":"ville-comparer","type":"commune-search"}.value'
 
 
-def test_title_names_the_town(ville):
+def test_search_box_opens_the_other_town(client):
+    assert ville_callback(client, SEARCH, {SEARCH: "52448"}) == {"ville-nav.pathname": "/ville/52448"}
+    assert ville_callback(client, SEARCH, {SEARCH: "abc"}) == {}
+    assert ville_callback(client, SEARCH, {SEARCH: None}) == {}
+
+
+def test_compare_box_opens_the_side_by_side_view(client):
+    out = ville_callback(client, COMPARE, {COMPARE: "52448", "ville-code.data": "10387"})
+    assert out == {"ville-nav.href": "/ville/10387?comparer=52448"}
+    assert ville_callback(client, COMPARE, {COMPARE: "zzz", "ville-code.data": "10387"}) == {}
+    tree = layout(client, "10387", "?comparer=52448")
+    table = by_id(tree, "ville-comparaison")
+    assert "Troyes" in text(table) and "Saint-Dizier" in text(table)
+
+
+def test_title_names_the_town():
+    from pages import ville
+
     assert ville._title(code_insee="67462").startswith("Sélestat")
     assert ville._title(code_insee="zzz").startswith("Fiche ville")
 
 
-def test_print_map_is_a_static_svg_with_a_legend(ville):
-    box = ville.fill_print_map("88160")
-    img = next(c for c in walk(box) if type(c).__name__ == "Img")
-    assert img.src.startswith("data:image/svg+xml;base64,")
+def test_print_map_is_a_static_svg_with_a_legend(client):
+    box = ville_callback(client, "ville-code.data", {"ville-code.data": "88160"}, output="ville-print-map")
+    box = box["ville-print-map.children"]
+    img = next(c for c in walk(box) if c["type"] == "Img")
+    assert img["props"]["src"].startswith("data:image/svg+xml;base64,")
     import base64
-    svg = base64.b64decode(img.src.split(",", 1)[1]).decode()
+    svg = base64.b64decode(img["props"]["src"].split(",", 1)[1]).decode()
     assert svg.startswith("<svg") and "http" not in svg.replace("http://www.w3.org/2000/svg", "")
-    assert "Missions locales" in text_of(box)
-    assert "indisponible" in text_of(ville.fill_print_map("abc"))
+    assert "Missions locales" in text(box)
+    bad = ville_callback(client, "ville-code.data", {"ville-code.data": "abc"}, output="ville-print-map")
+    assert "indisponible" in text(bad["ville-print-map.children"])
