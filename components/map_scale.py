@@ -13,7 +13,7 @@ SEQUENTIAL = "Cividis"  # colour-blind safe, prints in grey
 COLORBAR_TITLES = {  # short: the colour bar is narrow; the full label and source are beside the map
     "population": "Population<br>(hab.)", "densite": "Densité<br>(classe)", "chomage_ze": "Chômage ZE<br>(%)",
     "demandeurs_emploi": "Demandeurs<br>d'emploi (pers.)", "taux_pauvrete": "Pauvreté<br>(%)",
-    "revenu_median": "Revenu médian<br>(€ / UC)", "dist_cnam_km": "Distance<br>au Cnam (km)",
+    "revenu_median": "Revenu médian<br>(€ / UC)", "temps_cnam_min": "Temps<br>au Cnam (min)",
 }
 
 

@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 import geodata
-from models.travel import distance_matrix_km
 
 
 @dataclass(frozen=True)
@@ -38,9 +37,9 @@ VARIABLES: dict[str, MapVariable] = {v.key: v for v in [
                 decimals=1),
     MapVariable("revenu_median", "Revenu médian par unité de consommation", "€", "INSEE, Filosofi 2019",
                 reverse=True),
-    MapVariable("dist_cnam_km", "Distance au site Cnam le plus proche (à vol d'oiseau)", "km",
-                "calcul : mairie → mairie de la commune du site ; réseau de référence (10 sites avant 2019)",
-                decimals=1),
+    MapVariable("temps_cnam_min", "Temps jusqu'au site Cnam le plus proche (estimé)", "min",
+                "temps estimé (modèle calibré) de la mairie au site, à ses propres coordonnées ; réseau en vigueur "
+                "(implantations MESR 2017, sites attestés par la presse, modifications enregistrées)"),
 ]}
 DEFAULT_VARIABLE = "chomage_ze"
 
@@ -49,22 +48,29 @@ DENSITE_LABELS = {1: "Grands centres urbains", 2: "Centres urbains intermédiair
                   7: "Rural à habitat très dispersé"}
 
 
-def nearest_site_km(sites: pd.DataFrame | None = None) -> pd.Series:
-    """Straight-line km from every commune's town hall to the nearest site of ``sites`` (default: Cnam reference)."""
-    com = geodata.communes()
-    sites = geodata.cnam_sites() if sites is None else sites
+def nearest_site_minutes() -> pd.Series:
+    """Estimated minutes from every commune's town hall to the nearest site of the current network."""
+    from models.territory import Territory
+    from models.town_facts import network_sites
+
+    t, sites = Territory.from_geodata(), network_sites()
     if sites.empty:
-        return pd.Series(np.nan, index=com.code_insee)
-    d = distance_matrix_km(com.lon, com.lat, sites.lon, sites.lat).min(axis=1)
-    return pd.Series(d, index=com.code_insee.to_numpy())
+        return pd.Series(np.nan, index=t.codes)
+    return pd.Series(t.minutes_to_points(sites).min(axis=1), index=t.codes)
+
+
+def values(key: str) -> pd.Series:
+    """Values of variable ``key`` for every commune, in :func:`geodata.communes` order, indexed by code_insee.
+
+    The time to the Cnam follows the current network (recomputed: a few milliseconds); the others are cached."""
+    if key not in VARIABLES:
+        raise KeyError(f"variable inconnue : {key}")
+    if key == "temps_cnam_min":
+        return nearest_site_minutes().round(0)
+    return _commune_values(key)
 
 
 @lru_cache(maxsize=None)
-def values(key: str) -> pd.Series:
-    """Values of variable ``key`` for every commune, in :func:`geodata.communes` order, indexed by code_insee."""
-    if key not in VARIABLES:
-        raise KeyError(f"variable inconnue : {key}")
-    if key == "dist_cnam_km":
-        return nearest_site_km().round(1)
+def _commune_values(key: str) -> pd.Series:
     com = geodata.communes()
     return pd.Series(com[key].astype(float).to_numpy(), index=com.code_insee.to_numpy())
