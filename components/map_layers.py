@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import geodata
+from models.town_facts import network_sites
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ LAYERS = [  # drawn in this order: big markers first, the Cnam sites last (on to
     Layer("gares_ter", "Gares TER (train ou tram-train)", "#332288", 7,
           "Gares TER : arrêts du flux SNCF (sans horaires) ; aucun temps de trajet en train n'est calculé."),
     Layer("cnam_officiel", "Sites du Cnam — implantations officielles (MESR, état 2017)", "#000000", 17, halo=True),
-    Layer("cnam_presse", "Sites du Cnam attestés par la presse (à vérifier)", "#DDCC77", 17,
+    Layer("cnam_presse", "Sites du Cnam attestés par la presse ou ajoutés (à vérifier)", "#DDCC77", 17,
           "Sites du Cnam attestés par la presse : placés à la mairie de leur commune ; sites ouverts depuis 2017 à "
           "ajouter dans l'éditeur de réseau (page Couverture).", halo=True),
 ]
@@ -47,24 +48,27 @@ LAYER_KEYS = [layer.key for layer in LAYERS]
 HALO = 6  # extra diameter of the white disc under a halo layer, in pixels
 
 
-def _optional(loader) -> pd.DataFrame:
-    """A dataset that may not be built yet (an empty layer, not an error)."""
-    try:
-        return loader()
-    except (FileNotFoundError, OSError, AttributeError):
-        return pd.DataFrame(columns=["nom", "lon", "lat", "code_insee"])
+def layer_frames() -> dict[str, pd.DataFrame]:
+    """The rows of each layer, with ``hover`` text in French: the Cnam sites of the current network (read at
+    each call: a user may have edited it), the other layers built once per process."""
+    cnam = network_sites()
+    source = cnam["source"] if "source" in cnam else pd.Series("", index=cnam.index)
+    official = (source == "mesr").to_numpy()
+    frames = dict(_static_frames())
+    frames["cnam_officiel"], frames["cnam_presse"] = cnam[official], cnam[~official]
+    for key in ("cnam_officiel", "cnam_presse"):
+        frames[key] = frames[key].assign(hover=lambda d: "<b>" + d.nom + "</b><br>" + d.type.fillna("") + "<br>source : "
+                                         + d.source_label.fillna("") + "<br><i>position : " + d.precision.fillna("")
+                                         + "</i>")
+    return frames
 
 
 @lru_cache(maxsize=1)
-def layer_frames() -> dict[str, pd.DataFrame]:
-    """The rows of each layer, with ``hover`` text in French (static data: built once per process)."""
+def _static_frames() -> dict[str, pd.DataFrame]:
     lyc = geodata.lycees()
     pro = lyc[lyc.voie_pro]
-    cnam = geodata.cnam_sites()
-    official = cnam.fiabilite.fillna("").str.startswith("officielle")
-    ter = _optional(lambda: geodata.ter_arrets())
-    if len(ter):
-        ter = ter[ter.train | ter.tram_train]
+    ter = geodata.ter_arrets()
+    ter = ter[ter.train | ter.tram_train]
 
     def effectif(v):
         return "effectif voie pro. inconnu" if pd.isna(v) else f"{int(v):,} élèves en voie pro. (2022)".replace(",", " ")
@@ -75,23 +79,16 @@ def layer_frames() -> dict[str, pd.DataFrame]:
         "lycees_prive": pro[pro.statut != "Public"],
         "missions_locales": geodata.missions_locales().assign(
             hover=lambda d: "<b>" + d.nom + "</b><br>Mission locale — siège<br><i>position : mairie de la commune</i>"),
-        "cnam_officiel": cnam[official],
-        "cnam_presse": cnam[~official],
         "france_services": geodata.france_services().assign(
             hover=lambda d: "<b>" + d.nom + "</b><br>France Services (" + d.format_fs.fillna("") + ")"),
         "france_travail": geodata.france_travail().assign(
             hover=lambda d: "<b>" + d.nom + "</b><br>Agence France Travail (liste 2019)"),
-        "gares_ter": ter.assign(hover=lambda d: "<b>" + d.nom.astype(str) + "</b><br>Gare TER ("
-                                + d.get("modes", pd.Series("train", index=d.index)).astype(str)
-                                + ")<br><i>arrêt du flux SNCF, sans horaires</i>") if len(ter) else ter.assign(hover=""),
+        "gares_ter": ter.assign(hover=lambda d: "<b>" + d.nom.astype(str) + "</b><br>Gare TER (" + d.modes.astype(str)
+                                + ")<br><i>arrêt du flux SNCF, sans horaires</i>"),
     }
     for key in ("lycees_public", "lycees_prive"):
         frames[key] = frames[key].assign(hover=lambda d: "<b>" + d.nom + "</b><br>Lycée " + d.statut.str.lower()
                                          + " · " + d.effectif_voie_pro.map(effectif))
-    for key in ("cnam_officiel", "cnam_presse"):
-        frames[key] = frames[key].assign(hover=lambda d: "<b>" + d.nom + "</b><br>" + d.type + "<br>source : "
-                                         + d.source_label.fillna("") + "<br><i>position : " + d.precision.fillna("")
-                                         + "</i>")
     return frames
 
 
