@@ -9,6 +9,7 @@ import sys
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 import geodata
@@ -109,6 +110,12 @@ def run_checks() -> dict:
             check(f"{name} : effectif", len(pts) == EXPECTED_ROWS[name], f"{len(pts)} (attendu {EXPECTED_ROWS[name]})")
     network_checks(check, report, shapes)
     report["enseignement_superieur_formation"] = int(geodata.enseignement_superieur().formation.sum())
+    trips = pd.read_parquet(geodata.DIR / "trajets_routes.parquet")
+    report["trajets_routes"] = {str(k): int(v) for k, v in trips.groupby("sample").size().items()}
+    bad = int((~np.isfinite(trips.minutes) | (trips.minutes <= 0)).sum())
+    check("trajets routés (calibration)", report["trajets_routes"].get("bas_rhin_osrm_2016") == 4850 and bad == 0,
+          f"{len(trips)} trajets, dont {report['trajets_routes'].get('bas_rhin_osrm_2016', 0)} du Bas-Rhin "
+          f"(calibration, attendu 4 850) ; {bad} temps non valide(s)")
     check("lycees_pro : effectif", 219 <= report["lycees_pro"] <= 221,
           f"{report['lycees_pro']} établissements à voie professionnelle (219 de la source + lycées GT porteurs d'une SEP)")
     geoms = shapes.geometry.to_numpy()
