@@ -1,28 +1,48 @@
-"""Callbacks of the map page, called directly: what they send back for each user action."""
+"""Callbacks of the map page, posted to the Dash endpoint as the browser does: what each user action sends back."""
 from __future__ import annotations
 
 import json
 
-
 import numpy as np
-from plotly.utils import PlotlyJSONEncoder
 import pytest
-from dash import no_update
 
 import geodata
 from models.map_variables import VARIABLES, values
 from pages import carte
+from tests.dash_client import callback, outputs, page, texts
+
+SEARCH = '{"name":"map","type":"commune-search"}.value'
+
+
+@pytest.fixture(scope="module")
+def client():
+    import app
+
+    return app.server.test_client()
 
 
 def _patch_ops(patch) -> dict:
-    """Patch operations as {location: value} (location joined with '.')."""
-    return {".".join(map(str, op["location"])): op["params"].get("value")
-            for op in patch.to_plotly_json()["operations"]}
+    """Patch operations (as the browser receives them) as {location: value} (location joined with '.')."""
+    return {".".join(map(str, op["location"])): op["params"].get("value") for op in patch["operations"]}
+
+
+def change_variable(client, key):
+    r = callback(client, "map-variable.value", {"map-variable.value": key})
+    out = outputs(r)
+    return out.get("map-graph.figure"), out.get("map-variable-source.children"), out.get("map-query.search"), r
+
+
+def toggle_layers(client, selected):
+    return outputs(callback(client, "map-layers.value", {"map-layers.value": selected}))["map-graph.figure"]
+
+
+def open_profile(client, trigger, values_):
+    return outputs(callback(client, "map-graph.clickData", values_, changed=trigger)).get("map-nav.pathname")
 
 
 @pytest.mark.parametrize("key", list(VARIABLES))
-def test_variable_change_sends_only_values_not_geometry(key):
-    patch, info, search = carte.change_variable(key)
+def test_variable_change_sends_only_values_not_geometry(client, key):
+    patch, info, search, response = change_variable(client, key)
     ops = _patch_ops(patch)
     assert set(ops) >= {"data.1.z", "data.0.z", "data.1.colorbar", "data.1.hovertemplate"}
     assert not any("geojson" in k or "locations" in k for k in ops)
@@ -34,48 +54,44 @@ def test_variable_change_sends_only_values_not_geometry(key):
     assert (np.isnan(z) == vals.isna().to_numpy()).all()
     assert (missing == vals.isna().to_numpy().astype(int)).all()
     assert search == f"?variable={key}"
-    size = len(json.dumps(patch.to_plotly_json(), cls=PlotlyJSONEncoder))
+    size = len(response.get_data())
     assert size < 60_000, f"{key}: {size} octets"
 
 
-def test_jobseekers_missing_for_small_communes():
-    _, info, _ = carte.change_variable("demandeurs_emploi")
-    text = str(info)
+def test_jobseekers_missing_for_small_communes(client):
+    _, info, _, _ = change_variable(client, "demandeurs_emploi")
+    text = texts(json.dumps(info, ensure_ascii=False))
     n_missing = int(values("demandeurs_emploi").isna().sum())
     assert n_missing > 4500 and f"{n_missing:,}".replace(",", " ") in text
 
 
-def test_unknown_variable_is_refused_without_error():
-    fig, info, search = carte.change_variable("n'importe quoi")
-    assert fig is no_update and search is no_update and "inconnu" in info
+def test_unknown_variable_is_refused_without_error(client):
+    fig, info, search, _ = change_variable(client, "n'importe quoi")
+    assert fig is None and search is None and "inconnu" in info
 
 
-def test_layer_toggle_hides_layers_and_departements():
-    ops = _patch_ops(carte.toggle_layers(["acv"]))
+def test_layer_toggle_hides_layers_and_departements(client):
+    ops = _patch_ops(toggle_layers(client, ["acv"]))
     assert ops[f"data.{carte.FIRST_POINT_TRACE}.visible"] is True
     assert all(v == "legendonly" for k, v in ops.items() if k.startswith("data.") and k != f"data.{carte.FIRST_POINT_TRACE}.visible")
     assert ops["layout.map.layers.0.visible"] is False
 
 
-def test_click_on_commune_or_marker_opens_profile(monkeypatch):
-    class Ctx:
-        triggered_id = "map-graph"
-    monkeypatch.setattr(carte.dash, "ctx", Ctx)
-    assert carte.open_profile({"points": [{"location": "52448"}]}, None) == "/ville/52448"
-    assert carte.open_profile({"points": [{"customdata": "88160"}]}, None) == "/ville/88160"
-    assert carte.open_profile({"points": [{"location": "99999"}]}, None) is no_update
+def test_click_on_commune_or_marker_opens_profile(client):
+    def click(point):
+        return open_profile(client, "map-graph.clickData", {"map-graph.clickData": {"points": [point]}})
+    assert click({"location": "52448"}) == "/ville/52448"
+    assert click({"customdata": "88160"}) == "/ville/88160"
+    assert click({"location": "99999"}) is None
 
 
-def test_search_choice_opens_profile(monkeypatch):
-    class Ctx:
-        triggered_id = {"type": "commune-search", "name": "map"}
-    monkeypatch.setattr(carte.dash, "ctx", Ctx)
-    assert carte.open_profile(None, "67462") == "/ville/67462"
+def test_search_choice_opens_profile(client):
+    assert open_profile(client, SEARCH, {SEARCH: "67462"}) == "/ville/67462"
 
 
-def test_layout_with_bad_variable_shows_french_warning():
-    page = str(carte.layout(variable="xyz"))
-    assert "inconnu" in page and "chômage" in page
+def test_layout_with_bad_variable_shows_french_warning(client):
+    status, body = page(client, "/", "?variable=xyz")
+    assert status == 200 and "inconnu" in texts(body) and "chômage" in texts(body)
 
 
 def test_initial_figure_uses_geometry_url_not_inline_geometry():
@@ -97,11 +113,11 @@ def test_default_map_shows_the_cnam_sites_and_acv_towns_only_with_cnam_on_top():
     assert len(sites.lon) >= 19  # the official network (MESR) is on the map
 
 
-def test_ter_stations_layer_lists_real_stations_and_clicks_open_the_town():
+def test_ter_stations_layer_lists_real_stations_and_clicks_open_the_town(client):
     from components.map_layers import layer_frames
     ter = layer_frames()["gares_ter"]
     assert len(ter) > 300 and {"Épinal", "Nancy"} <= {n.split(" ")[0] for n in ter.nom}
-    ops = _patch_ops(carte.toggle_layers(["gares_ter"]))
+    ops = _patch_ops(toggle_layers(client, ["gares_ter"]))
     from components.map_layers import trace_keys
     i = trace_keys().index("gares_ter")
     assert ops[f"data.{carte.FIRST_POINT_TRACE + i}.visible"] is True
@@ -109,6 +125,5 @@ def test_ter_stations_layer_lists_real_stations_and_clicks_open_the_town():
 
 @pytest.mark.parametrize("key", list(VARIABLES))
 def test_colour_bar_says_what_and_its_unit(key):
-    _, _, _ = carte.change_variable(key)
     title = carte._choropleth_props(key)["colorbar"]["title"]["text"]
     assert "(" in title and ")" in title and len(title.replace("<br>", " ")) > 8, title
