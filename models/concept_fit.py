@@ -48,9 +48,9 @@ import pandas as pd
 
 from models import fr_format as F
 from models.cli import FrenchArgumentParser, fail
-from models.territory import UnknownCommune
+from models.territory import UnknownCommune, check_code
 from models.territory_reference import region_values
-from models.town_facts import LYCEES_RADIUS_KM, PETITE_COMMUNE_POP, town_facts
+from models.town_facts import LYCEES_RADIUS_KM, PETITE_COMMUNE_POP, fact_records
 from models.travel import TravelSettings
 
 CONCEPTS = {"clef_en_main": "Clef en main", "fab_id": "Fab ID", "progressif": "Progressif"}
@@ -274,9 +274,9 @@ _CACHE: dict[tuple, tuple[list[ConceptFit], Verdict]] = {}
 
 
 def _results(codes, settings: TravelSettings | None) -> list[tuple[list[ConceptFit], Verdict]]:
-    facts = town_facts(codes, settings=settings)
+    codes = [check_code(c) for c in codes]
     out = []
-    for code, row in zip(facts.index, facts.to_dict("records")):
+    for code, row in zip(codes, fact_records(codes, settings=settings)):
         key = (code, settings, row["cnam_code"], round(float(row["cnam_min"]), 3), int(row["n_cnam_commune"]))
         if key not in _CACHE:
             f = SimpleNamespace(**row)

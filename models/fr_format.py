@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import math
 
-from babel.numbers import format_decimal
+from functools import lru_cache
+
+from babel import Locale
+from babel.numbers import parse_pattern
 
 LOCALE = "fr_FR"
+_LOCALE = Locale.parse(LOCALE)
 NBSP = "\u00a0"
 GROUP = "\u202f"  # Babel's fr_FR grouping separator
 
@@ -23,21 +27,27 @@ def is_missing(x) -> bool:
         return False
 
 
+@lru_cache(maxsize=None)
+def _pattern(decimals: int, optional: bool):
+    """Babel's number pattern for ``decimals`` decimals (``optional``: trailing zeros dropped), parsed once."""
+    return parse_pattern("#,##0" + ("." + ("#" if optional else "0") * decimals if decimals > 0 else ""))
+
+
+def _format(value: float, decimals: int, optional: bool) -> str:
+    value = round(float(value), decimals)
+    if value == 0:
+        value = 0.0  # never "-0"
+    return _pattern(decimals, optional).apply(value, _LOCALE)
+
+
 def num(x, decimals: int = 0) -> str:
     """``12345.6`` → ``'12 346'``; ``9.06, 1`` → ``'9,1'``; missing → ``'—'``; never ``-0``."""
-    if is_missing(x):
-        return "—"
-    value = round(float(x), decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(value, format=pattern, locale=LOCALE)
+    return "—" if is_missing(x) else _format(x, decimals, False)
 
 
 def num_short(x, max_decimals: int = 2) -> str:
     """Up to ``max_decimals`` decimals, trailing zeros dropped: ``2.50`` → ``'2,5'``, ``3.0`` → ``'3'``."""
-    if is_missing(x):
-        return "—"
-    pattern = "#,##0" + ("." + "#" * max_decimals if max_decimals > 0 else "")
-    return format_decimal(round(float(x), max_decimals) + 0.0, format=pattern, locale=LOCALE)
+    return "—" if is_missing(x) else _format(x, max_decimals, True)
 
 
 def pct(x, decimals: int = 1) -> str:

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 import pandas as pd
 from types import SimpleNamespace
 
-from sqlalchemy import Column, DateTime, Integer, String, Table, insert, select
+from sqlalchemy import Column, DateTime, Integer, String, Table, func, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from models import db
@@ -209,9 +209,20 @@ def current_network(eng=None) -> Network:
     the read pages keep working.
     """
     try:
-        return network_version(None, eng)
+        eng = _engine(eng)
+        with eng.connect() as conn:  # edits are append-only: the last one identifies the version
+            last = tuple(conn.execute(select(func.max(network_edits.c.id), func.max(network_edits.c.created_at))).one())
+        key = (str(eng.url), *last)
+        if key not in _CURRENT:
+            if len(_CURRENT) > 16:
+                _CURRENT.clear()
+            _CURRENT[key] = network_version(None, eng)
+        return _CURRENT[key]
     except DBAPIError:
         return Network(sites=reference_network(), unavailable=True)
+
+
+_CURRENT: dict[tuple, Network] = {}  # replayed networks by (database, last edit): a page reads it at every call
 
 
 def _check_author(author) -> str:

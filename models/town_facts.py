@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from models.catchment import populations_within_bands
-from models.territory import Territory
+from models.territory import Territory, check_code
 from models.territory_reference import bmo_share_difficult
 from models.travel import TravelSettings, distance_matrix_km
 
@@ -194,6 +194,29 @@ def network_sites() -> pd.DataFrame:
     return current_network().sites
 
 
+def fact_records(codes, territory: Territory | None = None, settings: TravelSettings | None = None,
+                 sites: pd.DataFrame | None = None) -> list[dict]:
+    """The facts of the communes ``codes`` as one dict each (input order), computed once per territory, travel
+    model and network, then read from the cache (see :func:`town_facts`)."""
+    territory = territory or Territory.from_geodata()
+    codes = [_known(territory, c) for c in codes]
+    if sites is None:
+        sites = network_sites()
+    cache = territory.memo.setdefault(("town_facts", settings, _sites_key(sites)), {})
+    todo = [c for c in dict.fromkeys(codes) if c not in cache]
+    if todo:
+        facts = _compute(territory, todo, sites, settings)
+        cache.update(zip(facts.index, facts.to_dict("records")))
+    return [cache[c] for c in codes]
+
+
+def _known(territory: Territory, code) -> str:
+    code = check_code(code)
+    if code not in territory:
+        territory.row(code)  # raises the French message
+    return code
+
+
 def town_facts(codes, territory: Territory | None = None, settings: TravelSettings | None = None,
                sites: pd.DataFrame | None = None) -> pd.DataFrame:
     """The facts of the communes ``codes``, one row each (index ``code_insee``, input order).
@@ -213,18 +236,10 @@ def town_facts(codes, territory: Territory | None = None, settings: TravelSettin
     UnknownCommune
         A malformed code or one that is not a commune of the territory (French message).
     """
-    territory = territory or Territory.from_geodata()
-    codes = [str(territory.row(c)["code_insee"]) for c in codes]
-    if sites is None:
-        sites = network_sites()
-    cache = territory.memo.setdefault(("town_facts", settings, _sites_key(sites)), {})
-    todo = [c for c in dict.fromkeys(codes) if c not in cache]
-    if todo:
-        facts = _compute(territory, todo, sites, settings)
-        cache.update(zip(facts.index, facts.to_dict("records")))
-    return pd.DataFrame([cache[c] for c in codes], index=pd.Index(codes, name="code_insee"))
+    records = fact_records(codes, territory, settings, sites)
+    return pd.DataFrame(records, index=pd.Index([check_code(c) for c in codes], name="code_insee"))
 
 
 def town_fact(code_insee: str, **kwargs) -> pd.Series:
     """The facts of one commune (see :func:`town_facts`)."""
-    return town_facts([code_insee], **kwargs).iloc[0]
+    return pd.Series(fact_records([code_insee], **kwargs)[0], name=check_code(code_insee))

@@ -22,7 +22,7 @@ from models.cli import FrenchArgumentParser
 from models.partners import KINDS, UnknownCommune, commune_row, partners_near
 from models.territory_reference import (METHOD_RATIO, SECTORS, Reference, bmo_share_difficult, defm_latest_month,
                                         departement_values, region_values)
-from models.town_facts import CATCHMENT_BANDS, network_sites, town_fact
+from models.town_facts import CATCHMENT_BANDS, fact_records, network_sites
 from models.travel import DEFAULT_SETTINGS, describe
 
 __all__ = ["Figure", "TownProfile", "UnknownCommune", "profile", "indicator_rows"]
@@ -234,6 +234,7 @@ def ter_validity() -> str:
 @lru_cache(maxsize=512)
 def _profile(code: str, network_key: tuple) -> TownProfile:
     c = commune_row(code)
+    facts = fact_records([code])[0]
     bmo_top, n_secret = bmo_needs(c.bmo_code)
     s = DEFAULT_SETTINGS
     return TownProfile(
@@ -243,9 +244,9 @@ def _profile(code: str, network_key: tuple) -> TownProfile:
         population=int(c.population), is_acv=bool(c.is_acv), lon=float(c.lon), lat=float(c.lat),
         point_source=c.point_source,
         figures=_figures(c), chomage_trend=unemployment_trend(c.ze_code), bmo_top=bmo_top, bmo_secret_rows=n_secret,
-        partners=nearby_partners(code), catchment={m: float(town_fact(code)[f'pop_{m}min']) for m in CATCHMENT_BANDS},
+        partners=nearby_partners(code), catchment={m: float(facts[f"pop_{m}min"]) for m in CATCHMENT_BANDS},
         travel_note=f"Distances à vol d'oiseau ; {describe(s)}.",
-        facts=town_fact(code).to_dict(), ter_validite=ter_validity(),
+        facts=facts, ter_validite=ter_validity(),
     )
 
 
