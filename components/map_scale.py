@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from models import fr_format as F
 from models.map_variables import DENSITE_LABELS, MapVariable
 
 SEQUENTIAL = "Cividis"  # colour-blind safe, prints in grey
@@ -19,7 +20,7 @@ COLORBAR_TITLES = {  # short: the colour bar is narrow; the full label and sourc
 
 def fmt_number(v: float, decimals: int = 0) -> str:
     """French number format: 12 345,6."""
-    return f"{v:,.{decimals}f}".replace(",", " ").replace(".", ",")
+    return F.num(v, decimals)
 
 
 def _nice_log_ticks(lo: float, hi: float) -> list[float]:

@@ -5,6 +5,7 @@ Every builder takes plain data from :mod:`models.simulator` (a ``SimulationResul
 """
 from __future__ import annotations
 
+from models import fr_format as F
 from models.inputs import plotly_text
 from models.simulator import COST_CATEGORIES, CRUISING_YEAR, OWN_FUNDS_LABEL, load_catalogue
 
@@ -51,7 +52,7 @@ def learners_figure(result) -> dict:
                      "hovertemplate": "%{y:,.0f}<extra>" + mod["libelle"] + "</extra>"})
     totals = [y["learners"] for y in result.years]
     data.append({"type": "scatter", "mode": "text", "x": x, "y": totals, "showlegend": False,
-                 "text": [f"{t:,.0f}".replace(",", "\u202f") if t else "" for t in totals],
+                 "text": [F.num(t) if t else "" for t in totals],
                  "textposition": "top center", "textfont": {"size": 15}, "hoverinfo": "skip"})
     lay = _layout("Auditeurs par an et par modalité", "auditeurs", barmode="stack")
     lay["yaxis"]["range"] = [0, max(totals + [1]) * 1.18]
@@ -64,7 +65,7 @@ def revenue_costs_figure(result) -> dict:
     """Revenue vs costs per year (bars) and the operating result before public funding (line)."""
     x = _years(result)
     cost_detail = [
-        "<br>".join(f"{COST_CATEGORIES[k]} : {v:,.0f} €".replace(",", "\u202f")
+        "<br>".join(f"{COST_CATEGORIES[k]} : {F.num(v)} €"
                     for k, v in y["costs_by_category"].items() if v)
         for y in result.years]
     data = [
@@ -146,7 +147,7 @@ def tornado_figure(rows: list, top: int = 12, pct: float = 0.2) -> dict:
                      {"type": "line", "x0": 0, "x1": 0, "yref": "paper", "y0": 0, "y1": 1,
                       "line": {"color": "#b2182b", "width": 1, "dash": "dot"}}]
     lay["annotations"] = [{"x": base, "y": 1, "yref": "paper", "yanchor": "bottom", "showarrow": False,
-                           "text": f"base : {base:,.0f} €".replace(",", "\u202f"), "font": {"size": 14},
+                           "text": f"base : {F.num(base)} €", "font": {"size": 14},
                            "bgcolor": "rgba(255,255,255,0.85)"}] if rows else []
     lay["margin"] = {"l": 10, "r": 16, "t": 110, "b": 50}
     lay["legend"] = {"orientation": "h", "x": 0, "y": 1.07, "yanchor": "bottom", "font": {"size": 14}}

@@ -16,11 +16,25 @@ class FrenchArgumentParser(argparse.ArgumentParser):
                     ("invalid choice", "choix invalide"), ("choose from", "valeurs possibles :"),
                     ("invalid float value", "nombre invalide"), ("invalid int value", "entier invalide"))
 
+    HEADINGS = (("usage: ", "Utilisation : "), ("positional arguments:", "arguments :"), ("options:", "options :"),
+                ("show this help message and exit", "affiche cette aide et quitte"))
+
+    def _french(self, text: str) -> str:
+        for en, fr in self.HEADINGS:
+            text = text.replace(en, fr)
+        return text
+
+    def format_usage(self) -> str:
+        return self._french(super().format_usage())
+
+    def format_help(self) -> str:
+        return self._french(super().format_help())
+
     def error(self, message):
         for en, fr in self.TRANSLATIONS:
             message = message.replace(en, fr)
         message = re.sub(r"^argument (\S+): ", r"option \1 : ", message)
-        sys.stderr.write(f"Erreur : argument invalide ({message}).\n")
+        sys.stderr.write(f"Erreur : arguments invalides ({message}).\n")
         self.print_usage(sys.stderr)
         self.exit(2)
 

@@ -23,6 +23,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from models import fr_format as F
 from models.catchment import WEIGHTS
 from models.cli import FrenchArgumentParser, fail, split_codes  # noqa: F401 (re-exported for the planner CLI)
 from models.territory import Territory, UnknownCommune
@@ -357,11 +358,12 @@ def main(argv=None) -> int:
     if a.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        print(f"Couverture à {minutes:g} min (estimée) : {out['covered_share']:.1%} de la population "
-              f"({out['covered_population']:,.0f} / {out['total_population']:,.0f}), "
-              f"{out['uncovered_communes']} communes non couvertes, {out['zones_blanches']} zones blanches.")
+        print(f"Couverture à {F.num_short(minutes)} min (estimée) : {F.pct(100 * out['covered_share'])} de la population "
+              f"({F.num(out['covered_population'])} / {F.num(out['total_population'])}), "
+              f"{F.plural(out['uncovered_communes'], 'commune non couverte', 'communes non couvertes')}, "
+              f"{F.plural(out['zones_blanches'], 'zone blanche', 'zones blanches')}.")
         for d in out["by_departement"]:
-            print(f"  {d['departement']} {d['nom']:<25} {d['covered_share']:.1%}")
+            print(f"  {d['departement']} {d['nom']:<25} {F.pct(100 * d['covered_share'])}")
     return 0
 
 

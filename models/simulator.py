@@ -24,7 +24,6 @@ Run ``python -m models.simulator --concept hub --json`` for the command line.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import sys
@@ -34,6 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from models import fr_format as F
+from models.cli import FrenchArgumentParser
 from models.territory import UnknownCommune
 
 PARAMETERS_FILE = Path(__file__).with_name("parameters.toml")
@@ -448,11 +448,6 @@ def plausibility(learners: float, population: float) -> dict:
 # ------------------------------------------------------------------------------------------ command line
 
 
-class _FrenchParser(argparse.ArgumentParser):
-    def error(self, message):  # argparse's own errors (missing --concept, ...) in French, exit 2
-        self.exit(2, f"Erreur : arguments invalides ({message}).\n{self.format_usage()}")
-
-
 def _ville_info(code: str) -> dict:
     """Name, population and population within 30 min (estimated) of ``code``, from the town facts."""
     from models.town_facts import town_fact  # the simulator itself needs no geodata: only the CLI's --ville
@@ -466,7 +461,7 @@ def _ville_info(code: str) -> dict:
 
 
 def main(argv=None) -> int:
-    parser = _FrenchParser(prog="python -m models.simulator",
+    parser = FrenchArgumentParser(prog="python -m models.simulator",
                            description="Simulateur de concepts d'implantation (années 0 à 6).")
     parser.add_argument("--concept", required=True, help=f"un de : {', '.join(concept_ids())}")
     parser.add_argument("--ville", help="code INSEE de la commune d'implantation")

@@ -7,9 +7,9 @@
 """
 from __future__ import annotations
 
-import argparse
 import sys
 
+from models.cli import FrenchArgumentParser
 from models.scenarios import ScenarioError
 from models.scenarios import default_store as scenario_store
 from models.weightings import WeightingError
@@ -19,7 +19,7 @@ KINDS = {"scenario": scenario_store, "ponderation": weighting_store}
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m models.trash", description="Corbeille des scénarios et pondérations.")
+    p = FrenchArgumentParser(prog="python -m models.trash", description="Corbeille des scénarios et pondérations.")
     sub = p.add_subparsers(dest="cmd", required=True)
     sub.add_parser("list", help="éléments supprimés (restaurables)")
     r = sub.add_parser("restore", help="restaurer un élément")

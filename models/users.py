@@ -12,7 +12,6 @@ With no account at all, :func:`has_accounts` is False: the app then allows editi
 """
 from __future__ import annotations
 
-import argparse
 import getpass
 import re
 import sys
@@ -22,6 +21,7 @@ from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, func, 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from models.cli import FrenchArgumentParser
 from models import db
 
 NAME_RE = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ0-9][A-Za-zÀ-ÖØ-öø-ÿ0-9 ._'-]{0,59}$")
@@ -107,7 +107,7 @@ def list_users(eng=None) -> list[tuple[str, bool]]:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m models.users", description="Comptes des éditeurs de l'atlas.")
+    p = FrenchArgumentParser(prog="python -m models.users", description="Comptes des éditeurs de l'atlas.")
     sub = p.add_subparsers(dest="cmd", required=True)
     a = sub.add_parser("add", help="créer un compte")
     a.add_argument("name")

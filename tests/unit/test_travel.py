@@ -246,4 +246,4 @@ def test_bad_arguments_exit_2_in_french(tmp_path, capsys):
     assert run_cli(capsys, ["--pairs", str(tmp_path / "absent.csv")])[2].startswith("Erreur : fichier illisible")
     with pytest.raises(SystemExit) as exc:
         travel_cli.main(["--pairs", path, "--model", "osrm"])
-    assert exc.value.code == 2 and "argument invalide" in capsys.readouterr().err
+    assert exc.value.code == 2 and "arguments invalides" in capsys.readouterr().err
