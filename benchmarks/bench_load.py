@@ -53,6 +53,7 @@ def _start(port: int) -> subprocess.Popen:
 
 def _bodies(url: str) -> dict:
     from benchmarks.bench_simulator import slider_request
+    from tests.dash_client import page_body
     from components.simulator_state import slider_names
 
     class Sim:  # what slider_request needs of the simulator page
@@ -60,15 +61,7 @@ def _bodies(url: str) -> dict:
 
     deps = requests.get(url + "/_dash-dependencies", timeout=30).json()
 
-    def town(code):
-        return {"output": ".._pages_content.children..._pages_store.data..",
-                "outputs": [{"id": "_pages_content", "property": "children"},
-                            {"id": "_pages_store", "property": "data"}],
-                "inputs": [{"id": "_pages_location", "property": "pathname", "value": f"/ville/{code}"},
-                           {"id": "_pages_location", "property": "search", "value": ""}],
-                "changedPropIds": ["_pages_location.pathname"], "state": []}
-
-    return {"towns": [town(c) for c in TOWNS],
+    return {"towns": [page_body(f"/ville/{c}") for c in TOWNS],
             "sliders": [slider_request(Sim, deps, "hub", v) for v in range(60, 300, 10)]}
 
 

@@ -7,49 +7,30 @@ from statistics import median
 
 from benchmarks import Measure, time_ms
 
+from tests.dash_client import request_body  # the same request builder as the callback tests
+
 ISSUE = "#4 simulateur"
+
+
+SLIDER_TYPES = ("sim-slider", "sim-slider-row", "sim-slider-value")
 
 
 def slider_request(sim, deps, concept: str, value: int) -> dict:
     """The JSON body the browser posts when the 'auditeurs_croisiere' slider is released at ``value``."""
-    dep = next(d for d in deps if d["output"].startswith("..sim-state.data..."))
-    outputs = []
-    for part in dep["output"].strip(".").split("..."):
-        cid, _, prop = part.rpartition(".")
-        if '"ALL"' in cid:
-            kind = json.loads(cid)["type"]
-            outputs.append([{"id": {"name": n, "type": kind}, "property": prop} for n in sim.SLIDERS])
-        else:
-            outputs.append({"id": json.loads(cid) if cid.startswith("{") else cid, "property": prop})
-    sliders = [{"id": {"name": n, "type": "sim-slider"}, "property": "value", "value": 1} for n in sim.SLIDERS]
-    sliders[sim.SLIDERS.index("auditeurs_croisiere")]["value"] = value
-    state = {"concept": concept, "ville": "54329", "overrides": {}, "scenario": None}
-    return {"output": dep["output"], "outputs": outputs,
-            "inputs": [{"id": "sim-concept", "property": "value", "value": concept},
-                       {"id": {"name": "sim", "type": "commune-search"}, "property": "value", "value": "54329"},
-                       sliders, {"id": "sim-grid", "property": "cellValueChanged", "value": None},
-                       {"id": "sim-reset", "property": "n_clicks", "value": None},
-                       {"id": "sim-loaded", "property": "data", "value": None},
-                       {"id": "sim-saved", "property": "data", "value": None}],
-            "changedPropIds": ['{"name":"auditeurs_croisiere","type":"sim-slider"}.value'],
-            "state": [{"id": "sim-state", "property": "data", "value": state}]}
+    moved = json.dumps({"name": "auditeurs_croisiere", "type": "sim-slider"}, separators=(",", ":")) + ".value"
+    sliders = [{"id": {"name": n, "type": "sim-slider"}, "property": "value",
+                "value": value if n == "auditeurs_croisiere" else 1} for n in sim.SLIDERS]
+    values = {"sim-concept.value": concept, '{"name":"sim","type":"commune-search"}.value': "54329",
+              '{"name":["ALL"],"type":"sim-slider"}.value': sliders,
+              "sim-state.data": {"concept": concept, "ville": "54329", "overrides": {}, "scenario": None}}
+    return request_body(deps, "sim-concept.value", values, changed=moved,
+                        expand={t: list(sim.SLIDERS) for t in SLIDER_TYPES})
 
 
-def show_request(deps, state: dict) -> dict:
+def show_request(sim, deps, state: dict) -> dict:
     """The JSON body the browser posts to render ``state`` (the callback fed by ``sim-state``, not the tornado)."""
-    dep = next(d for d in deps if d["output"].startswith("..sim-url.search..."))
-    outputs = []
-    for part in dep["output"].strip(".").split("..."):
-        cid, _, prop = part.rpartition(".")
-        if '"ALL"' in cid:
-            from components.simulator_state import slider_names
-            kind = json.loads(cid)["type"]
-            outputs.append([{"id": {"name": n, "type": kind}, "property": prop} for n in slider_names()])
-        else:
-            outputs.append({"id": cid, "property": prop})
-    return {"output": dep["output"], "outputs": outputs,
-            "inputs": [{"id": "sim-state", "property": "data", "value": state}],
-            "changedPropIds": ["sim-state.data"], "state": []}
+    return request_body(deps, "sim-state.data", {"sim-state.data": state},
+                        expand={t: list(sim.SLIDERS) for t in SLIDER_TYPES}, output="sim-url.search")
 
 
 def slider_move(client, sim, deps, concept: str, value: int):
@@ -57,7 +38,7 @@ def slider_move(client, sim, deps, concept: str, value: int):
     resp = client.post("/_dash-update-component", json=slider_request(sim, deps, concept, value))
     assert resp.status_code == 200
     state = resp.get_json()["response"]["sim-state"]["data"]
-    resp = client.post("/_dash-update-component", json=show_request(deps, state))
+    resp = client.post("/_dash-update-component", json=show_request(sim, deps, state))
     assert resp.status_code == 200
     return resp
 

@@ -11,14 +11,18 @@ ENGLISH = re.compile(r"Traceback|Internal Server Error|Bad Request|Not Found|Met
                      r"is not defined|Exception|The requested URL|The server|Callback error|not supported")
 
 
-def page(client, path: str, search: str = ""):
-    """POST the router callback for ``path`` + ``search``; returns (status, children JSON text)."""
-    body = {"output": ".._pages_content.children..._pages_store.data..",
+def page_body(path: str, search: str = "") -> dict:
+    """The JSON body the browser posts to the pages router when the URL becomes ``path`` + ``search``."""
+    return {"output": ".._pages_content.children..._pages_store.data..",
             "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
             "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
                        {"id": "_pages_location", "property": "search", "value": search}],
             "changedPropIds": ["_pages_location.pathname"], "state": []}
-    r = client.post("/_dash-update-component", json=body)
+
+
+def page(client, path: str, search: str = ""):
+    """POST the router callback for ``path`` + ``search``; returns (status, children JSON text)."""
+    r = client.post("/_dash-update-component", json=page_body(path, search))
     if r.status_code != 200:
         return r.status_code, r.get_data(as_text=True)
     children = r.get_json()["response"]["_pages_content"]["children"]
@@ -48,22 +52,17 @@ def texts(component_json: str) -> str:
     return " ".join(found)
 
 
-def _dependency(client, trigger: str, output: str | None = None) -> dict:
-    deps = client.get("/_dash-dependencies").get_json()
-    return next(d for d in deps if d["inputs"] and f"{d['inputs'][0]['id']}.{d['inputs'][0]['property']}" == trigger
-                and not d.get("clientside_function") and (output is None or output in d["output"]))
+def request_body(deps: list, trigger: str, values: dict, changed: str | None = None, expand: dict | None = None,
+                 output: str | None = None) -> dict:
+    """The JSON body the browser posts for the (server-side) callback whose first input is ``trigger`` ("id.prop").
 
-
-def callback(client, trigger: str, values: dict, headers: dict | None = None, changed: str | None = None,
-             expand: dict | None = None, output: str | None = None):
-    """POST the (server-side) callback whose first input is ``trigger`` ("id.prop"), as the browser does.
-
-    ``values`` by "id.prop" (missing ones: None); a pattern-matching (``ALL``) input takes the list of items the
-    browser would send. ``expand`` gives, per pattern ``type``, the ``name`` of every matching component (the
-    concrete outputs of an ``ALL`` output). As if ``changed`` (default: ``trigger``) had changed; returns the
-    Flask response (see :func:`outputs`). ``output`` picks among callbacks sharing that first input.
+    ``deps`` is the app's ``/_dash-dependencies``; ``values`` by "id.prop" (missing ones: None); a pattern-matching
+    (``ALL``) input takes the list of items the browser would send. ``expand`` gives, per pattern ``type``, the
+    ``name`` of every matching component (the concrete outputs of an ``ALL`` output). As if ``changed`` (default:
+    ``trigger``) had changed; ``output`` picks among callbacks sharing that first input.
     """
-    dep = _dependency(client, trigger, output)
+    dep = next(d for d in deps if d["inputs"] and f"{d['inputs'][0]['id']}.{d['inputs'][0]['property']}" == trigger
+               and not d.get("clientside_function") and (output is None or output in d["output"]))
     expand = expand or {}
 
     def item(spec):
@@ -82,9 +81,17 @@ def callback(client, trigger: str, values: dict, headers: dict | None = None, ch
             outs.append([{"id": {**ident, "name": n}, "property": prop} for n in expand.get(ident["type"], [])])
         else:
             outs.append({"id": ident, "property": prop})
-    body = {"output": dep["output"], "outputs": outs if len(outs) > 1 else outs[0],
+    return {"output": dep["output"], "outputs": outs if len(outs) > 1 else outs[0],
             "inputs": [item(s) for s in dep["inputs"]], "state": [item(s) for s in dep["state"]],
             "changedPropIds": [changed or trigger]}
+
+
+def callback(client, trigger: str, values: dict, headers: dict | None = None, changed: str | None = None,
+             expand: dict | None = None, output: str | None = None):
+    """POST the callback whose first input is ``trigger`` as the browser does (see :func:`request_body`);
+    returns the Flask response (see :func:`outputs`)."""
+    deps = client.get("/_dash-dependencies").get_json()
+    body = request_body(deps, trigger, values, changed, expand, output)
     return client.post("/_dash-update-component", json=body, headers=headers or {})
 
 
