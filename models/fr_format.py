@@ -33,6 +33,7 @@ def _pattern(decimals: int, optional: bool):
     return parse_pattern("#,##0" + ("." + ("#" if optional else "0") * decimals if decimals > 0 else ""))
 
 
+@lru_cache(maxsize=8192)  # pages format the same values many times (0, 1, populations…)
 def _format(value: float, decimals: int, optional: bool) -> str:
     value = round(float(value), decimals)
     if value == 0:
@@ -42,12 +43,12 @@ def _format(value: float, decimals: int, optional: bool) -> str:
 
 def num(x, decimals: int = 0) -> str:
     """``12345.6`` → ``'12 346'``; ``9.06, 1`` → ``'9,1'``; missing → ``'—'``; never ``-0``."""
-    return "—" if is_missing(x) else _format(x, decimals, False)
+    return "—" if is_missing(x) else _format(float(x), decimals, False)
 
 
 def num_short(x, max_decimals: int = 2) -> str:
     """Up to ``max_decimals`` decimals, trailing zeros dropped: ``2.50`` → ``'2,5'``, ``3.0`` → ``'3'``."""
-    return "—" if is_missing(x) else _format(x, max_decimals, True)
+    return "—" if is_missing(x) else _format(float(x), max_decimals, True)
 
 
 def pct(x, decimals: int = 1) -> str:

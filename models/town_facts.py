@@ -87,8 +87,15 @@ def _nearest(lon, lat, pts: pd.DataFrame, prefix: str) -> dict:
             f"{prefix}_commune": communes[j]}
 
 
-def _count_in(pts: pd.DataFrame, codes: list[str]) -> np.ndarray:
-    counts = pts["code_insee"].dropna().astype(str).value_counts()
+def _count_in(pts: pd.DataFrame, codes: list[str], territory: Territory | None = None, key: str = "") -> np.ndarray:
+    """Points of ``pts`` in each commune of ``codes`` (counts memoised on the territory for its static layers)."""
+    memo_key = f"town_facts.counts.{key}"
+    if territory is None or memo_key not in territory.memo:
+        counts = pts["code_insee"].dropna().astype(str).value_counts().to_dict()
+        if territory is not None:
+            territory.memo[memo_key] = counts
+    else:
+        counts = territory.memo[memo_key]
     return np.array([int(counts.get(c, 0)) for c in codes])
 
 
@@ -123,21 +130,21 @@ def partner_layer(territory: Territory, kind: str) -> pd.DataFrame:
 def _partner_facts(territory: Territory, codes: list[str], lon, lat) -> dict:
     out: dict[str, object] = {}
     lyc = partner_layer(territory, "lycees_pro")
-    out["n_lycees_commune"] = _count_in(territory.layer("lycees"), codes)
-    out["n_lycees_pro_commune"] = _count_in(lyc, codes)
+    out["n_lycees_commune"] = _count_in(territory.layer("lycees"), codes, territory, "lycees")
+    out["n_lycees_pro_commune"] = _count_in(lyc, codes, territory, "lycees_pro")
     d = distance_matrix_km(lon, lat, lyc["lon"].to_numpy(float), lyc["lat"].to_numpy(float))
     out["lycees_pro_20km"] = (d <= LYCEES_RADIUS_KM).sum(axis=1)
     out.update(_nearest(lon, lat, lyc, "lycee_pro"))
     for kind, prefix in (("missions_locales", "ml"), ("france_travail", "ft"), ("france_services", "fs")):
         pts = partner_layer(territory, kind)
-        out[f"n_{prefix}_commune"] = _count_in(pts, codes)
+        out[f"n_{prefix}_commune"] = _count_in(pts, codes, territory, kind)
         out.update(_nearest(lon, lat, pts, prefix))
     gares, cars = partner_layer(territory, "gares_ter"), partner_layer(territory, "arrets_car_ter")
-    out["gare_ter"] = _count_in(gares, codes) > 0
-    out["arret_car_ter"] = _count_in(cars, codes) > 0
+    out["gare_ter"] = _count_in(gares, codes, territory, "gares_ter") > 0
+    out["arret_car_ter"] = _count_in(cars, codes, territory, "arrets_car_ter") > 0
     out.update(_nearest(lon, lat, gares, "gare"))
     sup = partner_layer(territory, "enseignement_superieur")
-    out["n_sup_commune"] = _count_in(sup, codes)
+    out["n_sup_commune"] = _count_in(sup, codes, territory, "enseignement_superieur")
     names = sup.groupby(sup["code_insee"].astype(str))["nom"].apply(lambda s: sorted(set(s))) if len(sup) else {}
     out["sup_noms"] = [list(names.get(c, [])) for c in codes]
     return out
