@@ -21,7 +21,9 @@ def test_navbar_lists_the_registered_pages_and_has_a_burger_and_the_presentation
     layout = json.dumps(atlas.server.test_client().get("/_dash-layout").get_json(), ensure_ascii=False)
     paths = [p["path"] for p in dash.page_registry.values() if not p.get("path_template")
              and not p["module"].endswith("not_found_404") and p.get("nav", True)]
-    assert [path for _, path in atlas.NAV] == paths and paths[:2] == ["/", "/simulateur"]
+    shown = [path for _, path in atlas.NAV]
+    assert sorted(shown) == sorted(paths) and shown[:2] == ["/", "/simulateur"]
+    assert shown[-1] == "/connexion"  # the sign-in page last (order 99), the pages in their registry order before
     assert "/ville/<code_insee>" not in layout
     for words in ('"nav-toggler"', '"nav-collapse"', "Mode présentation", '"presentation-toggle"', "Menu"):
         assert words in layout, words
