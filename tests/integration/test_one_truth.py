@@ -65,3 +65,21 @@ def test_the_nearest_cnam_site_of_a_town_without_one_agrees(client):
     assert f"Site du Cnam le plus proche : {f.cnam_nom}, {f.cnam_commune} — ≈ {F.minutes(f.cnam_min)}" in ville
     sim = rendered(client, "/simulateur", f"?ville={SAINT_DIZIER}&concept=clef_en_main")
     assert f"site du Cnam le plus proche : {f.cnam_commune}, ≈ {F.minutes(f.cnam_min)}" in sim
+
+
+def test_couverture_says_troyes_is_served_by_its_own_site_and_the_same_coverage(client):
+    """/couverture renders the current network: Troyes' nearest site is Troyes', the share is the model's."""
+    import json
+
+    from components import coverage_state as cs
+    from components import network_editor as editor
+    from tests.dash_client import callback, outputs
+
+    net = current_network()
+    values = {"cov-state.data": dict(cs.DEFAULTS), "cov-network-store.data": editor.network_store(net),
+              "cov-rendered.data": {}}
+    out = outputs(callback(client, "cov-state.data", values))
+    hover = json.dumps(out["cov-map.figure"], ensure_ascii=False)
+    assert '["Troyes (10)", "Troyes"]' in hover  # commune, its nearest Cnam site
+    share = coverage(net.sites, cs.DEFAULTS["minutes"]).covered_share
+    assert F.pct(100 * share) in texts(json.dumps(out["cov-kpis.children"], ensure_ascii=False))
