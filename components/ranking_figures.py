@@ -108,7 +108,7 @@ def map_data(ranked: pd.DataFrame, codes: tuple[str, ...], points: bool = True) 
     out = {
         "text": [str(r) for r in rang],
         "color": [None if np.isnan(s) else round(float(s), 1) for s in score],
-        "customdata": [[n, "n.d." if np.isnan(s) else f"{s:.1f}".replace(".", ",")]
+        "customdata": [[n, "n.d." if np.isnan(s) else F.num(s, 1)]
                        for n, s in zip(by_code["nom"].reindex(list(codes)).tolist(), score)],
     }
     if points:

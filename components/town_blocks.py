@@ -188,7 +188,7 @@ def bmo_block(p) -> html.Section:
         html.P([f"Projets jugés difficiles : ", html.Strong(f.fmt(f.value)), f" (Grand Est : {f.fmt(f.region)}). "
                 f"Les {len(p.bmo_top)} métiers aux projets les plus nombreux :"]),
         table,
-        html.P(f"France Travail / Crédoc, enquête BMO 2024. {p.bmo_secret_rows} métier(s) du bassin sous secret "
+        html.P(f"France Travail / Crédoc, enquête BMO 2024. {F.plural(p.bmo_secret_rows, 'métier')} du bassin sous secret "
                "statistique (moins de quelques projets) : non affichés, jamais comptés comme zéro ; les totaux sont "
                "des minorants.", className="ville-note"),
     ], "ville-besoins")

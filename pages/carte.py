@@ -17,6 +17,7 @@ from components.graph_config import graph_config
 from components.map_layers import LAYERS, layer_counts, point_traces, trace_keys
 from components.map_scale import scale_for
 from components.map_scale import fmt_number
+from models import fr_format as F
 from models.map_variables import DEFAULT_VARIABLE, DENSITE_LABELS, VARIABLES, values
 
 dash.register_page(__name__, path="/", name="Carte", order=0,
@@ -112,7 +113,7 @@ def variable_info(key: str) -> list:
     missing = int(vals.isna().sum())
     info = [html.Div(f"Source : {var.source}", className="text-muted"),
             html.Div([html.Span("■", style={"color": map_base.MISSING_COLOUR, "fontSize": "1.4em"}),
-                      f" donnée absente : {fmt_number(missing)} commune(s) sur {fmt_number(len(vals))}"],
+                      f" donnée absente : {F.plural(missing, 'commune')} sur {fmt_number(len(vals))}"],
                      id="map-missing-count")]
     if var.categorical:
         info.append(html.Ol([html.Li(label) for label in DENSITE_LABELS.values()], className="mb-0 ps-3"))

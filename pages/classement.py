@@ -18,6 +18,7 @@ from components.weightings_panel import weightings_panel
 from components.ranking_figures import BAR_TOWNS, contributions_figure, map_data, map_figure
 from components.ranking_grid import MERGE_ROWS_JS, dynamic_columns, ranking_grid, row_data, static_rows
 from components.ranking_url import decode_query, encode_query, values_by_key
+from models import fr_format as F
 from models import scoring
 from models.network import reference_label
 from models.travel import describe
@@ -155,7 +156,7 @@ def update_ranking(_weights, _dirs, missing, added):
                f"En tête : {ranked.iloc[0]['nom']}. "]
     if flagged:
         rule = MISSING_RULES[missing].split(" (")[0]
-        summary.append(html.Span(f"{flagged} ville(s) avec une donnée inconnue pour un critère pondéré : {rule}.",
+        summary.append(html.Span(f"{F.plural(flagged, 'ville')} avec une donnée inconnue pour un critère pondéré : {rule}.",
                                  className="text-warning-emphasis"))
     search = encode_query(*scoring.check_weights(weights, directions), added or [], missing)
     static = static_rows(codes) if new_set else no_update

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import geodata
+from models import fr_format as F
 from models.map_variables import VARIABLES, values
 from pages import carte
 from tests.dash_client import callback, outputs, page, texts
@@ -62,7 +63,7 @@ def test_jobseekers_missing_for_small_communes(client):
     _, info, _, _ = change_variable(client, "demandeurs_emploi")
     text = texts(json.dumps(info, ensure_ascii=False))
     n_missing = int(values("demandeurs_emploi").isna().sum())
-    assert n_missing > 4500 and f"{n_missing:,}".replace(",", " ") in text
+    assert n_missing > 4500 and f"donnée absente : {F.num(n_missing)} communes sur {F.num(len(values('demandeurs_emploi')))}" in text
 
 
 def test_unknown_variable_is_refused_without_error(client):
