@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -26,7 +26,7 @@ import pandas as pd
 from models import fr_format as F
 from models.catchment import WEIGHTS
 from models.cli import FrenchArgumentParser, fail, split_codes  # noqa: F401 (re-exported for the planner CLI)
-from models.territory import Territory, UnknownCommune
+from models.territory import Territory
 from models.travel import DEFAULT_SETTINGS, TravelSettings, describe
 
 MINUTES_RANGE = (5, 180)

@@ -8,7 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 import numpy as np
 import plotly.graph_objects as go
-from dash import Input, Output, Patch, State, callback, clientside_callback, dcc, html, no_update
+from dash import Input, Output, Patch, callback, clientside_callback, dcc, html, no_update
 
 import geodata
 from components import map_base
