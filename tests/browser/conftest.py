@@ -78,3 +78,10 @@ def screenshot(browser, request):
         browser.save_screenshot(str(path))
         return path
     return take
+
+
+def click(browser, element):
+    """Scroll the element to the middle of the screen, then click it: nothing sticky (navbar, KPI row, map
+    spinner) can stand in front of it, whatever the window size."""
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    browser.execute_script("arguments[0].click();", element)

@@ -14,6 +14,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 import geodata
+from tests.browser.conftest import click
 
 GD = "document.querySelector('#cov-map .js-plotly-plot')"
 ACV = set(geodata.acv()["code_insee"])
@@ -26,12 +27,6 @@ def wait(browser, seconds=90):  # the CI box renders WebGL in software: be patie
 def viewport(browser, width, height):
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                             {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
-
-
-def click(browser, element):
-    """Scroll the element to the middle of the screen, then click it (nothing sticky in front of it)."""
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-    browser.execute_script("arguments[0].click();", element)
 
 
 def map_ready(browser):

@@ -12,7 +12,7 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import ROOT, _free_port
+from tests.browser.conftest import ROOT, _free_port, click
 
 
 @pytest.fixture
@@ -46,15 +46,15 @@ def test_sign_in_then_callbacks_work_and_the_editor_is_named(server_with_account
     wait.until(lambda b: b.find_elements(By.ID, "login-name"))
     browser.find_element(By.ID, "login-name").send_keys("Claire Test")
     browser.find_element(By.ID, "login-password").send_keys("mauvais")
-    browser.find_element(By.CSS_SELECTOR, "#_pages_content button[type=submit]").click()
+    click(browser, browser.find_element(By.CSS_SELECTOR, "#_pages_content button[type=submit]"))
     wait.until(lambda b: "Nom ou mot de passe incorrect" in b.find_element(By.ID, "_pages_content").text)
     browser.find_element(By.ID, "login-name").send_keys("Claire Test")
     browser.find_element(By.ID, "login-password").send_keys("mot de passe long 123")
-    browser.find_element(By.CSS_SELECTOR, "#_pages_content button[type=submit]").click()
+    click(browser, browser.find_element(By.CSS_SELECTOR, "#_pages_content button[type=submit]"))
     wait.until(lambda b: b.current_url.rstrip("/") == url)
     assert any(c["name"] == "atlas_session" and c["httpOnly"] for c in browser.get_cookies())
     browser.get(url + "/couverture")
     wait.until(lambda b: b.find_elements(By.LINK_TEXT, "Modifier le réseau"))
-    browser.find_element(By.LINK_TEXT, "Modifier le réseau").click()
+    click(browser, browser.find_element(By.LINK_TEXT, "Modifier le réseau"))
     wait.until(lambda b: "Connecté en tant que Claire Test" in b.find_element(By.ID, "cov-author").text)
     assert " 403 " not in log.read_text()  # every callback carried the session's CSRF token

@@ -11,6 +11,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 CHARTS = ["sim-fig-learners", "sim-fig-money", "sim-fig-funding", "sim-fig-cumul", "sim-fig-tornado"]
+from tests.browser.conftest import click
 
 
 def wait(browser, seconds=40):
@@ -111,7 +112,7 @@ def test_bad_table_value_is_refused_and_a_scenario_is_saved(dash_server, browser
     browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", name)
     name.send_keys("Lunéville — l'essai \"Fab ID\"")
     assert "ouverte sur ce poste uniquement" in browser.find_element(By.ID, "sim-scen-author").text  # no account
-    browser.find_element(By.ID, "sim-save").click()
+    click(browser, browser.find_element(By.ID, "sim-save"))
     wait(browser).until(lambda b: "enregistré" in b.find_element(By.ID, "sim-scen-msg").text)
     sid = re.search(r"n° (\d+)", browser.find_element(By.ID, "sim-scen-msg").text).group(1)
     wait(browser).until(lambda b: f"scenario={sid}" in b.current_url)
@@ -192,18 +193,18 @@ def test_deleting_a_scenario_asks_first(dash_server, browser):
     name = browser.find_element(By.ID, "sim-scen-name")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", name)
     name.send_keys("à supprimer")
-    browser.find_element(By.ID, "sim-save").click()
+    click(browser, browser.find_element(By.ID, "sim-save"))
     wait(browser).until(lambda b: "enregistré" in b.find_element(By.ID, "sim-scen-msg").text)
     sid = int(re.search(r"n° (\d+)", browser.find_element(By.ID, "sim-scen-msg").text).group(1))
     browser.find_element(By.ID, "sim-scen-pick").click()
     wait(browser).until(EC.element_to_be_clickable((By.XPATH, f"//*[starts-with(text(),'n° {sid} ·')]"))).click()
-    browser.find_element(By.CSS_SELECTOR, "#sim-delete button").click()
+    click(browser, browser.find_element(By.CSS_SELECTOR, "#sim-delete button"))
     dialog = wait(browser).until(EC.alert_is_present())
     assert "Supprimer le scénario" in dialog.text
     dialog.dismiss()  # changed my mind: nothing is deleted
     time.sleep(1)
     assert "corbeille" not in browser.find_element(By.ID, "sim-scen-msg").text
-    browser.find_element(By.CSS_SELECTOR, "#sim-delete button").click()
+    click(browser, browser.find_element(By.CSS_SELECTOR, "#sim-delete button"))
     wait(browser).until(EC.alert_is_present()).accept()
     wait(browser).until(lambda b: "corbeille" in b.find_element(By.ID, "sim-scen-msg").text)
 
