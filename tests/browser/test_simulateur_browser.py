@@ -53,14 +53,15 @@ def test_moving_a_slider_changes_charts_kpis_and_url(dash_server, browser, scree
                            "arguments[0].focus();", thumb)
     for _ in range(40):
         thumb.send_keys(Keys.ARROW_RIGHT)
-    wait(browser).until(lambda b: kpis(b) != before_kpis)
-    wait(browser).until(lambda b: chart_data(b, "sim-fig-tornado") != before["sim-fig-tornado"])
     assert thumb.get_attribute("aria-valuenow") == "200"
+    # the view updates while the value moves (each key press): wait until it shows the last value, 200
+    year4 = lambda b: sum(t[2][4] for t in chart_data(b, "sim-fig-learners") if t[0])  # noqa: E731
+    wait(browser).until(lambda b: year4(b) == 200)  # stacked bars of year 4 add up to the slider value
+    wait(browser).until(lambda b: "auditeurs_croisiere=200" in b.current_url)
+    wait(browser).until(lambda b: chart_data(b, "sim-fig-tornado") != before["sim-fig-tornado"])
+    assert kpis(browser) != before_kpis
     for chart in CHARTS:
         assert chart_data(browser, chart) != before[chart], chart
-    learners = chart_data(browser, "sim-fig-learners")
-    assert sum(t[2][4] for t in learners if t[0]) == 200  # stacked bars of year 4 add up to the slider value
-    assert "auditeurs_croisiere=200" in browser.current_url
     assert re.search(r"AUDITEURS EN ANNÉE 4\s+200", kpis(browser))
     browser.execute_script("window.scrollTo(0, 0);")
     time.sleep(0.8)
