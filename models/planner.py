@@ -691,7 +691,8 @@ def _problem(minutes, weight, travel, factor, kind, bv_min, added, include_hosti
     request = PlanRequest(minutes, weight, travel, factor, kind, bv_min, added, include_hosting)
     cands = request_candidates(request, points)
     problem = PlanningProblem.from_region(points, cands, minutes, request.settings, weight, label)
-    hosting = [c for c in cands if c in set(network_codes(points))]  # from_region drops them: added back when asked
+    hosted = set(network_codes(points))
+    hosting = [c for c in cands if c in hosted]  # from_region drops them: added back when asked
     if hosting:
         extra = PlanningProblem.from_region([], hosting, minutes, request.settings, weight, label)
         problem = replace(problem, candidates=problem.candidates + extra.candidates,
