@@ -105,10 +105,24 @@ def funding_figure(result) -> dict:
     return {"data": data, "layout": lay}
 
 
-def cumulative_figure(result) -> dict:
-    """Cumulative result: before public funding (the funding need) and after it."""
+def cumulative_figure(result, band: tuple | None = None) -> dict:
+    """Cumulative result: before public funding (the funding need) and after it; with ``band`` (results at the
+    low and high demand estimates), the before-funding cumulative as a shaded range."""
     x = _years(result)
-    data = [
+    data = []
+    if band is not None:
+        low, high = band
+        data += [
+            {"type": "scatter", "mode": "lines", "name": "demande haute (modèle)", "x": x,
+             "y": [y["cumulative_operating"] for y in high.years], "line": {"color": "#999", "width": 1},
+             "hovertemplate": "%{y:,.0f} €<extra>demande haute</extra>"},
+            {"type": "scatter", "mode": "lines", "name": "Fourchette de la demande (basse – haute)", "x": x,
+             "y": [y["cumulative_operating"] for y in low.years], "fill": "tonexty",
+             "fillcolor": "rgba(213, 94, 0, 0.15)", "line": {"color": "#999", "width": 1},
+             "hovertemplate": "%{y:,.0f} €<extra>demande basse</extra>"},
+        ]
+        data[0]["showlegend"] = False
+    data += [
         {"type": "scatter", "mode": "lines+markers", "name": "Cumul avant financement public", "x": x,
          "y": [y["cumulative_operating"] for y in result.years], "line": {"color": COST_COLOR, "width": 3,
                                                                           "dash": "dash"},

@@ -12,11 +12,13 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 import geodata
+from models.demand import town_estimate
 from models.scenarios import ScenarioError, default_store
 from models.simulator import Parameters, ParameterError, concept, concept_ids, make_parameters
 
 DEFAULT_CONCEPT = "clef_en_main"
 RESERVED = {"ville", "concept", "scenario", "presentation"}  # URL keys that are not simulator parameters
+LEARNERS = "auditeurs_croisiere"  # default = the demand model's estimate for the town; a user's value is kept
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,31 @@ def known_commune(code) -> bool:
     return code is not None and str(code) in geodata.commune_index().index
 
 
+def expected(state: dict) -> dict | None:
+    """The demand model's learners for the state's town and concept (``None``: no town, or Fab ID)."""
+    if not state.get("ville"):
+        return None
+    return town_estimate(state["ville"], state["concept"])
+
+
+def learners_source(state: dict) -> str:
+    """Where the cruising learners come from: ``"utilisateur"``, ``"estimation"`` or ``"cible"`` (programme)."""
+    if LEARNERS in (state.get("overrides") or {}):
+        return "utilisateur"
+    return "estimation" if expected(state) is not None else "cible"
+
+
 def parameters(state: dict) -> Parameters:
-    """The parameters of a state that came out of this module (already validated: no second check)."""
+    """The parameters of a state that came out of this module (already validated: no second check).
+
+    With a town and no value of the user's, the cruising learners are the demand model's central estimate.
+    """
     specs = concept(state["concept"]).specs
     values = {n: s.default for n, s in specs.items()}
+    est = expected(state)
+    if est is not None:
+        sp = specs[LEARNERS]
+        values[LEARNERS] = float(min(sp.max, max(sp.min, round(est["central"]))))
     values.update({n: float(v) for n, v in (state.get("overrides") or {}).items() if n in specs})
     return Parameters(state["concept"], values)
 
@@ -126,9 +149,10 @@ def state_from_query(query: dict) -> tuple[dict, list[str]]:
 
 
 def _changed(concept_id: str, params: Parameters, names) -> dict:
-    """The validated values of ``names`` that differ from the concept's defaults."""
+    """The validated values of ``names`` that differ from the concept's defaults (the learners: always kept,
+    since their default is the town's estimate, not the file's)."""
     specs = concept(concept_id).specs
-    return {n: params.values[n] for n in names if params.values[n] != specs[n].default}
+    return {n: params.values[n] for n in names if params.values[n] != specs[n].default or n == LEARNERS}
 
 
 def apply_value(state: dict, name: str, value) -> tuple[dict, str | None]:

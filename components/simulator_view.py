@@ -12,50 +12,18 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import simulator_charts as charts
+from components import simulator_demand
 from components.graph_config import graph
 from components.kpi_cards import fr_euros, fr_number, kpi_card, kpi_row
-from components.simulator_state import nice_step, parameters, search_string, slider_names
-from models import fr_format as F
+from components.simulator_state import (LEARNERS, expected, learners_source, nice_step, parameters, search_string,
+                                        slider_names)
 from models.fr_format import num_short
-from models.town_facts import town_fact
-from models.travel import describe
-from models.simulator import CRUISING_YEAR, concept, plausibility, sensitivity, simulate
+from models.simulator import CRUISING_YEAR, concept, sensitivity, simulate
 
-CATCHMENT_MINUTES = 30
 SLIDER, SLIDER_ROW, SLIDER_LABEL, SLIDER_VALUE = "sim-slider", "sim-slider-row", "sim-slider-label", "sim-slider-value"
-VERDICT_COLOURS = {"cohérent": "success", "ambitieux": "warning", "peu plausible": "danger"}
 
 
-def town_context(code: str | None, learners_y4: float) -> list:
-    """One line about the town (its facts from :mod:`models.town_facts`, as on /ville and /classement) + the
-    plausibility of the learners targeted (French)."""
-    if not code:
-        return [html.Span("Choisissez une ville pour situer le projet (population, chômage, lycées, missions "
-                          "locales) et vérifier la plausibilité des effectifs.", className="text-muted")]
-    f = town_fact(code)
-    chomage = (f"chômage ZE {F.pct(f.chomage_ze)} ({f.chomage_ze_trimestre})"
-               if not F.is_missing(f.chomage_ze) else "chômage ZE inconnu")
-    cnam = (f"site du Cnam dans la commune ({f.cnam_nom})" if f.n_cnam_commune
-            else f"site du Cnam le plus proche : {f.cnam_commune}, ≈ {F.minutes(f.cnam_min)} (estimé)")
-    line = (f"{f.nom} ({f.departement}) · {F.num(f.population)} hab. · {chomage} · "
-            f"{F.plural(f.n_lycees_commune, 'lycée')} dont {F.num(f.n_lycees_pro_commune)} avec voie "
-            f"professionnelle · {F.plural(f.n_ml_commune, 'mission locale', 'missions locales')} dans la commune · "
-            f"{cnam}")
-    pop30 = f[f"pop_{CATCHMENT_MINUTES}min"]
-    p = plausibility(learners_y4, pop30)
-    if p["rate_pct"] is None:
-        check = "Plausibilité : population alentour inconnue."
-    else:
-        check = (f"{F.num(learners_y4)} auditeurs en année {CRUISING_YEAR} = {F.num(p['rate_pct'], 3)} % des "
-                 f"{F.num(pop30)} habitants à ≤ {CATCHMENT_MINUTES} min ({describe()}) ; "
-                 f"taux régional 2016 : {F.num(p['regional_pct'], 2)} % (≈ 5 000 auditeurs, 24 sites) "
-                 f"→ {F.num(p['ratio'], 1)} fois le taux régional.")
-    badge = dbc.Badge(p["verdict"].capitalize(), color=VERDICT_COLOURS.get(p["verdict"], "secondary"),
-                      className="me-2 sim-verdict")
-    return [html.Div(line, className="sim-context-line"), html.Div([badge, check], className="sim-plausibility")]
-
-
-def kpi_cards(result) -> dbc.Row:
+def kpi_cards(result, est: dict | None = None) -> dbc.Row:
     k = result.kpis
     be, learners, sfy = k["break_even_learners"], k["learners_year4"], k["self_financing_year"]
     funded = int(result.params.values["annees_financement_public"])
@@ -71,7 +39,8 @@ def kpi_cards(result) -> dbc.Row:
         kpi_card(f"Résultat de l'année {CRUISING_YEAR}", fr_euros(k["net_year4"]), "sans financement public",
                  "good" if k["net_year4"] >= 0 else "bad"),
         kpi_card(f"Auditeurs en année {CRUISING_YEAR}", fr_number(learners),
-                 f"coût par auditeur : {fr_euros(k['cost_per_learner'])}"),
+                 (f"modèle : {fr_number(est['low'])} à {fr_number(est['high'])} · " if est else "")
+                 + f"coût par auditeur : {fr_euros(k['cost_per_learner'])}"),
         kpi_card("Besoin de trésorerie", fr_euros(k["max_funding_need"]), "déficit cumulé maximal avant subventions"),
     ]
     return kpi_row(cards, id="sim-kpi-row")
@@ -112,11 +81,14 @@ def render(state: dict) -> dict:
     params = parameters(state)
     result = simulate(params)
     c = concept(state["concept"])
+    est = expected(state)
+    band = None if est is None else tuple(simulate(params.replace(**{LEARNERS: round(est[k])}))
+                                          for k in ("low", "high"))
     return {
-        "kpis": kpi_cards(result), "learners": charts.learners_figure(result),
+        "kpis": kpi_cards(result, est), "learners": charts.learners_figure(result),
         "money": charts.revenue_costs_figure(result), "funding": charts.funding_figure(result),
-        "cumul": charts.cumulative_figure(result),
-        "context": town_context(state.get("ville"), result.kpis["learners_year4"]),
+        "cumul": charts.cumulative_figure(result, band),
+        "context": simulator_demand.block(state, result, learners_source(state)),
         "rows": grid_rows(state["concept"], params.values), "sliders": slider_props(state["concept"], params.values),
         "concept_desc": [html.Strong(c.target), html.Br(), c.description], "search": search_string(state),
     }

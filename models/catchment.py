@@ -1,6 +1,6 @@
 """Demand within an estimated travel time of a town (its catchment).
 
-Used by the town profile (15/30/45 min), the ranking (30 min) and the simulator's plausibility check.
+Used by the town profile (15/30/45 min) and the ranking (30 min).
 Times come from :meth:`Territory.minutes_from` → :func:`models.travel.minutes_between` (estimates, or a routed
 matrix when one is installed), so every catchment changes at once.
 """

@@ -429,35 +429,85 @@ def sensitivity(params: Parameters, pct: float = 0.2) -> list[dict]:
     return out
 
 
-def plausibility(learners: float, population: float) -> dict:
-    """Learners targeted vs the population around, compared with the 2016 regional rate (≈ 0.09 %).
+SPREAD_DRAWS, SPREAD_SEED, SPREAD_PCT = 1000, 2026, 0.25
 
-    Returns ``rate_pct`` (learners / population x 100), ``regional_pct``, ``ratio`` (rate / regional rate)
-    and ``verdict`` (French): "cohérent" (ratio <= 1.5), "ambitieux" (<= 3), "peu plausible" (> 3).
+
+def _margin_and_fixed(v: dict, cat: Catalogue) -> tuple:
+    """Year-4 result = learners × margin − fixed, as arrays over draws (every ``v[name]`` may be an array)."""
+    import numpy as np
+
+    parts = {m: np.asarray(v[f"part_{m}"], float) for m in cat.modalities}
+    total = sum(parts.values())
+    revenue = sum(parts[m] / total * v[f"recette_{m}"] for m in cat.modalities)
+    teaching = sum(parts[m] / total * v[f"heures_{m}"] / v[f"groupe_{m}"] for m in cat.modalities)
+    margin = (revenue * (1 - np.asarray(v["frais_support_regional"]) / 100)
+              - teaching * v["cout_horaire_enseignement"] - v["cout_pedagogique_auditeur"])
+    fixed = (v["etp"] * v["cout_etp"] + v["surface_m2"] * v["loyer_m2"] * v["part_loyer_a_charge"] / 100
+             + v["frais_fonctionnement"])
+    return margin, fixed
+
+
+def uncertain_parameters(concept_id: str) -> list[str]:
+    """Parameters whose justification says « Hypothèse à vérifier » and that move the year-4 result."""
+    skip = ("montee_annee_", "facturation_annee_", "surface_annee_", "part_etat", "part_region", "part_collectivite",
+            "part_appels_projets", "etp_annee_0", "etude_diagnostic", "investissement", "annees_financement_public",
+            "croissance_apres_annee_4", "auditeurs_croisiere")
+    return [n for n, sp in concept(concept_id).specs.items()
+            if sp.rationale.lower().startswith("hypothèse à vérifier") and not n.startswith(skip) and sp.default > 0]
+
+
+def break_even_spread(params: Parameters, draws: int = SPREAD_DRAWS, seed: int = SPREAD_SEED,
+                      pct: float = SPREAD_PCT) -> dict:
+    """Spread of the break-even when every « hypothèse à vérifier » moves within ±``pct`` of its value.
+
+    Each uncertain parameter (:func:`uncertain_parameters`) is drawn from a triangular law (value − pct, value,
+    value + pct, clipped to its allowed range), ``draws`` times with a fixed ``seed``. The year-4 result is linear
+    in learners (result = learners × margin − fixed costs), so each draw's break-even is ``fixed / margin``
+    (never when the margin is ≤ 0). Returns ``p5``, ``p50``, ``p95`` (learners), ``never_share``, ``draws``,
+    ``pct``, ``names``.
     """
-    ctx = load_catalogue().context
-    regional = ctx["auditeurs"] / ctx["population_region"] * 100
-    if not population or population <= 0 or not math.isfinite(population):
-        return {"rate_pct": None, "regional_pct": regional, "ratio": None, "verdict": "inconnu"}
-    rate = learners / population * 100
-    ratio = rate / regional
-    verdict = "cohérent" if ratio <= 1.5 else "ambitieux" if ratio <= 3 else "peu plausible"
-    return {"rate_pct": rate, "regional_pct": regional, "ratio": ratio, "verdict": verdict}
+    import numpy as np
+
+    cat = load_catalogue()
+    specs = concept(params.concept).specs
+    rng = np.random.default_rng(seed)
+    v = dict(params.values)
+    names = uncertain_parameters(params.concept)
+    for n in names:
+        x, sp = v[n], specs[n]
+        lo, hi = max(sp.min, x * (1 - pct)), min(sp.max, x * (1 + pct))
+        v[n] = rng.triangular(lo, x, hi, draws) if hi > lo else np.full(draws, x)
+    margin, fixed = _margin_and_fixed(v, cat)
+    fixed = np.broadcast_to(fixed, (draws,))
+    margin = np.broadcast_to(margin, (draws,))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        be = np.where(margin > 0, np.maximum(fixed, 0) / margin, np.inf)
+    finite = np.isfinite(be)
+    q = np.percentile(be, [5, 50, 95]) if finite.any() else [math.inf] * 3
+    return {"p5": float(q[0]), "p50": float(q[1]), "p95": float(q[2]), "never_share": float(1 - finite.mean()),
+            "draws": draws, "pct": pct, "names": names}
+
+
+@lru_cache(maxsize=None)
+def default_break_even(concept_id: str) -> float | None:
+    """Break-even learners of ``concept_id`` at its default assumptions (the planner's and the profile's figure)."""
+    return break_even_learners(default_parameters(concept_id))
 
 
 # ------------------------------------------------------------------------------------------ command line
 
 
-def _ville_info(code: str) -> dict:
-    """Name, population and population within 30 min (estimated) of ``code``, from the town facts."""
-    from models.town_facts import town_fact  # the simulator itself needs no geodata: only the CLI's --ville
+def _ville_info(code: str, concept_id: str) -> dict:
+    """Name and expected learners (demand model) of a site of ``concept_id`` in ``code``."""
+    from models.demand import town_estimate  # the simulator itself needs no geodata: only the CLI's --ville
+    from models.territory import Territory
 
     try:
-        f = town_fact(code)
+        est = town_estimate(code, concept_id)
+        nom = Territory.from_geodata().row(code)["nom"]
     except UnknownCommune as err:
         raise ParameterError(str(err)) from None
-    return {"code_insee": f.name, "nom": f.nom, "population": int(f.population),
-            "population_30min_estimee": float(f.pop_30min)}
+    return {"code_insee": code, "nom": nom, "apprenants_attendus": est}
 
 
 def main(argv=None) -> int:
@@ -477,7 +527,7 @@ def main(argv=None) -> int:
             name, value = item.split("=", 1)
             values[name.strip()] = value
         params = make_parameters(args.concept, values)
-        ville = _ville_info(args.ville) if args.ville else None
+        ville = _ville_info(args.ville, args.concept) if args.ville else None
     except ParameterError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
@@ -485,8 +535,6 @@ def main(argv=None) -> int:
     out = result.to_dict()
     if ville:
         out["ville"] = ville
-        if "population_30min_estimee" in ville:
-            out["plausibilite"] = plausibility(result.kpis["learners_year4"], ville["population_30min_estimee"])
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
@@ -494,10 +542,10 @@ def main(argv=None) -> int:
     print(f"{c.label} — {c.target}")
     print(f"{'année':>5} {'auditeurs':>10} {'recettes':>12} {'coûts':>12} {'fin. public':>12} {'résultat':>12}")
     for y in result.years:
-        print(f"{y['year']:>5} {y['learners']:>10.0f} {y['revenue']:>12,.0f} {y['costs']:>12,.0f} "
-              f"{y['public_funding']:>12,.0f} {y['net']:>12,.0f}")
+        print(f"{y['year']:>5} {F.num(y['learners']):>10} {F.num(y['revenue']):>12} {F.num(y['costs']):>12} "
+              f"{F.num(y['public_funding']):>12} {F.num(y['net']):>12}")
     for k, val in result.kpis.items():
-        print(f"{k}: {val}")
+        print(f"{k}: {F.num_short(val) if isinstance(val, (int, float)) else 'jamais' if val is None else val}")
     return 0
 
 

@@ -30,6 +30,7 @@ def line_communes(populations, step_deg: float = 0.1, departements=None) -> pd.D
         "bv_nom": [f"BV {i // 3}" for i in range(n)],
         "population": np.asarray(populations, dtype=np.int64),
         "pop_1564": np.asarray(populations, dtype=float) * 0.6,
+        "actifs_1564": np.asarray(populations, dtype=float) * 0.45,
         "demandeurs_emploi": [float(p) * 0.05 if i % 2 == 0 else np.nan for i, p in enumerate(populations)],
         "lon": 5.0 + step_deg * np.arange(n),
         "lat": np.full(n, LAT),

@@ -156,7 +156,13 @@ def test_town_change_updates_context_and_bad_town_gets_a_message(client, sim):
     town = '{"name":"sim","type":"commune-search"}.value'
     out = update(client, sim, state, town, "88160", ville="88160")
     assert out["state"]["ville"] == "88160" and "ville=88160" in out["search"]
-    assert "Épinal" in text(out["context"]) and "taux régional" in text(out["context"])
+    from models import demand, fr_format as F
+
+    est = demand.town_estimate("88160", "hub")
+    assert est["existant"]  # Épinal hosts a Cnam site: its own learners, not a new site's
+    shown = text(out["context"])
+    assert "Épinal" in shown and f"Auditeurs du site existant à Épinal : {F.num(est['central'])} par an" in shown
+    assert f"fourchette {F.num(est['low'])} à {F.num(est['high'])}" in shown
     bad = update(client, sim, state, town, "99999", ville="99999")
     assert "Commune inconnue" in text(bad["alert"]) and bad["state"]["ville"] == "54329"
 

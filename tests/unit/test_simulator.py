@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from models.simulator import (
-    CRUISING_YEAR, ParameterError, concept, concept_ids, default_parameters, load_catalogue, make_parameters,
-    plausibility, sensitivity, simulate,
+    CRUISING_YEAR, ParameterError, break_even_learners, break_even_spread, concept, concept_ids, default_parameters,
+    load_catalogue, make_parameters, sensitivity, simulate, uncertain_parameters,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,11 +179,30 @@ def test_sensitivity_keeps_moved_values_within_their_range():
         assert spec.min <= r["low_value"] <= r["high_value"] <= spec.max
 
 
-def test_plausibility_against_the_regional_rate():
-    assert plausibility(90, 100_000)["verdict"] == "cohérent"
-    assert plausibility(500, 100_000)["verdict"] == "peu plausible"
-    assert plausibility(80, 0)["verdict"] == "inconnu"
-    assert plausibility(90, 100_000)["regional_pct"] == pytest.approx(0.09, abs=0.005)
+@pytest.mark.parametrize("cid", CONCEPTS)
+def test_break_even_spread_is_centred_on_the_bisection_break_even(cid):
+    # the closed form (fixed / margin) of the spread must agree with the model's own bisection
+    p = default_parameters(cid)
+    no_spread = break_even_spread(p, draws=10, pct=0.0)
+    assert no_spread["p5"] == pytest.approx(break_even_learners(p), rel=1e-6)
+    assert no_spread["p95"] == pytest.approx(break_even_learners(p), rel=1e-6)
+
+
+def test_break_even_spread_widens_with_the_uncertainty_and_is_reproducible():
+    p = default_parameters("hub")
+    narrow, wide = break_even_spread(p, pct=0.1), break_even_spread(p, pct=0.3)
+    assert wide["p5"] < narrow["p5"] < break_even_learners(p) < narrow["p95"] < wide["p95"]
+    assert break_even_spread(p) == break_even_spread(p)  # seeded
+    # the hub: about 100 to 165 learners with every « hypothèse à vérifier » within ±25 %
+    s = break_even_spread(p)
+    assert 90 < s["p5"] < 115 and 150 < s["p95"] < 180
+
+
+def test_only_unverified_assumptions_that_move_year_4_are_drawn():
+    names = uncertain_parameters("hub")
+    assert "cout_etp" in names and "loyer_m2" in names
+    assert not {"montee_annee_1", "auditeurs_croisiere", "part_etat", "investissement"} & set(names)
+    assert all(concept("hub").specs[n].rationale.startswith("Hypothèse à vérifier") for n in names)
 
 
 # --- bad input: French messages naming the culprit ----------------------------------------------------------

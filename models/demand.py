@@ -1,0 +1,571 @@
+"""Expected learners per site — the one answer to "how many learners will this site have?".
+
+A gravity model of the Huff family with an outside option (people who study nowhere), shared between
+competing sites, calibrated on the public regional total. References: Huff (1963); Esri's "market share" and
+"maximize attendance" location-allocation problems; DREES's APL (floating catchments, decay with time).
+
+Formulation
+-----------
+Communes :math:`i` with potential :math:`P_i` (active people aged 15–64, INSEE RP: the Cnam teaches adults in
+work or looking for it, so job-seekers are included), sites :math:`j` with attractiveness :math:`A_j` (an existing
+centre = 1, a new site = the concept's ``attrait_*``), estimated travel time :math:`t_{ij}` (minutes, the one
+travel function :func:`models.travel.minutes_between`), half-time :math:`h` (``demi_temps``)::
+
+    U_ij = A_j · 2^(−(t_ij / h)²)                   attraction of site j for a resident of i (Gaussian decay)
+    S_i  = Σ_j U_ij                                 access of i to the whole network
+    D_ij = r · P_i · U_ij / (1 + S_i)               learners from i at site j (share of j, outside option 1)
+    L_j  = Σ_i D_ij                                 expected learners of site j (cruising year)
+
+Commune :math:`i` studies at the Cnam at the rate :math:`r·S_i/(1+S_i)`: it grows with access and saturates,
+so a new site :math:`k` both **finds new learners** (:math:`S_i` rises) and **draws learners from the existing
+sites** (:math:`U_{ij}/(1+S_i)` falls). With :math:`S^0_i` the access before the new sites, the learners site
+:math:`j` loses in commune :math:`i` are :math:`r P_i U_{ij} (1/(1+S^0_i) − 1/(1+S_i))`, attributed to each new
+site :math:`k` in proportion to :math:`U_{ik}`; a new site's *net new* learners are its learners minus those drawn,
+and they add up to the network's total gain exactly.
+
+Calibration: :math:`r` is set so that the reference network (the territory's own sites, each at its own
+coordinates) totals ``total_apprenants`` (≈ 6,000 a year in 2016: ≈ 5,000 learners + ≈ 1,000 alternants). No
+official enrolment per site is public: the model reproduces a total, not a site-by-site count. Every figure has a
+**range**: low / high are the smallest / largest values over the stated ranges of the total, the half-time and the
+new site's pull (``[demande]`` of ``models/parameters.toml``).
+
+A new site ramps up over three years: year *t* = cruising × the concept's ``montee_annee_t`` (simulator parameters).
+
+>>> from models.demand import estimate
+>>> res = estimate(added=["55545"], concept="hub")      # doctest: +SKIP
+>>> res.sites.loc[res.sites.nouveau, ["nom", "central", "low", "high", "drawn", "net_new"]]  # doctest: +SKIP
+
+Command line: ``python -m models.demand [--ajouter CODES] [--concept hub] --json``.
+"""
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from itertools import product
+
+import numpy as np
+import pandas as pd
+
+from models.territory import Territory
+from models.travel import TravelSettings
+
+BASE_COLUMN = "actifs_1564"
+BASE_LABEL = "actifs de 15 à 64 ans (INSEE, recensement)"
+CONCEPTS = ("clef_en_main", "fab_id", "progressif", "hub")
+DEFAULT_CONCEPT = "hub"
+EXISTING_PULL = 1.0
+MODEL_NOTE = ("Estimation d'un modèle gravitaire (Huff) calé sur le total régional public de 2016 "
+              "(≈ 5 000 auditeurs + ≈ 1 000 alternants) : aucun effectif officiel par site n'est publié.")
+
+
+# ------------------------------------------------------------------------------------------ assumptions
+@dataclass(frozen=True)
+class Assumption:
+    name: str
+    label: str
+    unit: str
+    central: float
+    low: float
+    high: float
+    rationale: str
+
+
+@lru_cache(maxsize=2)
+def assumptions(path: str | None = None) -> dict[str, Assumption]:
+    """The ``[demande]`` section of the parameters file, checked (``low ≤ central ≤ high``, positive)."""
+    from models.simulator import PARAMETERS_FILE
+
+    with open(path or PARAMETERS_FILE, "rb") as fh:
+        raw = tomllib.load(fh)["demande"]
+    out = {}
+    for name, r in raw.items():
+        a = Assumption(name, r["libelle"], r["unite"], float(r["defaut"]), float(r["min"]), float(r["max"]),
+                       r["justification"])
+        if not 0 < a.low <= a.central <= a.high or not all(map(math.isfinite, (a.low, a.high))):
+            raise ValueError(f"parameters.toml [demande] : {name} hors de sa plage ({a.low} ≤ {a.central} ≤ {a.high})")
+        out[name] = a
+    return out
+
+
+def pull_of(concept: str) -> Assumption:
+    """Attractiveness of a new site of ``concept`` relative to an existing centre (``attrait_<concept>``)."""
+    if concept not in CONCEPTS:
+        raise ValueError(f"Concept inconnu : « {concept} » (attendu : {', '.join(CONCEPTS)})")
+    return assumptions()[f"attrait_{concept}"]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One point of the assumptions: calibration total, half-time (min), pull of a new site."""
+
+    total: float
+    half_time: float
+    pull: float
+
+
+def scenarios(concept: str) -> tuple[Scenario, list[Scenario], list[Scenario]]:
+    """The central scenario and the grids giving the low and the high figures.
+
+    Every learner count is proportional to the total, so the low figures take the low total and the high ones the
+    high total; the half-time and the pull span their ranges (3 × 3 points each).
+    """
+    a, pull = assumptions(), pull_of(concept)
+    t, h = a["total_apprenants"], a["demi_temps"]
+    grid = list(product((h.low, h.central, h.high), (pull.low, pull.central, pull.high)))
+    return (Scenario(t.central, h.central, pull.central), [Scenario(t.low, x, p) for x, p in grid],
+            [Scenario(t.high, x, p) for x, p in grid])
+
+
+# ------------------------------------------------------------------------------------------ the model
+def _decay(times: np.ndarray, half_time: float) -> np.ndarray:
+    """Gaussian decay 2^(−(t/h)²): 1 at the door, ½ at ``half_time``, 1/16 at twice it (Gaussian 2SFCA, Dai 2010)."""
+    return np.exp2(-(np.asarray(times, float) / half_time) ** 2)
+
+
+def share_model(potential, utilities, base_utilities=None):
+    """Learners per commune and site for a unit rate (``r = 1``), and what the new sites draw.
+
+    Parameters
+    ----------
+    potential : ndarray (n,)
+        :math:`P_i` (NaN → 0).
+    utilities : ndarray (n, m)
+        :math:`U_{ij}` of every site of the network (existing and new).
+    base_utilities : ndarray (n,), optional
+        :math:`S^0_i`, the access before the new sites (default: the access of the whole network).
+
+    Returns
+    -------
+    flows : ndarray (n, m)  :math:`P_i U_{ij} / (1 + S_i)`
+    """
+    p = np.nan_to_num(np.asarray(potential, float))
+    s = utilities.sum(axis=1)
+    return (p / (1.0 + s))[:, None] * utilities
+
+
+def participation(potential, access) -> np.ndarray:
+    """:math:`P_i S_i / (1 + S_i)` for a unit rate: learners of commune *i* at any site."""
+    s = np.asarray(access, float)
+    return np.nan_to_num(np.asarray(potential, float)) * s / (1.0 + s)
+
+
+@dataclass
+class DemandResult:
+    """Expected learners of every site of a network (cruising year), with ranges and competition.
+
+    Attributes
+    ----------
+    sites : DataFrame
+        One row per site: ``site_id``, ``code_insee``, ``nom``, ``nouveau`` (a new site), ``central``, ``low``,
+        ``high`` (learners a year), ``before`` (existing sites: their learners without the new sites), ``drawn``
+        (new sites: learners taken from existing sites; existing sites: learners who would go to another site if
+        it closed), ``net_new`` (learners the Cnam would not have without this site).
+    drawn_from : DataFrame
+        New site × existing site: learners the new site takes from that site (central), largest first.
+    total_before, total_after : float
+        Learners of the network without / with the new sites (central); ``*_low`` / ``*_high`` their range.
+    """
+
+    sites: pd.DataFrame
+    drawn_from: pd.DataFrame
+    total_before: float
+    total_after: float
+    total_before_low: float
+    total_before_high: float
+    total_after_low: float
+    total_after_high: float
+    concept: str
+    rate: float
+
+    @property
+    def net_new(self) -> float:
+        return self.total_after - self.total_before
+
+    @property
+    def net_new_low(self) -> float:
+        return self.total_after_low - self.total_before_low
+
+    @property
+    def net_new_high(self) -> float:
+        return self.total_after_high - self.total_before_high
+
+    def site(self, key: str) -> dict:
+        """The row of a site, found by ``site_id`` or by ``code_insee`` (first site of that commune)."""
+        s = self.sites
+        rows = s[s["site_id"] == key]
+        if rows.empty:
+            rows = s[s["code_insee"] == key]
+        if rows.empty:
+            raise KeyError(f"Aucun site « {key} » dans ce réseau.")
+        return rows.iloc[0].to_dict()
+
+    def drawn_by(self, site_id: str) -> pd.DataFrame:
+        """Existing sites a new site draws from: ``source_id``, ``source_nom``, ``learners`` (largest first)."""
+        d = self.drawn_from
+        return d[d["site_id"] == site_id].reset_index(drop=True)
+
+    def to_dict(self) -> dict:
+        cols = ["site_id", "code_insee", "nom", "nouveau", "central", "low", "high", "before", "drawn", "net_new"]
+        return {"concept": self.concept, "note": MODEL_NOTE, "rate": self.rate,
+                "total_before": self.total_before, "total_after": self.total_after, "net_new": self.net_new,
+                "net_new_range": [self.net_new_low, self.net_new_high],
+                "sites": [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+                          for r in self.sites[cols].to_dict("records")],
+                "drawn_from": self.drawn_from.to_dict("records")}
+
+
+class DemandModel:
+    """The model on a territory: potentials, reference network and calibrated rates (cached per scenario).
+
+    Parameters
+    ----------
+    territory : Territory
+        Communes with ``lon``, ``lat`` and :data:`BASE_COLUMN`; its ``sites`` are the reference network the
+        rate is calibrated on.
+    settings : TravelSettings, optional
+        Travel model (default: calibrated).
+    """
+
+    def __init__(self, territory: Territory, settings: TravelSettings | None = None):
+        self.territory = territory
+        self.settings = settings or TravelSettings()
+        self._rates: dict[tuple, float] = {}
+        self._times: dict[tuple, np.ndarray] = {}
+
+    @cached_property
+    def potential(self) -> np.ndarray:
+        return np.nan_to_num(self.territory.column(BASE_COLUMN))
+
+    def times_to(self, points: pd.DataFrame) -> np.ndarray:
+        """Minutes from every commune to each point (``lon``, ``lat``), memoised per point set."""
+        key = tuple(zip(points["lon"].round(6), points["lat"].round(6)))
+        if key not in self._times:
+            if len(self._times) > 64:
+                self._times.clear()
+            self._times[key] = self.territory.minutes_to_points(points, self.settings, "site_id") \
+                if len(points) else np.zeros((len(self.territory), 0))
+        return self._times[key]
+
+    @cached_property
+    def reference_times(self) -> np.ndarray:
+        return self.times_to(self.territory.sites)
+
+    def rate(self, total: float, half_time: float) -> float:
+        """:math:`r` such that the reference network totals ``total`` learners with ``half_time``."""
+        key = (total, half_time)
+        if key not in self._rates:
+            s = (EXISTING_PULL * _decay(self.reference_times, half_time)).sum(axis=1)
+            self._rates[key] = total / participation(self.potential, s).sum()
+        return self._rates[key]
+
+    def utilities(self, times: np.ndarray, new: np.ndarray, sc: Scenario) -> np.ndarray:
+        pull = np.where(new, sc.pull, EXISTING_PULL)
+        return pull[None, :] * _decay(times, sc.half_time)
+
+    def flows(self, times: np.ndarray, new: np.ndarray, sc: Scenario) -> tuple[np.ndarray, np.ndarray, float]:
+        """Learners per commune × site with and without the new sites (``new`` mask), and the rate."""
+        u = self.utilities(times, new, sc)
+        r = self.rate(sc.total, sc.half_time)
+        after = r * share_model(self.potential, u)
+        before = r * share_model(self.potential, np.where(new[None, :], 0.0, u))
+        return after, before, r
+
+
+def _drawn(after: np.ndarray, before: np.ndarray, util: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """Learners each new site takes from each existing site: (m, m), ``[k, j]`` = new k from existing j."""
+    loss = np.where(new[None, :], 0.0, before - after)           # (n, m): learners existing j loses in i
+    u_new = np.where(new[None, :], util, 0.0)
+    delta = u_new.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(delta > 0, u_new / delta, 0.0)            # (n, m): part of i's loss due to new k
+    return share.T @ loss
+
+
+def _marginal_net(after: np.ndarray, util: np.ndarray, potential: np.ndarray, rate: float) -> np.ndarray:
+    """Learners the network would lose with each site closed (its net contribution), one per site."""
+    s = util.sum(axis=1, keepdims=True)
+    without = s - util
+    p = rate * potential[:, None]
+    return (p * (s / (1 + s) - without / (1 + without))).sum(axis=0)
+
+
+def _range(model: DemandModel, times, new, grid: list[Scenario]) -> tuple[np.ndarray, np.ndarray]:
+    per_site, totals_before, totals_after = [], [], []
+    for sc in grid:
+        after, before, _ = model.flows(times, new, sc)
+        per_site.append(after.sum(axis=0))
+        totals_after.append(after.sum())
+        totals_before.append(before.sum())
+    return np.array(per_site), np.array([totals_before, totals_after])
+
+
+def model_for(territory: Territory | None = None, settings: TravelSettings | None = None) -> DemandModel:
+    """The model of ``territory`` (default Grand Est), built once per territory and travel model."""
+    territory = territory or Territory.from_geodata()
+    key = ("demand.model", settings)
+    if key not in territory.memo:
+        territory.memo[key] = DemandModel(territory, settings)
+    return territory.memo[key]
+
+
+def _site_frame(sites: pd.DataFrame | None, added, territory: Territory) -> pd.DataFrame:
+    if sites is None:
+        from models.network import current_network
+
+        sites = current_network().sites
+    cols = ["site_id", "code_insee", "nom", "lon", "lat"]
+    s = sites[cols + (["origine"] if "origine" in sites else [])].copy()
+    s["code_insee"] = s["code_insee"].astype(str)
+    s["site_id"] = s["site_id"].astype(str)
+    ref_ids = set(territory.sites["site_id"].astype(str))
+    s["nouveau"] = ~s["site_id"].isin(ref_ids)
+    added = [str(c).strip() for c in added if str(c).strip()]
+    if added:
+        pts = territory.points_at_communes(list(dict.fromkeys(added)))  # unknown code → UnknownCommune
+        pts["site_id"] = "nouveau-" + pts["code_insee"]
+        pts["nom"] = pts["nom"].map(lambda n: f"Nouveau site — {n}")
+        pts["nouveau"] = True
+        s = pd.concat([s, pts[cols + ["nouveau"]]], ignore_index=True)
+    return s.drop_duplicates("site_id").reset_index(drop=True)
+
+
+def estimate(sites: pd.DataFrame | None = None, added=(), concept: str = DEFAULT_CONCEPT,
+             territory: Territory | None = None, settings: TravelSettings | None = None) -> DemandResult:
+    """Expected learners of every site of a network, new sites competing with the existing ones.
+
+    Parameters
+    ----------
+    sites : DataFrame, optional
+        The network (``site_id``, ``code_insee``, ``nom``, ``lon``, ``lat``), default the current network
+        (:func:`models.network.current_network`). Sites that are not in the territory's reference are new.
+    added : sequence of str
+        Communes where a new site is added (placed at the town hall).
+    concept : str
+        Concept of the new sites (their pull, see ``[demande]``).
+    territory, settings
+        Default Grand Est and the calibrated travel model.
+
+    Raises
+    ------
+    UnknownCommune
+        An added code that is not a commune of the territory (French message).
+    ValueError
+        Unknown concept.
+    """
+    territory = territory or Territory.from_geodata()
+    pull_of(concept)
+    model = model_for(territory, settings)
+    net = _site_frame(sites, added, territory)
+    new = net["nouveau"].to_numpy(bool)
+    times = model.times_to(net)
+    central, low_grid, high_grid = scenarios(concept)
+    after, before, rate = model.flows(times, new, central)
+    util = model.utilities(times, new, central)
+    lows, low_tot = _range(model, times, new, low_grid)
+    highs, high_tot = _range(model, times, new, high_grid)
+    drawn = _drawn(after, before, util, new)
+    learners = after.sum(axis=0)
+    marginal = _marginal_net(after, util, model.potential, rate)
+    out = net[["site_id", "code_insee", "nom", "nouveau"]].copy()
+    out["central"] = learners
+    out["low"] = lows.min(axis=0)
+    out["high"] = highs.max(axis=0)
+    out["before"] = np.where(new, 0.0, before.sum(axis=0))
+    out["drawn"] = np.where(new, drawn.sum(axis=1), learners - marginal)
+    out["net_new"] = np.where(new, learners - drawn.sum(axis=1), marginal)
+    pairs = [{"site_id": net["site_id"][k], "source_id": net["site_id"][j], "source_nom": net["nom"][j],
+              "source_code": net["code_insee"][j], "learners": float(drawn[k, j])}
+             for k in np.flatnonzero(new) for j in np.flatnonzero(~new) if drawn[k, j] >= 0.5]
+    drawn_from = pd.DataFrame(pairs, columns=["site_id", "source_id", "source_nom", "source_code", "learners"])
+    drawn_from = drawn_from.sort_values(["site_id", "learners"], ascending=[True, False]).reset_index(drop=True)
+    return DemandResult(out, drawn_from, float(before.sum()), float(after.sum()),
+                        float(low_tot[0].min()), float(high_tot[0].max()),
+                        float(low_tot[1].min()), float(high_tot[1].max()), concept, rate)
+
+
+def _standalone(model: DemandModel, ex_decay: np.ndarray, cand_decay: np.ndarray, sc: Scenario,
+                with_loss: bool = False) -> dict:
+    """Each candidate alone added to the existing sites: its learners, the network's gain, the loss per site.
+
+    ``ex_decay`` (n, e) and ``cand_decay`` (n, m) are the decays at ``sc.half_time``.
+    """
+    p = model.rate(sc.total, sc.half_time) * model.potential
+    u0 = EXISTING_PULL * ex_decay
+    s0 = u0.sum(axis=1)
+    uk = sc.pull * cand_decay
+    inv_after = 1.0 / (1.0 + s0[:, None] + uk)
+    learners = p @ (uk * inv_after)
+    gain = p @ (1.0 / (1 + s0))[:, None] - p @ inv_after          # g(s0 + u) − g(s0), g(s) = s / (1 + s)
+    out = {"central": learners, "net_new": gain}
+    if with_loss:
+        out["loss"] = ((p / (1 + s0))[:, None] - p[:, None] * inv_after).T @ u0      # (m, e)
+    return out
+
+
+def candidates(codes, concept: str = DEFAULT_CONCEPT, sites: pd.DataFrame | None = None,
+               territory: Territory | None = None) -> pd.DataFrame:
+    """Each candidate town alone as a new site of ``concept`` beside the network ``sites`` (vectorised).
+
+    The same figures as :func:`estimate` with that one town added: ``code_insee``, ``central``, ``low``, ``high``,
+    ``drawn``, ``net_new``, ``source_code`` / ``source_learners`` (the existing commune it takes most from).
+    A town hosting a site of the network gets that site's own figures (``existant=True``).
+    """
+    territory = territory or Territory.from_geodata()
+    pull_of(concept)
+    codes = [str(c) for c in codes]
+    territory.positions(codes)  # unknown → UnknownCommune
+    if sites is None:
+        from models.network import current_network
+
+        sites = current_network().sites
+    key = ("demand.candidates", tuple(codes), concept, sites_key(sites))
+    if key not in territory.memo:
+        territory.memo[key] = _candidates(codes, concept, sites, territory)
+    return territory.memo[key]
+
+
+def _candidates(codes: list, concept: str, sites: pd.DataFrame, territory: Territory) -> pd.DataFrame:
+    model = model_for(territory)
+    existing = _site_frame(sites, (), territory)
+    ex_times = model.times_to(existing)
+    cand_times = model.times_to(territory.points_at_communes(codes).assign(site_id=lambda d: d["code_insee"]))
+    central, low_grid, high_grid = scenarios(concept)
+    decays = {h: (_decay(ex_times, h), _decay(cand_times, h)) for h in {sc.half_time for sc in low_grid + [central]}}
+    c = _standalone(model, *decays[central.half_time], central, with_loss=True)
+    lows = np.min([_standalone(model, *decays[sc.half_time], sc)["central"] for sc in low_grid], axis=0)
+    highs = np.max([_standalone(model, *decays[sc.half_time], sc)["central"] for sc in high_grid], axis=0)
+    by_commune = pd.DataFrame(c["loss"].T, index=existing["code_insee"].to_numpy()).groupby(level=0).sum()
+    loss = by_commune.to_numpy()
+    top = loss.argmax(axis=0) if len(loss) else np.zeros(len(codes), int)
+    cols = {"central": c["central"], "low": lows, "high": highs, "drawn": c["central"] - c["net_new"],
+            "net_new": c["net_new"]}
+    existant = np.array([code in set(existing["code_insee"]) for code in codes])
+    source = np.where(existant, None, by_commune.index.to_numpy()[top] if len(loss) else None)
+    source_learners = np.where(existant, 0.0, loss[top, np.arange(len(codes))] if len(loss) else 0.0)
+    if existant.any():  # a town with a site: that site's own figures, not a second site's
+        own = estimate(sites, (), concept, territory).sites.groupby("code_insee")[list(cols)].sum()
+        idx = [i for i, e in enumerate(existant) if e]
+        for k in cols:
+            cols[k] = cols[k].copy()
+            cols[k][idx] = own.loc[[codes[i] for i in idx], k].to_numpy()
+    return pd.DataFrame({"code_insee": codes, "existant": existant, **cols, "source_code": source,
+                         "source_learners": source_learners})
+
+
+FAB_ID_NOTE = ("Fab ID accueille des personnes éloignées de l'emploi, que les chiffres publics du Cnam ne comptent pas : "
+               "aucune donnée ne permet d'estimer ce public ; la cible du programme (85 personnes par an) reste "
+               "une hypothèse.")
+
+
+def sites_key(sites: pd.DataFrame) -> tuple:
+    """Hashable identity of a network's sites (id and coordinates): the cache key of every demand figure."""
+    return tuple(zip(sites["site_id"].astype(str), sites["lon"].round(6), sites["lat"].round(6)))
+
+
+def town_estimate(code_insee: str, concept: str = DEFAULT_CONCEPT, sites: pd.DataFrame | None = None,
+                  territory: Territory | None = None) -> dict | None:
+    """Expected learners of a site of ``concept`` in a town, competing with the network ``sites``.
+
+    A town that already hosts sites of the network: their learners (``existant=True``); otherwise a new site at
+    the town hall. ``None`` for Fab ID (:data:`FAB_ID_NOTE`). Returns ``code_insee, nom, existant, central, low,
+    high, drawn, net_new, drawn_from`` (list of ``{"nom", "code_insee", "learners"}``, largest first), ``ramp``.
+    """
+    from models.territory import check_code
+
+    if concept == "fab_id":
+        return None
+    pull_of(concept)
+    territory = territory or Territory.from_geodata()
+    code = check_code(code_insee)
+    territory.row(code)
+    if sites is None:
+        from models.network import current_network
+
+        sites = current_network().sites
+    key = ("demand.town", code, concept, sites_key(sites))
+    if key not in territory.memo:
+        territory.memo[key] = _town_estimate(code, concept, sites, territory)
+    return territory.memo[key]
+
+
+def _town_estimate(code: str, concept: str, sites: pd.DataFrame, territory: Territory) -> dict:
+    row = candidates([code], concept, sites, territory).iloc[0]
+    total = {k: float(row[k]) for k in ("central", "low", "high", "drawn", "net_new")}
+    drawn_from = []
+    if not row["existant"]:
+        res = estimate(sites, (code,), concept, territory)
+        new_id = res.sites.loc[res.sites["nouveau"], "site_id"].iloc[-1]
+        d = res.drawn_by(new_id).groupby("source_code", as_index=False)["learners"].sum()
+        drawn_from = [{"nom": territory.names.get(r.source_code, r.source_code), "code_insee": r.source_code,
+                       "learners": float(r.learners)} for r in d.sort_values("learners", ascending=False).itertuples()]
+    return {"code_insee": code, "nom": territory.names[code], "concept": concept, "existant": bool(row["existant"]),
+            **total, "drawn_from": drawn_from, "ramp": ramp(total["central"], concept)}
+
+
+def viability(expected: dict | None, break_even: float | None) -> dict:
+    """Does a site pay its way from year 4? The one rule: expected learners ≥ the concept's break-even.
+
+    Returns ``{"level", "text", "needed"}``: level ``"centrale"`` (at the central estimate), ``"haute"`` (only at
+    the high estimate), ``"jamais"`` (not even at the high one, or no break-even), ``"inconnu"`` (no estimate).
+    """
+    from models import fr_format as F
+
+    if expected is None:
+        return {"level": "inconnu", "text": "demande non estimée", "needed": break_even}
+    if break_even is None:
+        return {"level": "jamais", "text": "n'atteint jamais son point mort, quel que soit le nombre d'auditeurs",
+                "needed": None}
+    need = math.ceil(break_even - 1e-9)
+    if expected["central"] >= break_even:
+        return {"level": "centrale", "needed": need,
+                "text": "s'autofinance dès l'année 4 à l'estimation centrale"}
+    if expected["high"] >= break_even:
+        return {"level": "haute", "needed": need,
+                "text": "s'autofinance dès l'année 4 seulement à l'estimation haute"}
+    return {"level": "jamais", "needed": need,
+            "text": f"ne s'autofinance pas, même à l'estimation haute — il faudrait {F.num(need)} auditeurs"}
+
+
+def ramp(cruising: float, concept: str) -> list[float]:
+    """Learners of years 0 to 4 of a new site: 0, then cruising × the concept's ``montee_annee_1..3`` %, then cruising."""
+    from models.simulator import default_parameters
+
+    v = default_parameters(concept).values
+    return [0.0] + [cruising * v[f"montee_annee_{t}"] / 100 for t in (1, 2, 3)] + [float(cruising)]
+
+
+LORRAINE = ("54", "55", "57", "88")
+LORRAINE_2012_13, REGION_LEARNERS_2016 = 2800.0, 5000.0
+
+
+def spatial_check(territory: Territory | None = None) -> dict:
+    """Share of the reference network's learners in the former Lorraine (54, 55, 57, 88) vs the public figures.
+
+    Public: ≈ 2,800 auditeurs at the Cnam Lorraine in 2012–13, ≈ 5,000 auditeurs (alternants apart) in Grand Est in
+    2016, so ≈ 56 %. A check of the spatial spread (it picks the half-time), not a fit: four years apart, rounded.
+    """
+    territory = territory or Territory.from_geodata()
+    res = estimate(territory.sites, (), DEFAULT_CONCEPT, territory)
+    dep = res.sites["code_insee"].str[:2]
+    lorraine = float(res.sites.loc[dep.isin(LORRAINE), "central"].sum())
+    return {"part_lorraine_modele_pct": 100 * lorraine / res.total_after,
+            "part_lorraine_publique_pct": 100 * LORRAINE_2012_13 / REGION_LEARNERS_2016,
+            "lorraine_modele": lorraine, "total_modele": res.total_after}
+
+
+def clear_caches(territory: Territory | None = None) -> None:
+    """Forget the parameters and the models (all of ``territory``'s, default Grand Est)."""
+    assumptions.cache_clear()
+    memo = (territory or Territory.from_geodata()).memo
+    for key in [k for k in memo if isinstance(k, tuple) and k and str(k[0]).startswith("demand.")]:
+        del memo[key]
+
+
+if __name__ == "__main__":
+    import sys
+
+    from models.demand_cli import main
+
+    sys.exit(main())
