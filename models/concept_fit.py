@@ -7,22 +7,22 @@ fact comes from :mod:`models.town_facts` (one definition per fact). Each concept
 
 Rules (thresholds are the module constants below)
 -------------------------------------------------
-Demand threshold of a concept = its learners target / the regional rate of Cnam learners in the population
-(2016: 0.09 %, ``[contexte]`` of ``models/parameters.toml``): 80 / 0.09 % ≈ 88 900 inhabitants,
-300 / 0.09 % ≈ 333 300 inhabitants.
+Demand of a concept = the learners a new site of that concept can expect in the town, competing with the current
+network (:func:`models.demand.candidates`, the one demand model), against the concept's break-even
+(:func:`models.simulator.default_break_even`), with the one viability rule (:func:`models.demand.viability`):
+at the central estimate → an asset; only at the high estimate → a lack; not even at the high one → a host
+condition not met. A site that would take most of its learners from existing sites (a suburb) lacks an asset.
 
 Host conditions common to the three: at least ``HOTE_POP_MIN`` (5 000) inhabitants — a village has neither the
 premises nor the public of a site.
 
-**Clef en main** (backed by a lycée) — host: a vocational lycée *in the commune*; population within
-``CATCHMENT_CLEF_MIN`` (30 min) ≥ the threshold for 80 learners. Assets: ≥ ``LYCEES_VIVIER_MIN`` (3) vocational
+**Clef en main** (backed by a lycée) — host: a vocational lycée *in the commune*; the demand (above). Assets: ≥ ``LYCEES_VIVIER_MIN`` (3) vocational
 lycées within 20 km; difficult recruitments of the BMO bassin ≥ the regional share.
 **Fab ID** (third-place with the missions locales) — host: a mission locale in the commune or within
 ``ML_PROCHE_KM`` (15 km). Assets: a France Travail agency within ``FT_PROCHE_KM``; zone unemployment above the
 region; poverty above the regional mean; a TER station or coach stop in the commune (a site its public can reach
 without a car — presence only: the feed has no timetables).
-**Progressif** (services first, then distance learning) — host: population within ``CATCHMENT_PROGRESSIF_MIN``
-(45 min) ≥ the threshold for 300 learners. Assets: no Cnam site within ``CNAM_ELOIGNE_MIN`` (30 min); a France
+**Progressif** (services first, then distance learning) — host: the demand (above). Assets: no Cnam site within ``CNAM_ELOIGNE_MIN`` (30 min); a France
 Services in the commune; public higher education in the commune (the academic resources a hub counts on).
 
 A commune that already hosts a site of the current network is **déjà desservie**: the site is to be
@@ -38,24 +38,22 @@ from __future__ import annotations
 
 import json
 import sys
-import tomllib
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 
+from models import demand
 from models import fr_format as F
 from models.cli import FrenchArgumentParser, fail
-from models.territory import UnknownCommune, check_code
+from models.territory import Territory, UnknownCommune, check_code
 from models.territory_reference import region_values
-from models.town_facts import LYCEES_RADIUS_KM, PETITE_COMMUNE_POP, fact_records
+from models.simulator import default_break_even
+from models.town_facts import LYCEES_RADIUS_KM, PETITE_COMMUNE_POP, fact_records, network_sites
 from models.travel import TravelSettings
 
 CONCEPTS = {"clef_en_main": "Clef en main", "fab_id": "Fab ID", "progressif": "Progressif"}
 CONCEPT_ORDER = tuple(CONCEPTS)
-AUDITEURS_CIBLE = {"clef_en_main": 80, "fab_id": 85, "progressif": 300}  # documents fondateurs 2019
 
 HOTE_POP_MIN = PETITE_COMMUNE_POP
 LYCEES_VIVIER_KM = LYCEES_RADIUS_KM
@@ -63,12 +61,8 @@ LYCEES_VIVIER_MIN = 3
 ML_PROCHE_KM = 15.0
 FT_PROCHE_KM = 15.0
 CNAM_ELOIGNE_MIN = 30.0
-CATCHMENT_CLEF_MIN = 30
-CATCHMENT_PROGRESSIF_MIN = 45
 LEVEL_FORTE = 0.75
 LEVEL_MOYENNE = 0.5
-DEFAULT_TAUX_REGIONAL_PCT = 0.09
-PARAMETERS_FILE = Path(__file__).with_name("parameters.toml")
 STATUS_TEXT = {"candidate": "candidate", "trop_petite": "commune trop petite pour accueillir un site",
                "deja_desservie": "déjà desservie : site du Cnam à renforcer", "sans_conditions":
                "conditions d'accueil d'aucun concept réunies"}
@@ -102,21 +96,6 @@ class Verdict:
     headline: str
 
 
-@lru_cache(maxsize=1)
-def taux_regional_pct() -> float:
-    """Regional rate of Cnam learners in the population (%), from ``models/parameters.toml``."""
-    try:
-        with PARAMETERS_FILE.open("rb") as fh:
-            return float(tomllib.load(fh)["contexte"]["taux_regional_pct"])
-    except (OSError, KeyError, ValueError, tomllib.TOMLDecodeError):
-        return DEFAULT_TAUX_REGIONAL_PCT
-
-
-def demand_threshold(concept: str) -> float:
-    """Inhabitants needed in the catchment to find the concept's learners at the regional rate."""
-    return AUDITEURS_CIBLE[concept] / (taux_regional_pct() / 100)
-
-
 def _where(n_commune: int, km: float, nom: str, commune: str) -> str:
     return f"dans la commune ({nom})" if n_commune else f"à {F.km(km)} ({nom}, {commune})"
 
@@ -129,11 +108,22 @@ def _population(f, host: list, lacks_host: list) -> None:
         lacks_host.append(f"{txt} seulement : moins de {F.num(HOTE_POP_MIN)}, trop peu pour accueillir un site")
 
 
-def _catchment(f, concept: str, minutes: int, has: list, lacks: list) -> None:
-    pop, need = getattr(f, f"pop_{minutes}min"), demand_threshold(concept)
-    txt = (f"{F.num(pop)} habitants à moins de {minutes} min (estimé) pour {F.num(need, 0)} nécessaires "
-           f"({AUDITEURS_CIBLE[concept]} auditeurs au taux régional de {F.num(taux_regional_pct(), 2)} %)")
-    (has if pop >= need else lacks).append(txt)
+def _demand(f, concept: str, host: list, lacks_host: list, lacks: list) -> None:
+    """Expected learners of a new site of ``concept`` vs its break-even; a suburb's learners mostly drawn."""
+    est, be = f.demand[concept], default_break_even(concept)
+    v = demand.viability(est, be)
+    txt = (f"{F.num(est['central'])} auditeurs attendus par an (fourchette {F.num(est['low'])} à "
+           f"{F.num(est['high'])}) pour un point mort de {F.num(be)}")
+    if v["level"] == "centrale":
+        host.append(f"{txt} : s'autofinance à l'estimation centrale")
+    elif v["level"] == "haute":
+        lacks.append(f"{txt} : s'autofinance seulement à l'estimation haute")
+    else:
+        lacks_host.append(f"{txt} : ne s'autofinance pas, même à l'estimation haute")
+    if not est["existant"] and est["drawn"] > est["net_new"] and est["source_code"]:
+        lacks.append(f"{F.num(est['drawn'])} de ces {F.num(est['central'])} auditeurs seraient pris à des sites "
+                     f"existants (surtout {f.demand_source}) : le site déplacerait des auditeurs plus qu'il n'en "
+                     "trouverait")
 
 
 def _clef_en_main(f, ref) -> ConceptFit:
@@ -145,9 +135,7 @@ def _clef_en_main(f, ref) -> ConceptFit:
     else:
         host_lacks.append(f"aucun lycée à voie professionnelle dans la commune (le plus proche : {f.lycee_pro_nom}, "
                           f"{f.lycee_pro_commune}, {F.km(f.lycee_pro_km)}) — pas d'adossement")
-    catch: list = []
-    _catchment(f, "clef_en_main", CATCHMENT_CLEF_MIN, has, catch)
-    host_lacks += catch
+    _demand(f, "clef_en_main", has, host_lacks, lacks)
     n20 = int(f.lycees_pro_20km)
     txt = f"{F.plural(n20, 'lycée')} à voie professionnelle à moins de {F.km(LYCEES_VIVIER_KM)}"
     (has if n20 >= LYCEES_VIVIER_MIN else lacks).append(
@@ -199,9 +187,7 @@ def _fab_id(f, ref) -> ConceptFit:
 def _progressif(f, ref) -> ConceptFit:
     has, lacks, unknown, host_lacks = [], [], [], []
     _population(f, has, host_lacks)
-    catch: list = []
-    _catchment(f, "progressif", CATCHMENT_PROGRESSIF_MIN, has, catch)
-    host_lacks += catch
+    _demand(f, "progressif", has, host_lacks, lacks)
     if f.n_cnam_commune:
         lacks.append(f"site du Cnam déjà dans la commune ({f.cnam_nom}) — à renforcer plutôt qu'à créer")
     elif f.cnam_min > CNAM_ELOIGNE_MIN:
@@ -273,17 +259,25 @@ def _verdict(fits: list[ConceptFit], f) -> Verdict:
 _CACHE: dict[tuple, tuple[list[ConceptFit], Verdict]] = {}
 
 
+DEMAND_CONCEPTS = ("clef_en_main", "progressif")
+
+
 def _results(codes, settings: TravelSettings | None) -> list[tuple[list[ConceptFit], Verdict]]:
     codes = [check_code(c) for c in codes]
-    out = []
-    for code, row in zip(codes, fact_records(codes, settings=settings)):
-        key = (code, settings, row["cnam_code"], round(float(row["cnam_min"]), 3), int(row["n_cnam_commune"]))
-        if key not in _CACHE:
-            f = SimpleNamespace(**row)
+    sites = network_sites()
+    net = demand.sites_key(sites)
+    todo = [c for c in dict.fromkeys(codes) if (c, settings, net) not in _CACHE]
+    if todo:
+        rows = fact_records(todo, settings=settings)
+        tables = {k: demand.candidates(todo, k, sites).to_dict("records") for k in DEMAND_CONCEPTS}
+        names = Territory.from_geodata().names
+        for i, (code, row) in enumerate(zip(todo, rows)):
+            est = {k: tables[k][i] for k in DEMAND_CONCEPTS}
+            source = est["clef_en_main"]["source_code"]
+            f = SimpleNamespace(**row, demand=est, demand_source=names.get(source, source))
             fits = _fits_from_facts(f)
-            _CACHE[key] = (fits, _verdict(fits, f))
-        out.append(_CACHE[key])
-    return out
+            _CACHE[(code, settings, net)] = (fits, _verdict(fits, f))
+    return [_CACHE[(c, settings, net)] for c in codes]
 
 
 def concept_fit(code_insee: str, settings: TravelSettings | None = None) -> list[ConceptFit]:
@@ -330,12 +324,10 @@ def concept_fit_table(codes, settings: TravelSettings | None = None) -> pd.DataF
 def warm() -> None:
     """Read every cached input once (app start)."""
     region_values()
-    taux_regional_pct()
 
 
 def clear_caches() -> None:
     _CACHE.clear()
-    taux_regional_pct.cache_clear()
 
 
 def main(argv=None) -> int:

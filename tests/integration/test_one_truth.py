@@ -51,7 +51,6 @@ def test_population_within_30_minutes_is_the_same_number_everywhere(client, code
     f = town_fact(code)
     expected = F.num(f.pop_30min)
     assert expected in rendered(client, f"/ville/{code}")
-    assert expected in rendered(client, "/simulateur", f"?ville={code}&concept=clef_en_main")
     from models import scoring
 
     table = scoring.cached_table(tuple(scoring.ranking_candidates())).table

@@ -37,12 +37,15 @@ def test_three_concepts_with_score_equal_to_share_of_known_criteria_met(code):
 
 
 @pytest.mark.parametrize("code", TOWNS)
-def test_clef_en_main_host_conditions_are_population_a_lycee_in_the_commune_and_the_catchment(code):
+def test_clef_en_main_host_conditions_are_population_a_lycee_in_the_commune_and_the_demand(code):
+    from models import demand
+    from models.simulator import break_even_learners, default_parameters
+
     row = geodata.commune_index().loc[code]
     in_town = vocational_within(code, 0)
-    pop30 = town_facts([code]).iloc[0]["pop_30min"]
-    expected = (row.population >= cf.HOTE_POP_MIN and len(in_town) > 0
-                and pop30 >= cf.demand_threshold("clef_en_main"))
+    est = demand.town_estimate(code, "clef_en_main")
+    pays_at_high = est["high"] >= break_even_learners(default_parameters("clef_en_main"))
+    expected = row.population >= cf.HOTE_POP_MIN and len(in_town) > 0 and pays_at_high
     assert by_id(code)["clef_en_main"].prerequisite_met == expected
 
 
@@ -139,8 +142,27 @@ def test_table_matches_single_calls_and_keeps_order():
         assert row.statut == cf.verdict(row.code_insee).status
 
 
-def test_demand_threshold_follows_the_regional_rate():
-    assert cf.demand_threshold("clef_en_main") == pytest.approx(80 / (cf.taux_regional_pct() / 100))
+def test_demand_of_the_concept_fit_is_the_demand_model_and_a_suburb_is_told_it_moves_learners():
+    from models import demand, fr_format as F
+
+    # Schiltigheim touches Strasbourg: most of a new site's learners would come from the Strasbourg sites
+    est = demand.town_estimate("67447", "clef_en_main")
+    fit = by_id("67447")["clef_en_main"]
+    assert any(f"{F.num(est['central'])} auditeurs attendus" in h for h in fit.has + fit.lacks)
+    assert any("déplacerait des auditeurs" in x and "Strasbourg" in x for x in fit.lacks)
+    # Verdun's new site would find more learners than it takes: no such lack
+    assert not any("déplacerait" in x for x in by_id("55545")["clef_en_main"].lacks)
+
+
+def test_a_concept_whose_demand_cannot_pay_even_at_the_high_estimate_misses_a_host_condition():
+    from models import demand
+    from models.simulator import default_break_even
+
+    est = demand.town_estimate("55545", "progressif")   # Verdun: far below the progressive site's break-even
+    assert est["high"] < default_break_even("progressif")
+    fit = by_id("55545")["progressif"]
+    assert not fit.prerequisite_met and fit.level == "faible"
+    assert "ne s'autofinance pas" in fit.lacks[0]
 
 
 @pytest.mark.parametrize("bad", ["99999", "abc", "75056", "", None, "8816"])
