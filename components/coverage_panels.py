@@ -17,8 +17,8 @@ from models.travel import METHODS as TRAVEL_MODELS
 
 JOBSEEKERS_NOTE = ("Demandeurs d'emploi : connus pour environ 180 communes seulement (les plus grandes) ; les parts "
                    "sont calculées sur ces communes, les autres ne comptent pas (jamais comme zéro).")
-PENETRATION_NOTE = ("Taux par défaut : environ 5 000 auditeurs Cnam pour 5,55 M d'habitants du Grand Est (2016). "
-                    "Auditeurs attendus = habitants nouvellement desservis × taux ; point mort : simulateur.")
+LEARNERS_NOTE = ("Apprenants attendus : modèle de demande calé sur les ≈ 6 000 apprenants du Cnam en Grand Est "
+                 "(2016), concurrence entre sites comprise ; point mort : simulateur, même chiffre.")
 ZONES_NOTE = ("Une zone blanche est un ensemble de communes voisines (qui se touchent) toutes à plus du temps de "
               "trajet maximal de tout site. Ouvrir un site au milieu d'une zone peut la couper en plusieurs zones "
               "plus petites : c'est la population non couverte qui dit si la couverture progresse, pas le nombre "
@@ -30,7 +30,6 @@ def _options(mapping: dict) -> list[dict]:
 
 
 def _advanced(state: dict, concepts: list[dict], v: dict) -> html.Details:
-    taux = state["taux"] if state["taux"] is not None else round(1000 * planner.default_penetration(), 2)
     return html.Details([
         html.Summary("Options avancées", className="fw-bold"),
         html.Label("Méthode d'optimisation", className="fw-bold mt-2"),
@@ -38,10 +37,7 @@ def _advanced(state: dict, concepts: list[dict], v: dict) -> html.Details:
                        labelStyle={"display": "block"}, inputClassName="me-2"),
         html.Label("Concept des nouveaux sites", className="fw-bold mt-2", htmlFor="cov-concept"),
         dcc.Dropdown(id="cov-concept", value=state["concept"], clearable=False, options=concepts),
-        dbc.InputGroup([dbc.InputGroupText("Auditeurs pour 1 000 hab."),
-                        dbc.Input(id="cov-penetration", type="number", min=0.05, max=20, step=0.05, value=taux,
-                                  debounce=True)], className="mt-1"),
-        html.Div(PENETRATION_NOTE, className="small text-muted"),
+        html.Div(LEARNERS_NOTE, className="small text-muted"),
         dbc.Checkbox(id="cov-viable", value=state["viable"], className="mt-1",
                      label="Chaque nouveau site doit atteindre son point mort"),
         dbc.InputGroup([dbc.InputGroupText("Budget"),
@@ -80,6 +76,9 @@ def control_panel(state: dict, rule_on: bool, concepts: list[dict], v: dict) -> 
                    marks={m: str(m) for m in range(15, 91, 15)}),
         html.Label("Nombre de nouveaux sites", className="fw-bold mt-2", htmlFor="cov-k"),
         dbc.Input(id="cov-k", type="number", min=0, max=40, step=1, value=state["k"]),
+        html.Label("Objectif", className="fw-bold mt-2"),
+        dcc.RadioItems(id="cov-objective", value=state["objectif"], options=_options(planner.OBJECTIVES),
+                       labelStyle={"display": "block"}, inputClassName="me-2"),
         html.Label("Villes candidates", className="fw-bold mt-2", htmlFor="cov-candidate-set"),
         dcc.Dropdown(id="cov-candidate-set", value=state["candidats"], clearable=False,
                      options=_options(planner.CANDIDATE_SETS)),

@@ -60,7 +60,9 @@ def candidate_columns(unit: str = "hab.", minutes: float = 30) -> list[dict]:
         col("densite_libelle", "Densité", minWidth=150), col("population", "Population", "int"),
         col("gain", f"Demande ajoutée ({unit})", "int", minWidth=150),
         col("catchment", f"Habitants à {minutes:g} min", "int"),
-        col("expected_learners", "Auditeurs attendus", "dec1"), col("break_even", "Point mort", "dec1"),
+        col("expected_learners", "Apprenants attendus / an", "int"), col("low", "bas", "int"),
+        col("high", "haut", "int"), col("net_new", "dont nets", "int"),
+        col("break_even", "Point mort (apprenants)", "int"),
         col("viable", "Viable", "yesno"), col("origine", "Origine", minWidth=150),
         col("code_insee", "Code INSEE", **HIDDEN),
     ]
@@ -70,8 +72,10 @@ CANDIDATE_COLUMNS = candidate_columns()
 CHOSEN_COLUMNS = [
     col("ordre", "Rang", "int"), col("nom", "Commune", minWidth=210, **LINK),
     col("acv", "Ville ACV", "yesno"), col("gain", "Demande ajoutée", "int"),
-    col("served_population", "Habitants desservis", "int"), col("expected_learners", "Auditeurs attendus", "dec1"),
-    col("break_even", "Point mort", "dec1"), col("viable", "Viable", "yesno"),
+    col("served_population", "Habitants desservis", "int"),
+    col("expected_learners", "Apprenants attendus / an", "int"), col("low", "bas", "int"), col("high", "haut", "int"),
+    col("drawn", "pris aux sites existants", "int"), col("net_new", "nets", "int"),
+    col("break_even", "Point mort (apprenants)", "int"), col("viable", "Viable", "yesno"),
     col("cost", "Coût années 0–3", "eur"), col("code_insee", "Code INSEE", **HIDDEN),
 ]
 COMPARISON_COLUMNS = [

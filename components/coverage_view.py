@@ -20,6 +20,7 @@ from components import coverage_map as cmap
 from components import coverage_state as cs
 from components import coverage_tables as ct
 from components.kpi_cards import kpi_card, kpi_row
+from models import demand
 from models import fr_format as F
 from models import network as netmod
 from models import planner
@@ -133,8 +134,28 @@ def network_short(store: dict) -> str:
     return "réseau de référence" if not store.get("version") else f"réseau version {store['version']}"
 
 
+def network_learners(sc: Scene):
+    """The demand model on the network of the page (its added sites with the state's concept): total per year."""
+    concept = sc.state["concept"] if sc.state["concept"] in demand.CONCEPTS else demand.DEFAULT_CONCEPT
+    sites = network_frame(sc.store)
+    return demand.estimate(sites, (), concept)
+
+
+def learners_card(sc: Scene):
+    """Learners a year on the network (demand model), before → after once optimised, with the range of the gain."""
+    if sc.outcome is not None and sc.outcome.demand is not None:
+        d = sc.outcome.demand
+        return kpi_card("Apprenants par an (estimés)", before_after(d.total_before, d.total_after),
+                        f"+{F.num(d.net_new)} nets (fourchette {F.num(d.net_new_low)} à {F.num(d.net_new_high)})",
+                        tone="good" if d.net_new > 0 else None, card_id="cov-kpi-learners")
+    d = network_learners(sc)
+    return kpi_card("Apprenants par an (estimés)", F.num(d.total_after),
+                    f"modèle calé sur ≈ 6 000 en 2016 ({F.num(d.total_after_low)} à {F.num(d.total_after_high)})",
+                    card_id="cov-kpi-learners")
+
+
 def kpis(sc: Scene) -> dbc.Row:
-    """Four cards, short enough for 1280×720; after an optimisation each shows before → after."""
+    """Five cards, short enough for 1280×720; after an optimisation each shows before → after."""
     b, a, m = sc.base, sc.proposed, f"{sc.state['minutes']:g}{NBSP}min"
     what = WEIGHTS[sc.state["poids"]].lower()
     known = f" (connue pour {b.known_communes} communes)" if sc.state["poids"] == "demandeurs_emploi" else ""
@@ -148,6 +169,7 @@ def kpis(sc: Scene) -> dbc.Row:
             kpi_card("Plus grande zone blanche", f"{millions(z_b)} hab.",
                      f"{name_b} ; {F.plural(len(b.zones_blanches), 'zone')} en tout"),
             kpi_card("Réseau", F.plural(n_sites, "site"), network_short(sc.store)),
+            learners_card(sc),
         ], id="cov-kpi-row")
     z_a, name_a = _largest(a)
     n = len(sc.chosen)
@@ -162,6 +184,7 @@ def kpis(sc: Scene) -> dbc.Row:
                  f"{F.num(b.uncovered_communes)} → {F.num(a.uncovered_communes)} communes à plus de {m}"),
         kpi_card("Plus grande zone blanche", f"{before_after(z_b, z_a)} hab.", zones),
         kpi_card("Réseau", f"{n_sites} + {n} sites", f"{network_short(sc.store)} + {n} proposés"),
+        learners_card(sc),
     ], id="cov-kpi-row")
 
 
@@ -180,15 +203,23 @@ def opt_message(sc: Scene):
         return html.Div("Choisissez le nombre de nouveaux sites et cliquez sur « Optimiser » : la carte et les "
                         "indicateurs montreront alors le réseau proposé.", className="text-muted")
     o, res = sc.outcome, sc.outcome.result
+    if not res.chosen:
+        table = planner.candidate_table(cs.plan_request(sc.state), sc.store["sites"], sc.store["label"])
+        return dbc.Alert(o.empty_reason(table), color="warning", className="mb-0", id="cov-opt-alert")
     method = "« " + cs.METHODS[sc.state["methode"]].split(" (")[0] + " »"
     proof = "optimum prouvé" if res.optimal else ("méthode rapide, sans preuve d'optimum" if res.method == "greedy"
                                                    else res.status)
-    parts = [f"{F.plural(len(res.chosen), 'site proposé', 'sites proposés')} parmi "
+    parts = [html.Strong(o.headline()), " ",
+             f"Objectif : {planner.OBJECTIVES[sc.state['objectif']]} ; "
+             f"{F.plural(len(res.chosen), 'site proposé', 'sites proposés')} parmi "
              f"{F.plural(o.candidates, 'candidat')} (méthode {method} : {proof}, {F.seconds(res.seconds)})."]
     if o.eligibility is not None:
         n_out = int((~o.sites["acv"]).sum())
         parts.append(f" Règle des 25 % appliquée : {n_out} hors « Action cœur de ville » sur {len(res.chosen)}.")
-    if o.greedy is not None:
+    if o.greedy is not None and sc.state["objectif"] == "apprenants":
+        parts.append(f" Méthode rapide : +{F.num(o.greedy.learners_gain)} apprenants nets ; optimale : "
+                     f"+{F.num(res.learners_gain)} ; écart {F.num(o.gap)} apprenants.")
+    elif o.greedy is not None:
         parts.append(f" Méthode rapide : {millions(o.greedy.covered_demand)} ; optimale : "
                      f"{millions(res.covered_demand)} ; écart {F.num(o.gap)} ({what_unit(sc.state)}).")
     if sc.state["budget"] is not None:
@@ -196,7 +227,9 @@ def opt_message(sc: Scene):
         parts.append(f" Budget utilisé : {F.euros(spent)} sur {F.euros(sc.state['budget'])} "
                      f"({F.euros(o.economics['public_funding_0_3'])} par site, concept « {o.economics['label']} »).")
     if len(res.chosen) < sc.state["k"]:
-        parts.append(" Moins de sites que demandé : aucun autre candidat admissible n'ajoute de demande.")
+        parts.append(f" {F.plural(len(res.chosen), 'site')} au lieu de {sc.state['k']} : le nombre demandé est un "
+                     "maximum, et aucun autre candidat admissible n'ajoute rien (un site sans gain n'est jamais "
+                     "proposé).")
     return dbc.Alert(parts, color="success" if res.optimal or res.method == "greedy" else "warning",
                      className="mb-0", id="cov-opt-alert")
 
@@ -226,8 +259,10 @@ def candidate_note(state: dict, n: int, store: dict):
     note = [f"{F.plural(n, 'candidat')} ({what}"
             + ("" if state["inclure"] else ", sans les villes qui ont déjà un site") + "). "
             f"« Demande ajoutée » = {what_unit(state)} qui seraient nouvellement à moins de "
-            f"{state['minutes']}{NBSP}min si l'on ajoutait ce seul site au réseau. Point mort du concept "
-            f"« {econ['label']} » : {F.num(be) + ' auditeurs par an' if be else 'jamais atteint'}."]
+            f"{state['minutes']}{NBSP}min si l'on ajoutait ce seul site au réseau ; « apprenants attendus » = ceux "
+            "que le modèle de demande attend d'un site de ce concept ouvert seul à côté du réseau (fourchette basse "
+            "et haute ; « nets » : ceux que le Cnam n'aurait pas sans lui). Point mort du concept "
+            f"« {econ['label']} » : {F.num(be) + ' apprenants par an' if be else 'jamais atteint'}."]
     if state["candidats"] == "toutes":
         note.append(html.Div("Sur toutes les communes, la couverture seule favorise des communes de banlieue et des "
                              "villages sans rôle de centre (voir la colonne Densité).", className="weak-source"))

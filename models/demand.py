@@ -8,7 +8,7 @@ Formulation
 -----------
 Communes :math:`i` with potential :math:`P_i` (active people aged 15–64, INSEE RP: the Cnam teaches adults in
 work or looking for it, so job-seekers are included), sites :math:`j` with attractiveness :math:`A_j` (an existing
-centre = 1, a new site = the concept's ``attrait_*``), estimated travel time :math:`t_{ij}` (minutes, the one
+centre = 1, a new site = the concept's ``attrait_*``; Fab ID's public is not modelled), estimated travel time :math:`t_{ij}` (minutes, the one
 travel function :func:`models.travel.minutes_between`), half-time :math:`h` (``demi_temps``)::
 
     U_ij = A_j · 2^(−(t_ij / h)²)                   attraction of site j for a resident of i (Gaussian decay)
@@ -53,7 +53,7 @@ from models.travel import TravelSettings
 
 BASE_COLUMN = "actifs_1564"
 BASE_LABEL = "actifs de 15 à 64 ans (INSEE, recensement)"
-CONCEPTS = ("clef_en_main", "fab_id", "progressif", "hub")
+CONCEPTS = ("clef_en_main", "progressif", "hub")  # Fab ID: its public is not counted (FAB_ID_NOTE)
 DEFAULT_CONCEPT = "hub"
 EXISTING_PULL = 1.0
 MODEL_NOTE = ("Estimation d'un modèle gravitaire (Huff) calé sur le total régional public de 2016 "
@@ -91,6 +91,8 @@ def assumptions(path: str | None = None) -> dict[str, Assumption]:
 
 def pull_of(concept: str) -> Assumption:
     """Attractiveness of a new site of ``concept`` relative to an existing centre (``attrait_<concept>``)."""
+    if concept == "fab_id":
+        raise ValueError(FAB_ID_NOTE)
     if concept not in CONCEPTS:
         raise ValueError(f"Concept inconnu : « {concept} » (attendu : {', '.join(CONCEPTS)})")
     return assumptions()[f"attrait_{concept}"]
@@ -316,11 +318,13 @@ def _site_frame(sites: pd.DataFrame | None, added, territory: Territory) -> pd.D
 
         sites = current_network().sites
     cols = ["site_id", "code_insee", "nom", "lon", "lat"]
-    s = sites[cols + (["origine"] if "origine" in sites else [])].copy()
+    s = sites[cols].copy()
     s["code_insee"] = s["code_insee"].astype(str)
     s["site_id"] = s["site_id"].astype(str)
-    ref_ids = set(territory.sites["site_id"].astype(str))
-    s["nouveau"] = ~s["site_id"].isin(ref_ids)
+    if "nouveau" in sites:  # the caller says which sites are new (e.g. the planner's existing network)
+        s["nouveau"] = sites["nouveau"].astype(bool).to_numpy()
+    else:
+        s["nouveau"] = ~s["site_id"].isin(set(territory.sites["site_id"].astype(str)))
     added = [str(c).strip() for c in added if str(c).strip()]
     if added:
         pts = territory.points_at_communes(list(dict.fromkeys(added)))  # unknown code → UnknownCommune
@@ -339,7 +343,8 @@ def estimate(sites: pd.DataFrame | None = None, added=(), concept: str = DEFAULT
     ----------
     sites : DataFrame, optional
         The network (``site_id``, ``code_insee``, ``nom``, ``lon``, ``lat``), default the current network
-        (:func:`models.network.current_network`). Sites that are not in the territory's reference are new.
+        (:func:`models.network.current_network`). Sites that are not in the territory's reference are new, unless
+        a boolean column ``nouveau`` says which are.
     added : sequence of str
         Communes where a new site is added (placed at the town hall).
     concept : str

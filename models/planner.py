@@ -9,13 +9,17 @@ Choose up to ``k`` new sites among candidate communes to maximise the demand wit
 
 Optional constraints:
 
-- viability of every new site: expected learners ≥ break-even learners of the chosen concept (from
-  :mod:`models.simulator`). Expected learners = population newly served by the site (within T, not
-  already within T of an existing site, each commune attributed to one new site only) × a penetration
-  rate — default the 2016 regional figure (≈ 5,000 Cnam learners / 5.55 M inhabitants, from the simulator's
-  parameters file). The rate is per inhabitant, so it applies to population whatever the demand weighting;
+- viability of every new site: its expected learners (the demand model :mod:`models.demand`, competition
+  between all sites included, central estimate) ≥ the break-even learners of the chosen concept
+  (:func:`models.simulator.default_break_even`, the simulator's figure). A candidate that cannot break even
+  alone never will with more sites (they only take learners from it): such candidates are left out; a chosen set
+  whose sites fall under the break-even together is cut (no-good cut) and the programme solved again;
 - budget: each new site costs the public funding its concept needs in years 0–3 (simulator), the total
   must stay within the budget.
+
+Objectives: ``population`` (covered demand, the MCLP above) or ``apprenants`` (net new learners of the demand
+model, :mod:`models.planner_learners`: greedy with its bound, exact branch and bound). ``k`` is a maximum: a
+site that adds nothing is never chosen, whatever the objective.
 
 Which candidates matters: over all communes, coverage alone picks suburbs next to a centre and villages
 no director would choose; the default candidates are the "Action cœur de ville" (ACV) towns.
@@ -68,16 +72,8 @@ def concept_economics(concept_id: str) -> dict:
         raise ValueError(f"Concept inconnu : {concept_id!r} (attendu : {', '.join(simulator.concept_ids())})")
     res = simulator.simulate(simulator.default_parameters(concept_id))
     return {"concept": concept_id, "label": simulator.concept(concept_id).label,
-            "break_even_learners": res.kpis["break_even_learners"],
+            "break_even_learners": simulator.default_break_even(concept_id),
             "public_funding_0_3": float(sum(y["public_funding"] for y in res.years if y["year"] <= 3))}
-
-
-def default_penetration() -> float:
-    """Learners per inhabitant, 2016 regional figure (≈ 5,000 / 5.55 M), from the simulator's parameters."""
-    from models import simulator
-
-    ctx = simulator.load_catalogue().context
-    return ctx["auditeurs"] / ctx["population_region"]
 
 
 @dataclass(frozen=True)
@@ -110,20 +106,16 @@ class Eligibility:
 
 @dataclass(frozen=True)
 class Viability:
-    """Every new site must reach ``break_even`` expected learners (= served population × ``penetration``)."""
+    """Every new site must reach ``break_even`` expected learners (demand model, competition included)."""
 
     break_even: float
-    penetration: float
 
     def __post_init__(self):
-        if not 0 < self.penetration <= 0.1:
-            raise ValueError(f"Taux de pénétration hors limites (0 à 10 %) : {self.penetration}")
-        if self.break_even < 0:
-            raise ValueError(f"Point mort négatif : {self.break_even}")
+        if self.break_even is None or self.break_even < 0:
+            raise ValueError(f"Point mort invalide : {self.break_even}")
 
-    @property
-    def min_population(self) -> float:
-        return self.break_even / self.penetration
+
+OBJECTIVES = {"population": "population couverte", "apprenants": "apprenants nets attendus"}
 
 
 # ------------------------------------------------------------------------------ candidates
@@ -323,6 +315,9 @@ class PlanResult:
     viability: Viability | None = None
     budget: float | None = None
     eligibility: Eligibility | None = None
+    objective: str = "population"
+    learners_gain: float | None = None     # net new learners of the chosen set (demand model, central)
+    learners_bound: float | None = None    # greedy: proved upper bound on the best set's net new learners
 
     @property
     def covered_share(self) -> float:
@@ -340,26 +335,34 @@ class PlanResult:
             "covered_demand": self.covered_demand, "base_covered_demand": self.base_covered_demand,
             "total_demand": self.total_demand, "covered_demand_share": self.covered_share, "gain": self.gain,
             "optimal": self.optimal, "seconds": self.seconds, "status": self.status, "budget": self.budget,
-            "viability": None if self.viability is None else {
-                "break_even": self.viability.break_even, "penetration": self.viability.penetration},
+            "viability": None if self.viability is None else {"break_even": self.viability.break_even},
+            "objective": self.objective, "learners_gain": self.learners_gain, "learners_bound": self.learners_bound,
             "max_outside_acv_share": None if self.eligibility is None else self.eligibility.share,
             "sites": json.loads(self.sites.to_json(orient="records", force_ascii=False)),
         }
 
 
-def _eligible_alone(problem: PlanningProblem, viability: Viability | None, budget: float | None) -> np.ndarray:
+def _eligible_alone(problem: PlanningProblem, viability: Viability | None, budget: float | None,
+                    learners=None) -> np.ndarray:
+    """Candidates that could be chosen at all: break-even reached alone (more sites only lower it), within budget."""
     ok = np.ones(len(problem.candidates), bool)
     if viability is not None:
-        ok &= problem.marginal_population() * viability.penetration >= viability.break_even - 1e-9
+        ok &= learners.learners_alone() >= viability.break_even - 1e-6
     if budget is not None and problem.costs is not None:
         ok &= problem.costs <= budget + 1e-9
     return ok
 
 
-def _greedy(problem: PlanningProblem, k: int, viability, budget, eligibility=None) -> list[int]:
-    weights, pop = problem.weights, problem.population
+def _viable(learners, viability: Viability | None, chosen: list) -> bool:
+    """Every site of ``chosen`` at or above the break-even, the sites competing with each other."""
+    return viability is None or not chosen or bool(
+        (learners.learners(chosen) >= viability.break_even - 1e-6).all())
+
+
+def _greedy(problem: PlanningProblem, k: int, viability, budget, eligibility=None, learners=None) -> list[int]:
+    weights = problem.weights
     remaining = (~problem.base_covered).astype(float)
-    ok = _eligible_alone(problem, viability, budget)
+    ok = _eligible_alone(problem, viability, budget, learners)
     outside = eligibility.outside(problem.candidates) if eligibility is not None else None
     cap = eligibility.max_outside(k) if eligibility is not None else k
     cols, rows = np.nonzero(problem.cover.T)  # sparse columns: rows covered by each candidate
@@ -376,45 +379,55 @@ def _greedy(problem: PlanningProblem, k: int, viability, budget, eligibility=Non
     chosen, spent = [], 0.0
     for _ in range(k):
         gains = per_candidate(weights * remaining)
-        allowed = ok.copy()
+        allowed = ok & (gains > 0)  # k is a maximum: a site that covers nothing new is never added
         allowed[chosen] = False
-        if viability is not None:
-            allowed &= per_candidate(pop * remaining) * viability.penetration >= viability.break_even - 1e-6
         if budget is not None and problem.costs is not None:
             allowed &= spent + problem.costs <= budget + 1e-9
         if outside is not None and int(outside[chosen].sum()) >= cap:
             allowed &= ~outside
-        if not allowed.any():
+        pick = next((int(j) for j in np.argsort(-np.where(allowed, gains, -1.0), kind="stable")
+                     if allowed[j] and _viable(learners, viability, chosen + [int(j)])), None)
+        if pick is None:
             break
-        j = int(np.argmax(np.where(allowed, gains, -1.0)))
-        if gains[j] <= 0 and viability is None:
-            break  # nothing left to cover
-        chosen.append(j)
-        spent += 0.0 if problem.costs is None else float(problem.costs[j])
-        remaining[problem.cover[:, j]] = 0.0
+        chosen.append(pick)
+        spent += 0.0 if problem.costs is None else float(problem.costs[pick])
+        remaining[problem.cover[:, pick]] = 0.0
     if outside is not None:  # fewer sites than k: drop the last outside picks until the share holds
         while int(outside[chosen].sum()) > eligibility.max_outside(len(chosen)):
             chosen.pop(max(i for i, j in enumerate(chosen) if outside[j]))
     return chosen
 
 
-def _exact(problem: PlanningProblem, k: int, viability, budget, time_limit: float, eligibility=None):
-    """MIP with HiGHS. Returns (chosen positions, proved optimal, status, served population by position)."""
+def _exact(problem: PlanningProblem, k: int, viability, budget, time_limit: float, eligibility=None,
+           learners=None):
+    """MIP with HiGHS, re-solved with a no-good cut while a chosen set falls under the break-even.
+
+    Returns (chosen positions, proved optimal, status)."""
+    t0 = time.perf_counter()
+    cuts: list[list[int]] = []
+    while True:
+        chosen, optimal, status = _exact_once(problem, k, viability, budget,
+                                              max(0.1, time_limit - (time.perf_counter() - t0)), eligibility,
+                                              learners, cuts)
+        if _viable(learners, viability, chosen):
+            return chosen, optimal, status
+        cuts.append(chosen)
+        if time.perf_counter() - t0 > time_limit:
+            return [], False, "aucune solution viable trouvée dans le temps imparti"
+
+
+def _exact_once(problem: PlanningProblem, k: int, viability, budget, time_limit: float, eligibility, learners,
+                cuts: list):
     import highspy
 
-    m = len(problem.candidates)
-    ok = _eligible_alone(problem, viability, budget)
+    ok = _eligible_alone(problem, viability, budget, learners)
     rows = np.flatnonzero(~problem.base_covered & problem.cover[:, ok].any(axis=1)) if ok.any() else np.array([], int)
     cols = np.flatnonzero(ok)
     a = problem.cover[np.ix_(rows, cols)]  # (r, c)
     r, c = a.shape
-    w, pop = problem.weights[rows], problem.population[rows]
-    pi, pj = np.nonzero(a)  # pairs (row, col) for the viability split
-    use_z = viability is not None and len(pi) > 0
-    nz = len(pi) if use_z else 0
-    # variables: y (c, binary) | x (r, [0,1]) | z (nz, [0,1])
-    n_var = c + r + nz
-    cost = np.r_[np.zeros(c), w, np.zeros(nz)]
+    w = problem.weights[rows]
+    # variables: y (c, binary) | x (r, [0,1]); a tiny cost per site: never open one that adds nothing
+    cost = np.r_[np.full(c, -1e-7), w]
     starts, index, value, lo, hi = [0], [], [], [], []
 
     def add_row(idx, val, row_lo, row_hi):
@@ -433,42 +446,24 @@ def _exact(problem: PlanningProblem, k: int, viability, budget, time_limit: floa
     if eligibility is not None:  # Σ outside y ≤ share · Σ y  ⇔  Σ (outside − share) y ≤ 0
         coef = eligibility.outside(problem.candidates)[cols].astype(float) - eligibility.share
         add_row(range(c), coef, -highspy.kHighsInf, 1e-9)
-    if use_z:
-        _viability_rows(add_row, pi, pj, pop, viability.min_population, c + r)
-    h = _highs(n_var, cost, (starts, index, value, lo, hi), c, time_limit)
-    start = _greedy(problem, k, viability, budget, eligibility)  # a feasible start: exact is never worse than greedy
-    if start:
-        h.setSolution(_start_solution(problem, start, cols, rows, pi, pj, use_z, n_var))
+    local = {int(j): i for i, j in enumerate(cols)}
+    for cut in cuts:  # no-good: not this set nor any set containing it (its sites would stay under break-even)
+        add_row([local[j] for j in cut], [1.0] * len(cut), -highspy.kHighsInf, float(len(cut) - 1))
+    h = _highs(c + r, cost, (starts, index, value, lo, hi), c, time_limit)
+    start = _greedy(problem, k, viability, budget, eligibility, learners)  # exact is never worse than greedy
+    if start and not any(set(cut) <= set(start) for cut in cuts):
+        h.setSolution(_start_solution(problem, start, cols, rows, c + r))
     h.run()
     status = h.getModelStatus()
     if c == 0 or status == highspy.HighsModelStatus.kInfeasible:
-        return [], status == highspy.HighsModelStatus.kOptimal or c == 0, "aucun candidat admissible", {}
+        return [], status == highspy.HighsModelStatus.kOptimal or c == 0, "aucun candidat admissible"
     if h.getInfo().primal_solution_status != 2:  # no feasible integer solution within the time limit
-        return [], False, "aucune solution trouvée dans le temps imparti", {}
+        return [], False, "aucune solution trouvée dans le temps imparti"
     sol = np.asarray(h.getSolution().col_value)
     chosen = [int(cols[j]) for j in np.flatnonzero(sol[:c] > 0.5)]
-    served = {}
-    if use_z:
-        z = sol[c + r:]
-        for j in np.flatnonzero(sol[:c] > 0.5):
-            served[int(cols[j])] = float((pop[pi[pj == j]] * z[pj == j]).sum())
     optimal = status == highspy.HighsModelStatus.kOptimal
     text = "optimum prouvé" if optimal else f"arrêt avant preuve d'optimalité ({h.modelStatusToString(status)})"
-    return chosen, optimal, text, served
-
-
-def _viability_rows(add_row, pi, pj, pop, need: float, z0: int) -> None:
-    """Rows of the viability split: z = share of point pi[z] attributed to candidate pj[z]."""
-    import highspy
-
-    nz = len(pi)
-    for zs in pd.Series(np.arange(nz)).groupby(pi).agg(list):  # each point attributed at most once
-        add_row([z0 + z for z in zs], [1.0] * len(zs), -highspy.kHighsInf, 1.0)
-    for j, zs in pd.Series(np.arange(nz)).groupby(pj).agg(list).items():
-        zp = [pop[pi[z]] for z in zs]
-        # need·y_j <= Σ pop z  and  Σ pop z <= (Σ pop) y_j  (no split onto a closed site)
-        add_row([j, *[z0 + z for z in zs]], [need, *[-p for p in zp]], -highspy.kHighsInf, 0.0)
-        add_row([j, *[z0 + z for z in zs]], [-sum(zp), *zp], -highspy.kHighsInf, 0.0)
+    return chosen, optimal, text
 
 
 def _highs(n_var: int, cost, rows, n_int: int, time_limit: float):
@@ -496,91 +491,128 @@ def _highs(n_var: int, cost, rows, n_int: int, time_limit: float):
     return h
 
 
-def _start_solution(problem, chosen, cols, rows, pi, pj, use_z, n_var):
-    """HiGHS solution vector of a greedy choice (y, x and its sequential attribution z)."""
+def _start_solution(problem, chosen, cols, rows, n_var):
+    """HiGHS solution vector of a greedy choice (y and the covered points x)."""
     import highspy
 
     local = {int(j): i for i, j in enumerate(cols)}
     c, r = len(cols), len(rows)
     values = np.zeros(n_var)
-    owner = np.full(r, -1)
     for j in chosen:
         values[local[j]] = 1.0
-        newly = (owner < 0) & problem.cover[rows, j]
-        owner[newly] = local[j]
-    values[c:c + r] = owner >= 0
-    if use_z:
-        values[c + r:] = (owner[pi] == pj) & (owner[pi] >= 0)
+    values[c:c + r] = problem.cover[np.ix_(rows, chosen)].any(axis=1)
     sol = highspy.HighsSolution()
     sol.col_value = values.tolist()
     sol.value_valid = True
     return sol
 
 
-def _site_table(problem: PlanningProblem, chosen: list[int], viability, served_split: dict) -> tuple[list[int], pd.DataFrame]:
-    """Chosen sites in greedy order with marginal gain, served population, learners vs break-even."""
+def _order(problem: PlanningProblem, chosen: list[int], learners=None, objective: str = "population") -> list:
+    """``(position, gain)`` of the chosen sites in greedy order (largest marginal gain first); sites that add nothing
+    are dropped (k is a maximum)."""
+    left, out = list(chosen), []
     remaining = ~problem.base_covered
-    left, order, rows = list(chosen), [], []
     while left:
-        gains = [(problem.weights * remaining) @ problem.cover[:, j] for j in left]
-        j = left.pop(int(np.argmax(gains)))
+        if objective == "apprenants":
+            done = [j for j, _ in out]
+            base = learners.value(done)
+            gains = [learners.value(done + [j]) - base for j in left]
+        else:
+            gains = [float((problem.weights * remaining) @ problem.cover[:, j]) for j in left]
+        i = int(np.argmax(gains))
+        j = left.pop(i)
+        if gains[i] <= 1e-9:
+            continue
+        out.append((j, gains[i]))
+        remaining = remaining & ~problem.cover[:, j]
+    return out
+
+
+def _site_table(problem: PlanningProblem, ordered: list, viability, learners) -> pd.DataFrame:
+    """Chosen sites in greedy order: marginal gain, newly served and catchment population, cost, and the demand
+    model's expected learners (competition between all the sites included) vs the break-even."""
+    remaining = ~problem.base_covered
+    rows = []
+    for rank, (j, gain) in enumerate(ordered, 1):
         newly = remaining & problem.cover[:, j]
-        served = served_split.get(j, float(problem.population @ newly))
-        rows.append({"code_insee": str(problem.candidates[j]), "ordre": len(order) + 1,
-                     "gain": float(problem.weights @ newly), "served_population": served,
+        rows.append({"code_insee": str(problem.candidates[j]), "ordre": rank, "gain": gain,
+                     "served_population": float(problem.population @ newly),
                      "catchment_population": float(problem.population @ problem.cover[:, j]),
                      "cost": None if problem.costs is None else float(problem.costs[j])})
-        order.append(j)
-        remaining &= ~problem.cover[:, j]
+        remaining = remaining & ~problem.cover[:, j]
     sites = pd.DataFrame(rows, columns=["code_insee", "ordre", "gain", "served_population",
                                         "catchment_population", "cost"])
-    if viability is not None:
-        sites["expected_learners"] = sites["served_population"] * viability.penetration
-        sites["break_even"] = viability.break_even
-        sites["viable"] = sites["expected_learners"] >= viability.break_even - 1e-6
-    return order, sites
+    if learners is not None:
+        order = [j for j, _ in ordered]
+        sites["expected_learners"] = learners.learners(order) if order else []
+        if viability is not None:
+            sites["break_even"] = viability.break_even
+            sites["viable"] = sites["expected_learners"] >= viability.break_even - 1e-6
+    return sites
 
 
 def solve(problem: PlanningProblem, k: int, method: str = "greedy", viability: Viability | None = None,
           budget: float | None = None, time_limit: float = 60.0,
-          eligibility: Eligibility | None = None) -> PlanResult:
+          eligibility: Eligibility | None = None, objective: str = "population", learners=None) -> PlanResult:
     """Choose up to ``k`` new sites; the existing ones are always kept.
 
     Parameters
     ----------
     problem : PlanningProblem
     k : int
-        Maximum number of new sites (≥ 0).
+        Maximum number of new sites (≥ 0); a site that adds nothing is never chosen.
     method : {"greedy", "exact"}
     viability : Viability, optional
-        Require every new site to reach its break-even learners.
+        Require every new site to reach its break-even learners (needs ``learners``).
     budget : float, optional
         Maximum total cost (``problem.costs``, e.g. public funding years 0–3 per site).
     time_limit : float
-        Seconds allowed to HiGHS; beyond, the best solution found is returned with ``optimal=False``.
+        Seconds allowed to the exact method; beyond, the best solution found is returned with ``optimal=False``.
     eligibility : Eligibility, optional
         Call-for-interest rule: towns outside ACV at most 25 % of the chosen sites (both methods).
+    objective : {"population", "apprenants"}
+        Covered demand (MCLP) or net new learners (:mod:`models.planner_learners`, needs ``learners``).
+    learners : models.planner_learners.LearnersProblem, optional
+        The demand model on the same candidates: expected learners of the chosen sites, viability, objective.
     """
+    from models import planner_learners as PL
+
     if int(k) != k or k < 0:
         raise ValueError(f"Nombre de sites invalide : {k} (entier ≥ 0 attendu)")
     if method not in ("greedy", "exact"):
         raise ValueError(f"Méthode inconnue : {method!r} (attendu : greedy ou exact)")
+    if objective not in OBJECTIVES:
+        raise ValueError(f"Objectif inconnu : {objective!r} (attendu : {', '.join(OBJECTIVES)})")
     if budget is not None and budget < 0:
         raise ValueError(f"Budget négatif : {budget}")
     if budget is not None and problem.costs is None:
         raise ValueError("Un budget demande le coût de chaque site (PlanningProblem.with_costs).")
+    if learners is None and (viability is not None or objective == "apprenants"):
+        raise ValueError("Le point mort et l'objectif « apprenants » demandent le modèle de demande (learners).")
     k = int(k)
     t0 = time.perf_counter()
-    served = {}
-    if method == "greedy":
-        chosen, optimal, status = _greedy(problem, k, viability, budget, eligibility), False, "heuristique gloutonne"
+    bound = None
+    if objective == "apprenants":
+        rules = PL.Rules(k, None if viability is None else viability.break_even, problem.costs, budget,
+                         None if eligibility is None else eligibility.outside(problem.candidates),
+                         None if eligibility is None else eligibility.share)
+        if method == "greedy":
+            chosen, bound = PL.greedy(learners, rules)
+            optimal, status = False, "heuristique gloutonne"
+        else:
+            chosen, optimal, status, _ = PL.exact(learners, rules, time_limit)
+    elif method == "greedy":
+        chosen, optimal, status = (_greedy(problem, k, viability, budget, eligibility, learners), False,
+                                   "heuristique gloutonne")
     else:
         if len(problem.candidates) > MAX_EXACT_CANDIDATES:
             raise ValueError(f"Méthode exacte limitée à {MAX_EXACT_CANDIDATES} candidats "
                              f"({len(problem.candidates)} ici) : utilisez la méthode gloutonne.")
-        chosen, optimal, status, served = _exact(problem, k, viability, budget, time_limit, eligibility)
+        chosen, optimal, status = _exact(problem, k, viability, budget, time_limit, eligibility, learners)
     seconds = time.perf_counter() - t0
-    order, sites = _site_table(problem, chosen, viability, served)
+    ordered = _order(problem, chosen, learners, objective)
+    order = [j for j, _ in ordered]
+    sites = _site_table(problem, ordered, viability, learners)
     covered = problem.base_covered | problem.cover[:, order].any(axis=1)
     return PlanResult(
         method=method, k=k, chosen=[problem.candidates[j] for j in order], sites=sites,
@@ -588,7 +620,8 @@ def solve(problem: PlanningProblem, k: int, method: str = "greedy", viability: V
         base_covered_demand=float(problem.weights @ problem.base_covered),
         total_demand=float(problem.weights.sum()), covered_population=float(problem.population @ covered),
         total_population=float(problem.population.sum()), optimal=optimal, seconds=seconds, status=status,
-        viability=viability, budget=budget, eligibility=eligibility)
+        viability=viability, budget=budget, eligibility=eligibility, objective=objective,
+        learners_gain=None if learners is None else learners.value(order), learners_bound=bound)
 
 
 def compare(problem: PlanningProblem, k: int, **kwargs) -> dict:
@@ -606,8 +639,8 @@ class PlanRequest:
     """Everything that defines an optimisation, hashable (so results are cached per request).
 
     ``method``: ``"greedy"``, ``"exact"`` or ``"both"`` (exact, with the greedy gap). ``rule``: the 25 % rule,
-    ``"auto"`` (on when a candidate is outside ACV), ``"1"`` (on) or ``"0"`` (off). ``penetration``: learners
-    per inhabitant (``None``: the 2016 regional figure). ``include_hosting``: keep as candidates the towns
+    ``"auto"`` (on when a candidate is outside ACV), ``"1"`` (on) or ``"0"`` (off). ``objective``: ``"population"``
+    (covered demand) or ``"apprenants"`` (net new learners). ``include_hosting``: keep as candidates the towns
     that already host a site of the network (off: a "new" site goes to a town without one).
     """
 
@@ -620,12 +653,12 @@ class PlanRequest:
     added: tuple = ()
     include_hosting: bool = False
     concept: str = DEFAULT_CONCEPT
-    penetration: float | None = None
     viable: bool = False
     budget: float | None = None
     k: int = 12
     method: str = "exact"
     rule: str = "auto"
+    objective: str = "population"
 
     @property
     def settings(self) -> TravelSettings:
@@ -634,7 +667,11 @@ class PlanRequest:
 
 @dataclass
 class PlanOutcome:
-    """A solved request: the result, the greedy one when ``method="both"``, and what the view needs."""
+    """A solved request: the result, the greedy one when ``method="both"``, and what the view needs.
+
+    ``demand``: the demand model on the network with the chosen sites added (:func:`models.demand.estimate`,
+    ``None`` for Fab ID, whose public is not modelled): every learner figure of the plan comes from it.
+    """
 
     request: PlanRequest
     result: PlanResult
@@ -643,33 +680,89 @@ class PlanOutcome:
     viability: Viability | None
     eligibility: Eligibility | None
     greedy: PlanResult | None = None
+    demand: object | None = None
 
     @property
     def gap(self) -> float | None:
-        """Exact − greedy covered demand (``method="both"`` only)."""
-        return None if self.greedy is None else self.result.covered_demand - self.greedy.covered_demand
+        """Exact − greedy objective (``method="both"`` only): covered demand, or net new learners."""
+        if self.greedy is None:
+            return None
+        if self.request.objective == "apprenants":
+            return self.result.learners_gain - self.greedy.learners_gain
+        return self.result.covered_demand - self.greedy.covered_demand
 
     @cached_property
     def sites(self) -> pd.DataFrame:
-        """Chosen sites with ``nom``, ``acv`` and expected learners vs break-even (even if not a constraint)."""
+        """Chosen sites with ``nom``, ``acv`` and the demand model's learners (``expected_learners`` = central,
+        ``low``, ``high``, ``drawn``, ``net_new``) vs the concept's break-even, ``viable`` at the central estimate."""
         sites = self.result.sites.copy()
         sites.insert(1, "nom", sites["code_insee"].map(Territory.from_geodata().names))
         sites["acv"] = sites["code_insee"].isin(Eligibility.acv().inside)
-        v = self.viability
-        if v is not None and "expected_learners" not in sites:
-            sites["expected_learners"] = sites["served_population"] * v.penetration
-            sites["break_even"] = v.break_even
-            sites["viable"] = sites["expected_learners"] >= v.break_even - 1e-6
+        if self.demand is not None and len(sites):
+            new = self.demand.sites[self.demand.sites["nouveau"]].set_index("code_insee")
+            for col, name in (("central", "expected_learners"), ("low", "low"), ("high", "high"),
+                              ("drawn", "drawn"), ("net_new", "net_new")):
+                sites[name] = sites["code_insee"].map(new[col]).astype(float)
+            be = self.economics["break_even_learners"]
+            sites["break_even"] = be
+            sites["viable"] = sites["expected_learners"] >= be - 1e-6 if be is not None else False
         return sites
 
+    def empty_reason(self, table: pd.DataFrame | None = None) -> str:
+        """Why no site is proposed, in French (``table``: :func:`candidate_table` of the request)."""
+        from models import fr_format as F
 
-def viability_for(concept: str, penetration: float | None = None) -> tuple[Viability | None, dict]:
-    """The break-even rule of ``concept`` at ``penetration`` (default: 2016 figure) and its economics;
-    ``None`` when the concept never breaks even."""
+        if not self.candidates:
+            return "Aucune ville candidate dans cet ensemble (toutes ont peut-être déjà un site)."
+        if self.request.viable and table is not None and "expected_learners" in table and len(table):
+            best = table.sort_values("expected_learners", ascending=False).iloc[0]
+            return (f"Aucun candidat n'atteint le point mort ({F.num(self.economics['break_even_learners'])} "
+                    f"apprenants par an) : le meilleur, {best['nom']}, en attend {F.num(best['expected_learners'])} "
+                    f"(fourchette {F.num(best['low'])} à {F.num(best['high'])}).")
+        if self.request.budget is not None:
+            return "Aucun site ne tient dans le budget (financement public des années 0 à 3 par site)."
+        return "Aucun candidat n'ajoute rien au réseau actuel sous ces conditions."
+
+    def headline(self) -> str:
+        """« 12 sites : +N apprenants nets attendus (fourchette a à b), dont M au-dessus du point mort »."""
+        from models import fr_format as F
+
+        n = len(self.result.chosen)
+        if not n:
+            return "Aucun nouveau site : aucun candidat n'ajoute rien sous ces conditions."
+        head = F.plural(n, "nouveau site", "nouveaux sites")
+        if self.demand is None:
+            return f"{head} (demande non estimée pour ce concept)."
+        d, s = self.demand, self.sites
+        m = int(s["viable"].sum()) if "viable" in s else 0
+        return (f"{head} : +{F.num(d.net_new)} apprenants nets attendus par an (fourchette {F.num(d.net_new_low)} à "
+                f"{F.num(d.net_new_high)}), dont {F.plural(m, 'site')} au-dessus du point mort "
+                f"({F.num(self.economics['break_even_learners'])} auditeurs).")
+
+
+def viability_for(concept: str) -> tuple[Viability | None, dict]:
+    """The break-even rule of ``concept`` (the simulator's break-even at its default assumptions) and its
+    economics; ``None`` when the concept never breaks even."""
     econ = concept_economics(concept)
     if econ["break_even_learners"] is None:
         return None, econ
-    return Viability(econ["break_even_learners"], penetration or default_penetration()), econ
+    return Viability(econ["break_even_learners"]), econ
+
+
+def network_sites_frame(points: tuple, territory: Territory | None = None) -> pd.DataFrame:
+    """The network's sites as the demand model reads them (all existing: ``nouveau`` False)."""
+    names = (territory or Territory.from_geodata()).names
+    df = pd.DataFrame(list(points), columns=["code_insee", "lon", "lat"])
+    return df.assign(site_id=[f"site-{i}" for i in range(len(df))], nom=df["code_insee"].map(names), nouveau=False)
+
+
+def learners_problem(problem: PlanningProblem, points: tuple, concept: str):
+    """The demand model on the problem's candidates (``None`` for Fab ID: its public is not modelled)."""
+    from models import demand, planner_learners as PL
+
+    if concept not in demand.CONCEPTS:
+        return None
+    return PL.LearnersProblem.build(network_sites_frame(points), problem.candidates, concept)
 
 
 def request_candidates(request: PlanRequest, network) -> list[str]:
@@ -713,45 +806,60 @@ def problem_for(request: PlanRequest, network, label: str | None = None) -> Plan
 
 def candidate_table(request: PlanRequest, network, label: str | None = None) -> pd.DataFrame:
     """One row per candidate, most demand added first: commune facts, demand/inhabitants it alone adds,
-    inhabitants within T, origin, ACV, expected learners vs break-even of the request's concept."""
+    inhabitants within T, origin, ACV, and the learners a site there would expect alone beside the network
+    (demand model: ``expected_learners``, ``low``, ``high``, ``net_new``) vs the concept's break-even."""
+    from models import demand
+
     problem = problem_for(request, network, label)
-    viability, _ = viability_for(request.concept, request.penetration)
+    viability, econ = viability_for(request.concept)
     com = Territory.from_geodata().index.reindex(problem.candidates)
     acv = Eligibility.acv().inside
     hosting, added = set(network_codes(network)), set(request.added)
-    gain_pop = problem.marginal_population()
     out = pd.DataFrame({
         "code_insee": problem.candidates, "nom": com["nom"].to_numpy(), "departement": com["departement"].to_numpy(),
         "densite_libelle": com["densite_libelle"].to_numpy(), "population": com["population"].to_numpy(int),
-        "gain": problem.marginal_demand(), "gain_population": gain_pop,
+        "gain": problem.marginal_demand(), "gain_population": problem.marginal_population(),
         "catchment": problem.population @ problem.cover,
         "acv": [c in acv for c in problem.candidates], "heberge": [c in hosting for c in problem.candidates]})
     out["origine"] = np.select(
         [out["code_insee"].isin(added), out["acv"], com["bv_code"].to_numpy() == out["code_insee"].to_numpy()],
         ["ajout de l'utilisateur", "ville ACV", "centre de bassin de vie"], "commune")
-    if viability is not None:
-        out["expected_learners"] = gain_pop * viability.penetration
-        out["break_even"] = viability.break_even
-        out["viable"] = out["expected_learners"] >= viability.break_even
+    if request.concept in demand.CONCEPTS and len(out):
+        est = demand.candidates(problem.candidates, request.concept,
+                                network_sites_frame(network_points(network))).set_index("code_insee")
+        for col, name in (("central", "expected_learners"), ("low", "low"), ("high", "high"),
+                          ("net_new", "net_new")):
+            out[name] = out["code_insee"].map(est[col]).astype(float)
+        if viability is not None:
+            out["break_even"] = viability.break_even
+            out["viable"] = out["expected_learners"] >= viability.break_even - 1e-6
     return out.sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)
 
 
 @lru_cache(maxsize=16)
 def _plan(request: PlanRequest, points: tuple, label, time_limit: float) -> PlanOutcome:
+    from models import demand
+
     problem = problem_for(request, points, label)
-    viability, econ = viability_for(request.concept, request.penetration)
+    viability, econ = viability_for(request.concept)
+    learners = learners_problem(problem, points, request.concept)
+    if (request.viable or request.objective == "apprenants") and learners is None:
+        raise ValueError(demand.FAB_ID_NOTE + " Choisissez un autre concept pour viser des apprenants ou le point mort.")
     if request.viable and viability is None:
         raise ValueError(f"Le concept « {econ['label']} » n'atteint jamais son point mort : contrainte impossible.")
     problem = problem.with_costs(econ["public_funding_0_3"])
     eligibility = eligibility_for(request, problem.candidates)
     kwargs = {"viability": viability if request.viable else None, "budget": request.budget,
-              "time_limit": time_limit, "eligibility": eligibility}
+              "time_limit": time_limit, "eligibility": eligibility, "objective": request.objective,
+              "learners": learners}
     greedy = solve(problem, request.k, "greedy", **kwargs) if request.method in ("greedy", "both") else None
     if request.method == "greedy":
         result, greedy = greedy, None
     else:
         result = solve(problem, request.k, "exact", **kwargs)
-    return PlanOutcome(request, result, len(problem.candidates), econ, viability, eligibility, greedy)
+    estimate = None if learners is None else demand.estimate(network_sites_frame(points), result.chosen,
+                                                             request.concept)
+    return PlanOutcome(request, result, len(problem.candidates), econ, viability, eligibility, greedy, estimate)
 
 
 def plan(request: PlanRequest, network, label: str | None = None, time_limit: float = 20.0) -> PlanOutcome:
@@ -765,10 +873,12 @@ def plan(request: PlanRequest, network, label: str | None = None, time_limit: fl
 # ------------------------------------------------------------------------------ command line
 def _parser() -> FrenchArgumentParser:
     p = FrenchArgumentParser(prog="python -m models.planner",
-                             description="Choix de nouveaux sites Cnam (couverture maximale, temps estimés).")
-    p.add_argument("--k", type=int, default=12, help="nombre de nouveaux sites (défaut 12)")
+                             description="Choix de nouveaux sites Cnam (couverture ou apprenants, temps estimés).")
+    p.add_argument("--k", type=int, default=12, help="nombre maximal de nouveaux sites (défaut 12)")
     p.add_argument("--minutes", type=float, default=30, help="seuil de temps (5 à 180 min, défaut 30)")
     p.add_argument("--method", default="greedy", choices=["greedy", "exact"], help="méthode")
+    p.add_argument("--objectif", default="population", choices=list(OBJECTIVES),
+                   help="population couverte, ou apprenants nets attendus (modèle de demande)")
     p.add_argument("--candidates", default="acv", choices=list(CANDIDATE_SETS), help="ensemble de candidats")
     p.add_argument("--bv-min-population", type=int, default=DEFAULT_BV_MIN_POPULATION,
                    help="population minimale d'une commune-centre de bassin de vie")
@@ -781,9 +891,8 @@ def _parser() -> FrenchArgumentParser:
     p.add_argument("--rule", default="auto", choices=["auto", "1", "0"],
                    help="règle de l'appel à candidatures : au plus 25 %% de sites hors « Action cœur de ville » "
                         "(auto : appliquée si des candidats sont hors ACV)")
-    p.add_argument("--concept", default=DEFAULT_CONCEPT, help="concept des nouveaux sites (point mort, coût)")
+    p.add_argument("--concept", default=DEFAULT_CONCEPT, help="concept des nouveaux sites (attrait, point mort, coût)")
     p.add_argument("--viable", action="store_true", help="exiger que chaque nouveau site atteigne son point mort")
-    p.add_argument("--penetration", type=float, help="auditeurs par habitant (défaut : chiffre régional 2016)")
     p.add_argument("--budget", type=float, help="budget total de financement public années 0–3 (€)")
     p.add_argument("--json", action="store_true", help="sortie JSON")
     return p
@@ -795,44 +904,41 @@ def main(argv=None) -> int:
         return fail(f"le nombre de sites doit être positif ou nul (reçu {a.k}).")
     try:
         minutes = check_minutes(a.minutes)
-        settings = TravelSettings(a.travel_model, a.time_factor)
+        TravelSettings(a.travel_model, a.time_factor)
         if a.sites is None:
             from models.network import reference_label, reference_network
 
             existing, version = reference_network(), reference_label()
         else:
             existing, version = split_codes(a.sites), "liste --sites (sites placés à la mairie)"
-        cands = candidate_codes(a.candidates, a.bv_min_population, split_codes(a.add),
-                                exclude=network_codes(existing))
-        problem = PlanningProblem.from_region(existing, cands, minutes, settings, a.weight, version)
-        econ = concept_economics(a.concept)
-        viability = None
-        if a.viable:
-            if econ["break_even_learners"] is None:
-                return fail(f"le concept {a.concept} n'atteint jamais son point mort.")
-            viability = Viability(econ["break_even_learners"], a.penetration or default_penetration())
-        if a.budget is not None:
-            problem = problem.with_costs(econ["public_funding_0_3"])
-        eligibility = eligibility_for(PlanRequest(rule=a.rule), problem.candidates)
-        res = solve(problem, a.k, a.method, viability, a.budget, eligibility=eligibility)
+        request = PlanRequest(minutes, a.weight, a.travel_model, a.time_factor, a.candidates, a.bv_min_population,
+                              tuple(split_codes(a.add)), False, a.concept, a.viable, a.budget, a.k, a.method,
+                              a.rule, a.objectif)
+        outcome = plan(request, existing, version, time_limit=60.0)
     except (KeyError, ValueError) as err:
         return fail(str(err.args[0]) if err.args else str(err))
-    out = res.to_dict() | {"candidates": a.candidates, "candidate_count": len(cands), "minutes": minutes,
+    res = outcome.result
+    sites = json.loads(outcome.sites.to_json(orient="records", force_ascii=False))
+    out = res.to_dict() | {"candidates": a.candidates, "candidate_count": outcome.candidates, "minutes": minutes,
                            "weight": a.weight, "estimated": True, "network_version": version,
-                           "concept": econ}
+                           "concept": outcome.economics, "headline": outcome.headline(), "sites": sites}
+    if outcome.demand is not None:
+        out["net_new_learners"] = [outcome.demand.net_new_low, outcome.demand.net_new, outcome.demand.net_new_high]
     if a.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         from models import fr_format as F
 
-        names = Territory.from_geodata().names
         method = {"exact": "optimal garanti", "greedy": "rapide"}[res.method]
-        print(f"Méthode {method} ({res.status}, {F.seconds(res.seconds)}) : couverture "
-              f"{F.pct(100 * out['covered_share'])} de la population à {F.num_short(minutes)} min (estimée), "
-              f"+{F.num(res.gain)} ({WEIGHTS[a.weight].lower()}) par rapport au réseau ({version})."
-              + ("" if eligibility is None else " Règle des 25 % hors « Action cœur de ville » appliquée."))
-        for s in res.sites.itertuples():
-            print(f"  {s.ordre:>2}. {names.get(s.code_insee, s.code_insee):<28} +{F.num(s.gain):>9}")
+        print(f"Méthode {method} ({res.status}, {F.seconds(res.seconds)}), objectif {OBJECTIVES[a.objectif]} : "
+              f"couverture {F.pct(100 * out['covered_share'])} de la population à {F.num_short(minutes)} min (estimée) "
+              f"({version})." + ("" if outcome.eligibility is None else
+                                 " Règle des 25 % hors « Action cœur de ville » appliquée."))
+        print(outcome.headline())
+        for s in outcome.sites.itertuples():
+            learners = "" if "expected_learners" not in outcome.sites else (
+                f"  {F.num(s.expected_learners):>5} apprenants ({F.num(s.low)} à {F.num(s.high)})")
+            print(f"  {s.ordre:>2}. {s.nom:<28} +{F.num(s.gain):>9}{learners}")
     return 0
 
 

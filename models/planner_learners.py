@@ -50,7 +50,7 @@ class LearnersProblem:
         model = demand.model_for(territory)
         central, _, _ = demand.scenarios(concept)
         pts = territory.points_at_communes(list(candidates))
-        ex = demand._site_frame(existing, (), territory) if len(existing) else existing
+        ex = existing.assign(site_id=[f"s{i}" for i in range(len(existing))])
         ex_u = demand._decay(model.times_to(ex), central.half_time) if len(existing) else np.zeros((len(territory), 0))
         u = central.pull * demand._decay(model.times_to(pts), central.half_time)
         p = model.rate(central.total, central.half_time) * model.potential

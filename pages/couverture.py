@@ -25,7 +25,7 @@ dash.register_page(__name__, path="/couverture", name="Couverture",
 
 # control id → state key (the value property is "value" for all of them)
 CONTROLS = {"cov-minutes": "minutes", "cov-k": "k", "cov-candidate-set": "candidats", "cov-include": "inclure",
-            "cov-method": "methode", "cov-concept": "concept", "cov-penetration": "taux", "cov-viable": "viable",
+            "cov-method": "methode", "cov-concept": "concept", "cov-objective": "objectif", "cov-viable": "viable",
             "cov-budget": "budget", "cov-bv-min": "bv", "cov-weight": "poids", "cov-travel-model": "temps",
             "cov-time-factor": "facteur", "cov-level": "niveau"}
 CANDIDATE_KEYS = ("candidats", "inclure", "bv", "ajouts")  # a change resets the 25 % rule to its default

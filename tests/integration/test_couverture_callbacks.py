@@ -146,10 +146,19 @@ def test_zones_are_named_by_towns_and_departements(client):
 
 
 def test_infeasible_plan_gives_a_french_message(client):
-    state = {**cs.DEFAULTS, "viable": True, "concept": "clef_en_main", "taux": 0.05, "opt": True}
-    out = render(client, state)
-    assert out["cov-chosen"]["rowData"] == [] or all(r["viable"] for r in out["cov-chosen"]["rowData"])
-    assert "Traceback" not in text(out)
+    """A budget of 1 € opens no site: a warning that says why, never a green "success"."""
+    out = render(client, {**cs.DEFAULTS, "budget": 1.0, "opt": True})
+    shown = text(out["cov-opt-message"])
+    assert out["cov-chosen"]["rowData"] == []
+    assert "Aucun site ne tient dans le budget" in shown
+    assert "sites proposés" not in shown and "optimum prouvé" not in shown and "Traceback" not in shown
+    alert = json.dumps(out["cov-opt-message"], ensure_ascii=False)
+    assert '"color": "warning"' in alert and '"color": "success"' not in alert
+
+
+def test_fab_id_with_the_break_even_is_refused_in_french(client):
+    out = render(client, {**cs.DEFAULTS, "viable": True, "concept": "fab_id", "opt": True})
+    assert "Fab ID accueille des personnes éloignées de l'emploi" in text(out) and out["cov-chosen"]["rowData"] == []
 
 
 def test_layout_validates_query_values_and_reproduces_the_optimisation():

@@ -13,7 +13,7 @@ def query_of(state: dict) -> dict:
 
 
 def test_every_key_is_written_and_a_link_gives_back_the_same_state():
-    state = {**cs.DEFAULTS, "minutes": 45, "k": 8, "candidats": "acv_bv", "methode": "rapide", "taux": 1.25,
+    state = {**cs.DEFAULTS, "minutes": 45, "k": 8, "candidats": "acv_bv", "methode": "rapide", "objectif": "apprenants",
              "viable": True, "budget": 1_500_000.0, "ajouts": ["57463", "08053"], "inclure": True, "regle": "0",
              "temps": "regle_1_3", "facteur": 1.2, "opt": True}
     query = query_of(state)
@@ -25,7 +25,7 @@ def test_every_key_is_written_and_a_link_gives_back_the_same_state():
 
 def test_defaults_round_trip_with_empty_rate_and_budget():
     parsed, errors = cs.parse_query(query_of(cs.DEFAULTS))
-    assert errors == [] and parsed == cs.DEFAULTS and parsed["taux"] is None and parsed["budget"] is None
+    assert errors == [] and parsed == cs.DEFAULTS and parsed["objectif"] == "population" and parsed["budget"] is None
 
 
 @pytest.mark.parametrize("key, raw, words", [
@@ -40,8 +40,8 @@ def test_invalid_values_fall_back_to_the_default_with_a_french_message(key, raw,
 
 
 def test_french_decimal_comma_is_accepted_and_unknown_keys_ignored():
-    parsed, errors = cs.parse_query({"facteur": "1,25", "taux": "0,9", "utm_source": "mail"})
-    assert errors == [] and parsed["facteur"] == 1.25 and parsed["taux"] == 0.9
+    parsed, errors = cs.parse_query({"facteur": "1,25", "taux": "0,9", "utm_source": "mail"})  # an old key: ignored
+    assert errors == [] and parsed["facteur"] == 1.25 and "taux" not in parsed
 
 
 def test_changing_a_plan_parameter_hides_the_old_result_but_the_level_does_not():
@@ -53,7 +53,7 @@ def test_changing_a_plan_parameter_hides_the_old_result_but_the_level_does_not()
 
 
 def test_plan_request_carries_every_optimiser_parameter():
-    state = {**cs.DEFAULTS, "k": 8, "methode": "comparer", "taux": 2.0, "ajouts": ["57463"], "regle": "1"}
+    state = {**cs.DEFAULTS, "k": 8, "methode": "comparer", "objectif": "apprenants", "ajouts": ["57463"], "regle": "1"}
     r = cs.plan_request(state)
-    assert (r.k, r.method, r.penetration, r.added, r.rule) == (8, "both", 0.002, ("57463",), "1")
+    assert (r.k, r.method, r.objective, r.added, r.rule) == (8, "both", "apprenants", ("57463",), "1")
     hash(r)  # cached per request

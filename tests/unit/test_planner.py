@@ -6,6 +6,7 @@ import pytest
 
 from models import planner
 from models.planner import PlanningProblem, Viability, solve
+from models.planner_learners import LearnersProblem
 from tests.territories import line_territory
 
 
@@ -19,7 +20,20 @@ def random_instance(seed, n=40, m=9, e=2, minutes=10.0):
     return PlanningProblem.from_cost_matrix(d(pts, ex), d(pts, cand), demand, minutes, population=demand * 1.7)
 
 
-def brute_force(problem, k, viability=None, budget=None):
+def random_learners(seed, n=40, m=9):
+    """A demand model on m candidates: potentials, existing access and attractions drawn at random."""
+    rng = np.random.default_rng(100 + seed)
+    return LearnersProblem(list(range(m)), rng.uniform(0, 3, n), rng.uniform(0, 1.5, n),
+                           rng.uniform(0, 1, (n, m)) ** 3)
+
+
+def viable_by_hand(lp, subset, break_even):
+    """Learners of each site of ``subset`` written out: p_i u_ij / (1 + s0_i + Σ u_ik) summed over i."""
+    s = lp.s0 + sum(lp.u[:, j] for j in subset)
+    return all(sum(lp.p[i] * lp.u[i, j] / (1 + s[i]) for i in range(len(s))) >= break_even - 1e-6 for j in subset)
+
+
+def brute_force(problem, k, viability=None, budget=None, lp=None):
     """Best objective over every subset of at most k candidates satisfying the constraints."""
     best = problem.objective([])
     m = len(problem.candidates)
@@ -27,26 +41,27 @@ def brute_force(problem, k, viability=None, budget=None):
         for subset in itertools.combinations(range(m), size):
             if budget is not None and problem.costs[list(subset)].sum() > budget + 1e-9:
                 continue
-            if viability is not None and not _viable_split_exists(problem, subset, viability):
+            if viability is not None and not viable_by_hand(lp, subset, viability.break_even):
                 continue
             best = max(best, problem.objective(subset))
     return best
 
 
-def _viable_split_exists(problem, subset, viability):
-    """Sequential attribution is one feasible split; check it in every order (small subsets only)."""
-    for order in itertools.permutations(subset):
-        remaining = ~problem.base_covered
-        ok = True
-        for j in order:
-            newly = remaining & problem.cover[:, j]
-            if problem.population @ newly * viability.penetration < viability.break_even - 1e-6:
-                ok = False
-                break
-            remaining &= ~problem.cover[:, j]
-        if ok:
-            return True
-    return False
+def brute_force_learners(lp, k, break_even=None, outside=None):
+    """Best net new learners over every subset of at most k candidates, F written out by hand."""
+    def f(subset):
+        s = lp.s0 + sum((lp.u[:, j] for j in subset), np.zeros_like(lp.s0))
+        return float(sum(lp.p[i] * (s[i] / (1 + s[i]) - lp.s0[i] / (1 + lp.s0[i])) for i in range(len(s))))
+    best, best_set = 0.0, ()
+    for size in range(1, k + 1):
+        for subset in itertools.combinations(range(len(lp.candidates)), size):
+            if break_even is not None and not viable_by_hand(lp, subset, break_even):
+                continue
+            if outside is not None and outside[list(subset)].sum() > np.floor(0.25 * size + 1e-9):
+                continue
+            if f(subset) > best:
+                best, best_set = f(subset), subset
+    return best, best_set
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -71,13 +86,60 @@ def test_greedy_can_be_beaten_by_exact():
 
 @pytest.mark.parametrize("seed", range(4))
 def test_viability_constraint_matches_brute_force(seed):
-    p = random_instance(seed, n=30, m=7)
-    v = Viability(break_even=np.median(p.marginal_population()) * 0.001 * 0.8, penetration=0.001)
-    exact, greedy = solve(p, 3, "exact", viability=v), solve(p, 3, "greedy", viability=v)
-    assert exact.covered_demand == pytest.approx(brute_force(p, 3, viability=v))
+    p = random_instance(seed, n=40, m=7)
+    lp = random_learners(seed, n=40, m=7)
+    alone = lp.learners_alone()
+    v = Viability(break_even=float(np.median(alone)) * 0.8)
+    exact = solve(p, 3, "exact", viability=v, learners=lp)
+    greedy = solve(p, 3, "greedy", viability=v, learners=lp)
+    assert exact.covered_demand == pytest.approx(brute_force(p, 3, viability=v, lp=lp))
     assert exact.covered_demand >= greedy.covered_demand - 1e-6
-    assert greedy.sites["viable"].all()
-    assert exact.sites["expected_learners"].ge(v.break_even - 1e-6).all()
+    for res in (exact, greedy):
+        chosen = [p.candidates.index(c) for c in res.chosen]
+        assert viable_by_hand(lp, chosen, v.break_even) and res.sites["viable"].all()
+        assert res.sites["expected_learners"].to_numpy() == pytest.approx(lp.learners(chosen))
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("k", [2, 3, 4])
+def test_learners_objective_exact_matches_brute_force_and_greedy_bound_holds(seed, k):
+    p = random_instance(seed, n=40, m=8)
+    lp = random_learners(seed, n=40, m=8)
+    best, _ = brute_force_learners(lp, k)
+    exact = solve(p, k, "exact", objective="apprenants", learners=lp)
+    greedy = solve(p, k, "greedy", objective="apprenants", learners=lp)
+    assert exact.optimal and exact.learners_gain == pytest.approx(best, abs=planner_gap())
+    assert greedy.learners_gain <= exact.learners_gain + 1e-6 <= greedy.learners_bound + planner_gap()
+    assert greedy.learners_gain >= (1 - 1 / np.e) * best  # Nemhauser–Wolsey–Fisher
+
+
+def planner_gap():
+    from models.planner_learners import GAP_LEARNERS
+
+    return GAP_LEARNERS
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_learners_objective_with_break_even_and_the_25_percent_rule_matches_brute_force(seed):
+    p = random_instance(seed, n=40, m=8)
+    lp = random_learners(seed, n=40, m=8)
+    rule = planner.Eligibility(inside=frozenset(range(0, 8, 2)), share=0.25)
+    be = float(np.quantile(lp.learners_alone(), 0.3))
+    best, best_set = brute_force_learners(lp, 4, be, rule.outside(p.candidates))
+    res = solve(p, 4, "exact", objective="apprenants", learners=lp, viability=Viability(be), eligibility=rule)
+    assert res.learners_gain == pytest.approx(best, abs=planner_gap())
+    chosen = [p.candidates.index(c) for c in res.chosen]
+    assert viable_by_hand(lp, chosen, be)
+    assert rule.outside(res.chosen).sum() <= rule.max_outside(len(res.chosen))
+
+
+def test_a_site_that_adds_nothing_is_never_chosen():
+    # candidate 2 covers only what candidate 0 covers: with k = 3, it must not be reported as chosen
+    times_c = np.array([[0, 99, 0], [0, 99, 0], [99, 0, 99]], float)
+    p = PlanningProblem.from_cost_matrix(np.full((3, 1), 99.0), times_c, np.array([5.0, 5.0, 3.0]), 5)
+    for method in ("greedy", "exact"):
+        res = solve(p, 3, method)
+        assert sorted(res.chosen) == [0, 1] and (res.sites["gain"] > 0).all()
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -247,3 +309,51 @@ def test_candidate_table_on_real_data(grand_est_acv_bv):
     assert list(table["gain"]) == sorted(table["gain"], reverse=True)
     assert (table["gain_population"] <= table["catchment"] + 1e-6).all()
     assert table["expected_learners"].notna().all() and set(table["origine"]) == {"ville ACV"}
+    # the same figures as the demand model for each town alone beside the network
+    from models import demand
+    from models.network import reference_network
+
+    ref = reference_network()  # each site at its own coordinates, as /ville reads it
+    verdun = planner.candidate_table(planner.PlanRequest(kind="acv"), ref).set_index("code_insee").loc["55545"]
+    expected = demand.town_estimate("55545", "clef_en_main", sites=ref)
+    assert (verdun["expected_learners"], verdun["low"], verdun["high"]) == pytest.approx(
+        (expected["central"], expected["low"], expected["high"]))
+
+
+def test_at_45_minutes_no_proposed_site_has_zero_gain_and_learners_are_the_models(grand_est_acv_bv):
+    existing, _, _ = grand_est_acv_bv
+    outcome = planner.plan(planner.PlanRequest(kind="acv_bv", k=12, minutes=45, method="exact"), existing)
+    assert 0 < len(outcome.result.chosen) < 12 and (outcome.sites["gain"] > 0).all()
+    from models import demand
+
+    est = demand.estimate(planner.network_sites_frame(planner.network_points(existing)), outcome.result.chosen,
+                          "clef_en_main")
+    new = est.sites[est.sites["nouveau"]].set_index("code_insee")["central"]
+    assert outcome.sites.set_index("code_insee")["expected_learners"].to_dict() == pytest.approx(new.to_dict())
+    assert f"+{__import__('models.fr_format', fromlist=['num']).num(est.net_new)} apprenants nets" in outcome.headline()
+
+
+def test_learners_objective_on_real_data_is_exact_and_beats_coverage_on_learners(grand_est_acv_bv):
+    existing, _, _ = grand_est_acv_bv
+    base = dict(kind="acv_bv", k=12, minutes=30, method="exact", concept="hub")
+    by_learners = planner.plan(planner.PlanRequest(**base, objective="apprenants"), existing)
+    by_cover = planner.plan(planner.PlanRequest(**base), existing)
+    assert by_learners.result.optimal
+    assert by_learners.demand.net_new >= by_cover.demand.net_new - 0.5
+    viable = planner.plan(planner.PlanRequest(**base, objective="apprenants", viable=True), existing)
+    assert viable.sites["viable"].all() and viable.sites["expected_learners"].min() >= 125
+
+
+def test_no_viable_candidate_is_explained_with_the_best_candidate(grand_est_acv_bv):
+    existing, _, _ = grand_est_acv_bv
+    request = planner.PlanRequest(kind="acv", k=3, concept="progressif", viable=True)
+    outcome = planner.plan(request, existing)
+    table = planner.candidate_table(request, existing)
+    too_high = table.assign(expected_learners=table["expected_learners"] / 10, low=table["low"] / 10,
+                            high=table["high"] / 10)
+    best = too_high.sort_values("expected_learners").iloc[-1]
+    from models import fr_format as F
+
+    reason = outcome.empty_reason(too_high)
+    assert reason.startswith("Aucun candidat n'atteint le point mort") and best["nom"] in reason
+    assert F.num(best["expected_learners"]) in reason
