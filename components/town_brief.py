@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from components import town_demand
 from components.town_blocks import block, simulator_href
 from models import fr_format as F
 from models.concept_fit import CONCEPTS, STATUS_TEXT, Verdict
@@ -54,11 +55,14 @@ def en_bref(p, v: Verdict, rank: tuple[int, int, str] | None) -> html.Section:
         concept = [f"Concept suggéré : {CONCEPTS[v.concept]} — {why}. ", simulate]
     items = [html.Li(rank_line, id="ville-rang"), html.Li(_cnam_line(f), id="ville-cnam-proche"),
              html.Li(concept, id="ville-bref-concept")]
+    if v.status not in ("trop_petite",):
+        items.append(town_demand.headline(p.code_insee, v.concept))
     return html.Section([
         html.H2("En bref", className="ville-h2"),
         html.P(v.headline, id="ville-verdict", className=f"brief-verdict {STATUS_CLASS[v.status]}",
                **{"data-statut": v.status}),
         html.Ul(items, className="brief-list"),
+        *([town_demand.table(p.code_insee)] if v.status != "trop_petite" else []),
         html.P(f"Réseau du Cnam pris en compte : {reference_label()}, plus les modifications enregistrées ; "
                "les sites ouverts depuis 2017 sont à ajouter dans l'éditeur du réseau (page Couverture).",
                className="ville-note"),

@@ -410,12 +410,13 @@ def _standalone(model: DemandModel, ex_decay: np.ndarray, cand_decay: np.ndarray
 
 
 def candidates(codes, concept: str = DEFAULT_CONCEPT, sites: pd.DataFrame | None = None,
-               territory: Territory | None = None) -> pd.DataFrame:
+               territory: Territory | None = None, as_new: bool = False) -> pd.DataFrame:
     """Each candidate town alone as a new site of ``concept`` beside the network ``sites`` (vectorised).
 
     The same figures as :func:`estimate` with that one town added: ``code_insee``, ``central``, ``low``, ``high``,
     ``drawn``, ``net_new``, ``source_code`` / ``source_learners`` (the existing commune it takes most from).
-    A town hosting a site of the network gets that site's own figures (``existant=True``).
+    A town hosting a site of the network gets that site's own figures (``existant=True``), unless ``as_new``:
+    then every town is a new site, even beside an existing one (the ranking compares towns that way).
     """
     territory = territory or Territory.from_geodata()
     pull_of(concept)
@@ -425,13 +426,14 @@ def candidates(codes, concept: str = DEFAULT_CONCEPT, sites: pd.DataFrame | None
         from models.network import current_network
 
         sites = current_network().sites
-    key = ("demand.candidates", tuple(codes), concept, sites_key(sites))
+    key = ("demand.candidates", tuple(codes), concept, sites_key(sites), as_new)
     if key not in territory.memo:
-        territory.memo[key] = _candidates(codes, concept, sites, territory)
+        territory.memo[key] = _candidates(codes, concept, sites, territory, as_new)
     return territory.memo[key]
 
 
-def _candidates(codes: list, concept: str, sites: pd.DataFrame, territory: Territory) -> pd.DataFrame:
+def _candidates(codes: list, concept: str, sites: pd.DataFrame, territory: Territory,
+                as_new: bool = False) -> pd.DataFrame:
     model = model_for(territory)
     existing = _site_frame(sites, (), territory)
     ex_times = model.times_to(existing)
@@ -446,7 +448,7 @@ def _candidates(codes: list, concept: str, sites: pd.DataFrame, territory: Terri
     top = loss.argmax(axis=0) if len(loss) else np.zeros(len(codes), int)
     cols = {"central": c["central"], "low": lows, "high": highs, "drawn": c["central"] - c["net_new"],
             "net_new": c["net_new"]}
-    existant = np.array([code in set(existing["code_insee"]) for code in codes])
+    existant = np.array([code in set(existing["code_insee"]) and not as_new for code in codes])
     source = np.where(existant, None, by_commune.index.to_numpy()[top] if len(loss) else None)
     source_learners = np.where(existant, 0.0, loss[top, np.arange(len(codes))] if len(loss) else 0.0)
     if existant.any():  # a town with a site: that site's own figures, not a second site's

@@ -83,9 +83,16 @@ def _from_fact(key: str, short: str, fact: str, weight: float = 1.0, direction: 
     return Criterion(key, short, f.label, f.unit, direction, weight, f"{f.definition} Source : {f.source}.{note}")
 
 
+LEARNERS_CONCEPT = "hub"  # the ranking compares towns for the same kind of site: the regional hub model
+
 CRITERIA: tuple[Criterion, ...] = (
     _from_fact("population", "pop", "population"),
-    _from_fact("population_30min", "p30", "pop_30min"),
+    Criterion("apprenants_nets", "app", "Apprenants nets attendus (nouveau hub)", "apprenants/an", 1, 1.0,
+              "Apprenants par an que le Cnam gagnerait avec un nouveau site « Hub de compétences » dans la ville, "
+              "une fois déduits ceux qu'il prendrait aux sites existants (modèle de demande calé sur le total "
+              "régional 2016, estimation centrale ; la fourchette est sur la fiche de la ville). Remplace la "
+              "population à 30 min, qu'il contient : la demande proche, moins ce que les sites existants captent "
+              "déjà."),
     _from_fact("minutes_site_cnam", "cnam", "cnam_min",
                note=" Plus c'est loin, plus un nouveau site comble un manque."),
     _from_fact("lycees_pro_ville", "lyc", "n_lycees_pro_commune"),
@@ -172,6 +179,7 @@ def criteria_table(codes, territory: Territory | None = None) -> pd.DataFrame:
         out[col] = f[col].to_numpy()
     out["population"] = f["population"].to_numpy(float)
     out["population_30min"] = f["pop_30min"].to_numpy(float)
+    out["apprenants_nets"] = _net_new_learners(codes, t)
     out["minutes_site_cnam"] = np.round(f["cnam_min"].to_numpy(float), 1)
     out["site_cnam_proche"] = f["cnam_commune"].to_numpy()
     out["lycees_pro_ville"] = f["n_lycees_pro_commune"].to_numpy(float)
@@ -191,6 +199,16 @@ def criteria_table(codes, territory: Territory | None = None) -> pd.DataFrame:
     out["taux_pauvrete"] = f["taux_pauvrete"].to_numpy(float)
     out["densite"] = pd.to_numeric(f["densite"], errors="coerce").to_numpy(float)
     return out
+
+
+def _net_new_learners(codes: list[str], territory: Territory) -> np.ndarray:
+    """Net new learners of a new hub in each town beside the current network (demand model, central)."""
+    from models import demand
+
+    if "actifs_1564" not in territory.communes:
+        return np.full(len(codes), np.nan)
+    table = demand.candidates(codes, LEARNERS_CONCEPT, network_sites(), territory, as_new=True)
+    return table["net_new"].to_numpy(float)
 
 
 # ---------------------------------------------------------------- weights and directions

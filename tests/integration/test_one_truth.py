@@ -82,3 +82,37 @@ def test_couverture_says_troyes_is_served_by_its_own_site_and_the_same_coverage(
     assert '["Troyes (10)", "Troyes"]' in hover  # commune, its nearest Cnam site
     share = coverage(net.sites, cs.DEFAULTS["minutes"]).covered_share
     assert F.pct(100 * share) in texts(json.dumps(out["cov-kpis.children"], ensure_ascii=False))
+
+
+VERDUN = "55545"
+
+
+def test_expected_learners_are_the_same_number_on_the_four_pages(client):
+    """Verdun, a hub, the current network: /ville, /simulateur, /classement and /couverture give the demand
+    model's figures — central, range and net new — and the same verdict against the same break-even."""
+    import json
+
+    from components import coverage_state as cs
+    from components import network_editor as editor
+    from models import demand, scoring
+    from models.simulator import default_break_even
+    from tests.dash_client import callback, outputs
+
+    est = demand.town_estimate(VERDUN, "hub")
+    central, low, high = F.num(est["central"]), F.num(est["low"]), F.num(est["high"])
+    verdict = demand.viability(est, default_break_even("hub"))
+    ville = rendered(client, f"/ville/{VERDUN}")
+    assert f"{central} ({low} à {high})" in ville and F.num(default_break_even("hub")) in ville
+    sim = rendered(client, "/simulateur", f"?ville={VERDUN}&concept=hub")
+    assert f"Auditeurs attendus à Verdun : {central} par an en croisière" in sim
+    assert f"(fourchette {low} à {high})" in sim and f"Verdun : {verdict['text']}" in sim
+    table = scoring.cached_table(tuple(scoring.ranking_candidates())).table
+    assert table.loc[VERDUN, "apprenants_nets"] == pytest.approx(est["net_new"])
+    net = current_network()
+    state = {**cs.DEFAULTS, "concept": "hub", "candidats": "acv"}
+    values = {"cov-state.data": state, "cov-network-store.data": editor.network_store(net), "cov-rendered.data": {}}
+    out = outputs(callback(client, "cov-state.data", values))
+    rows = {r["code_insee"]: r for r in out["cov-candidates.rowData"]}
+    assert rows[VERDUN]["expected_learners"] == pytest.approx(est["central"])
+    assert (rows[VERDUN]["low"], rows[VERDUN]["high"]) == pytest.approx((est["low"], est["high"]))
+    assert rows[VERDUN]["net_new"] == pytest.approx(est["net_new"])
