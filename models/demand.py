@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from itertools import product
 
@@ -235,6 +235,7 @@ class DemandModel:
         self.settings = settings or TravelSettings()
         self._rates: dict[tuple, float] = {}
         self._times: dict[tuple, np.ndarray] = {}
+        self._decays: dict[tuple, tuple] = {}
 
     @cached_property
     def potential(self) -> np.ndarray:
@@ -258,13 +259,22 @@ class DemandModel:
         """:math:`r` such that the reference network totals ``total`` learners with ``half_time``."""
         key = (total, half_time)
         if key not in self._rates:
-            s = (EXISTING_PULL * _decay(self.reference_times, half_time)).sum(axis=1)
+            s = (EXISTING_PULL * self.decay(self.reference_times, half_time)).sum(axis=1)
             self._rates[key] = total / participation(self.potential, s).sum()
         return self._rates[key]
 
+    def decay(self, times: np.ndarray, half_time: float) -> np.ndarray:
+        """:func:`_decay` of a memoised time matrix (by identity), memoised per half-time."""
+        key = (id(times), half_time)
+        if key not in self._decays or self._decays[key][0] is not times:
+            if len(self._decays) > 256:
+                self._decays.clear()
+            self._decays[key] = (times, _decay(times, half_time))
+        return self._decays[key][1]
+
     def utilities(self, times: np.ndarray, new: np.ndarray, sc: Scenario) -> np.ndarray:
         pull = np.where(new, sc.pull, EXISTING_PULL)
-        return pull[None, :] * _decay(times, sc.half_time)
+        return pull[None, :] * self.decay(times, sc.half_time)
 
     def flows(self, times: np.ndarray, new: np.ndarray, sc: Scenario) -> tuple[np.ndarray, np.ndarray, float]:
         """Learners per commune × site with and without the new sites (``new`` mask), and the rate."""
@@ -294,12 +304,17 @@ def _marginal_net(after: np.ndarray, util: np.ndarray, potential: np.ndarray, ra
 
 
 def _range(model: DemandModel, times, new, grid: list[Scenario]) -> tuple[np.ndarray, np.ndarray]:
+    """Per-site learners and the totals before / after the new sites for each scenario of ``grid``."""
     per_site, totals_before, totals_after = [], [], []
+    p = model.potential
     for sc in grid:
-        after, before, _ = model.flows(times, new, sc)
-        per_site.append(after.sum(axis=0))
-        totals_after.append(after.sum())
-        totals_before.append(before.sum())
+        u = model.utilities(times, new, sc)
+        r = model.rate(sc.total, sc.half_time)
+        s_after = u.sum(axis=1)
+        s_before = s_after - u[:, new].sum(axis=1)
+        per_site.append(r * ((p / (1 + s_after)) @ u))
+        totals_after.append(r * float(p @ (s_after / (1 + s_after))))
+        totals_before.append(r * float(p @ (s_before / (1 + s_before))))
     return np.array(per_site), np.array([totals_before, totals_after])
 
 
@@ -368,8 +383,10 @@ def estimate(sites: pd.DataFrame | None = None, added=(), concept: str = DEFAULT
     central, low_grid, high_grid = scenarios(concept)
     after, before, rate = model.flows(times, new, central)
     util = model.utilities(times, new, central)
-    lows, low_tot = _range(model, times, new, low_grid)
-    highs, high_tot = _range(model, times, new, high_grid)
+    # every learner count is proportional to the total: one pass over (half-time, pull), scaled to low and high
+    unit, unit_tot = _range(model, times, new, [replace(sc, total=1.0) for sc in low_grid])
+    lo_t, hi_t = low_grid[0].total, high_grid[0].total
+    lows, low_tot, highs, high_tot = unit * lo_t, unit_tot * lo_t, unit * hi_t, unit_tot * hi_t
     drawn = _drawn(after, before, util, new)
     learners = after.sum(axis=0)
     marginal = _marginal_net(after, util, model.potential, rate)
@@ -380,10 +397,10 @@ def estimate(sites: pd.DataFrame | None = None, added=(), concept: str = DEFAULT
     out["before"] = np.where(new, 0.0, before.sum(axis=0))
     out["drawn"] = np.where(new, drawn.sum(axis=1), learners - marginal)
     out["net_new"] = np.where(new, learners - drawn.sum(axis=1), marginal)
-    pairs = [{"site_id": net["site_id"][k], "source_id": net["site_id"][j], "source_nom": net["nom"][j],
-              "source_code": net["code_insee"][j], "learners": float(drawn[k, j])}
-             for k in np.flatnonzero(new) for j in np.flatnonzero(~new) if drawn[k, j] >= 0.5]
-    drawn_from = pd.DataFrame(pairs, columns=["site_id", "source_id", "source_nom", "source_code", "learners"])
+    ids, names, codes = (net[c].to_numpy() for c in ("site_id", "nom", "code_insee"))
+    k, j = np.nonzero((drawn >= 0.5) & new[:, None] & ~new[None, :])
+    drawn_from = pd.DataFrame({"site_id": ids[k], "source_id": ids[j], "source_nom": names[j],
+                               "source_code": codes[j], "learners": drawn[k, j]})
     drawn_from = drawn_from.sort_values(["site_id", "learners"], ascending=[True, False]).reset_index(drop=True)
     return DemandResult(out, drawn_from, float(before.sum()), float(after.sum()),
                         float(low_tot[0].min()), float(high_tot[0].max()),
@@ -426,39 +443,66 @@ def candidates(codes, concept: str = DEFAULT_CONCEPT, sites: pd.DataFrame | None
         from models.network import current_network
 
         sites = current_network().sites
-    key = ("demand.candidates", tuple(codes), concept, sites_key(sites), as_new)
+    net = sites_key(sites)
+    rows = territory.memo.setdefault(("demand.candidates", concept, net, as_new), {})  # one row per town, reused
+    todo = [c for c in dict.fromkeys(codes) if c not in rows]
+    if todo:
+        rows.update(zip(todo, _candidates(todo, concept, sites, territory, as_new).to_dict("records")))
+    return pd.DataFrame([rows[c] for c in codes])
+
+
+def _network_estimate(sites: pd.DataFrame, concept: str, territory: Territory) -> DemandResult:
+    """:func:`estimate` of the network alone (memoised per network and concept)."""
+    key = ("demand.network", concept, sites_key(sites))
     if key not in territory.memo:
-        territory.memo[key] = _candidates(codes, concept, sites, territory, as_new)
+        territory.memo[key] = estimate(sites, (), concept, territory)
+    return territory.memo[key]
+
+
+def _existing(sites: pd.DataFrame, territory: Territory) -> dict:
+    """The network as the candidate computation reads it (memoised per network): its times and its communes."""
+    key = ("demand.existing", sites_key(sites))
+    if key not in territory.memo:
+        existing = _site_frame(sites, (), territory)
+        communes, group = np.unique(existing["code_insee"].to_numpy(str), return_inverse=True)
+        territory.memo[key] = {"times": model_for(territory).times_to(existing), "communes": communes,
+                               "group": group}
     return territory.memo[key]
 
 
 def _candidates(codes: list, concept: str, sites: pd.DataFrame, territory: Territory,
                 as_new: bool = False) -> pd.DataFrame:
     model = model_for(territory)
-    existing = _site_frame(sites, (), territory)
-    ex_times = model.times_to(existing)
-    cand_times = model.times_to(territory.points_at_communes(codes).assign(site_id=lambda d: d["code_insee"]))
+    ex = _existing(sites, territory)
+    pos = territory.positions(codes)
+    pts = pd.DataFrame({"site_id": codes, "lon": territory.column("lon")[pos], "lat": territory.column("lat")[pos]})
+    cand_times = model.times_to(pts)
     central, low_grid, high_grid = scenarios(concept)
-    decays = {h: (_decay(ex_times, h), _decay(cand_times, h)) for h in {sc.half_time for sc in low_grid + [central]}}
+    decays = {h: (model.decay(ex["times"], h), _decay(cand_times, h))
+              for h in {sc.half_time for sc in low_grid + [central]}}
     c = _standalone(model, *decays[central.half_time], central, with_loss=True)
-    lows = np.min([_standalone(model, *decays[sc.half_time], sc)["central"] for sc in low_grid], axis=0)
-    highs = np.max([_standalone(model, *decays[sc.half_time], sc)["central"] for sc in high_grid], axis=0)
-    by_commune = pd.DataFrame(c["loss"].T, index=existing["code_insee"].to_numpy()).groupby(level=0).sum()
-    loss = by_commune.to_numpy()
+    # learners are proportional to the total: one pass over (half-time, pull) at total 1, scaled to low and high
+    unit = np.array([_standalone(model, *decays[sc.half_time], replace(sc, total=1.0))["central"] for sc in low_grid])
+    lows, highs = unit.min(axis=0) * low_grid[0].total, unit.max(axis=0) * high_grid[0].total
+    names = ex["communes"]
+    loss = np.zeros((len(names), len(codes)))
+    np.add.at(loss, ex["group"], c["loss"].T)                            # (existing communes, candidates)
     top = loss.argmax(axis=0) if len(loss) else np.zeros(len(codes), int)
     cols = {"central": c["central"], "low": lows, "high": highs, "drawn": c["central"] - c["net_new"],
             "net_new": c["net_new"]}
-    existant = np.array([code in set(existing["code_insee"]) and not as_new for code in codes])
-    source = np.where(existant, None, by_commune.index.to_numpy()[top] if len(loss) else None)
+    hosted = set(names)
+    existant = np.array([code in hosted and not as_new for code in codes])
+    source = np.where(existant, None, names[top] if len(loss) else None)
     source_learners = np.where(existant, 0.0, loss[top, np.arange(len(codes))] if len(loss) else 0.0)
     if existant.any():  # a town with a site: that site's own figures, not a second site's
-        own = estimate(sites, (), concept, territory).sites.groupby("code_insee")[list(cols)].sum()
+        own = _network_estimate(sites, concept, territory).sites.groupby("code_insee")[list(cols)].sum()
         idx = [i for i, e in enumerate(existant) if e]
         for k in cols:
             cols[k] = cols[k].copy()
             cols[k][idx] = own.loc[[codes[i] for i in idx], k].to_numpy()
+    drawn_from = [dict(zip(names, loss[:, i])) if not existant[i] else {} for i in range(len(codes))]
     return pd.DataFrame({"code_insee": codes, "existant": existant, **cols, "source_code": source,
-                         "source_learners": source_learners})
+                         "source_learners": source_learners, "drawn_from": drawn_from})
 
 
 FAB_ID_NOTE = ("Fab ID accueille des personnes éloignées de l'emploi, que les chiffres publics du Cnam ne comptent pas : "
@@ -500,13 +544,8 @@ def town_estimate(code_insee: str, concept: str = DEFAULT_CONCEPT, sites: pd.Dat
 def _town_estimate(code: str, concept: str, sites: pd.DataFrame, territory: Territory) -> dict:
     row = candidates([code], concept, sites, territory).iloc[0]
     total = {k: float(row[k]) for k in ("central", "low", "high", "drawn", "net_new")}
-    drawn_from = []
-    if not row["existant"]:
-        res = estimate(sites, (code,), concept, territory)
-        new_id = res.sites.loc[res.sites["nouveau"], "site_id"].iloc[-1]
-        d = res.drawn_by(new_id).groupby("source_code", as_index=False)["learners"].sum()
-        drawn_from = [{"nom": territory.names.get(r.source_code, r.source_code), "code_insee": r.source_code,
-                       "learners": float(r.learners)} for r in d.sort_values("learners", ascending=False).itertuples()]
+    drawn_from = sorted(({"nom": territory.names.get(c, c), "code_insee": c, "learners": float(v)}
+                         for c, v in row["drawn_from"].items() if v >= 0.5), key=lambda d: -d["learners"])
     return {"code_insee": code, "nom": territory.names[code], "concept": concept, "existant": bool(row["existant"]),
             **total, "drawn_from": drawn_from, "ramp": ramp(total["central"], concept)}
 

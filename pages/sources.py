@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 import geodata
 from dash import html
 
+from components import demand_sources
 from components.attributions import LICENCE, LICENCE_URL, attribution_lines
 from models import fr_format as F
 
@@ -264,6 +265,8 @@ def layout(**_query):
         html.Div(_travel_section(), className="map-panel mb-3"),
         html.H2("Modèle de temps de trajet", className="h4 mt-3"),
         html.Div(_travel_fit_section(), className="map-panel mb-3"),
+        html.H2("Modèle de demande : combien d'apprenants par site", className="h4 mt-3"),
+        html.Div(demand_sources.section(), className="map-panel mb-3"),
         html.H2("Hypothèses du simulateur", className="h4 mt-3"),
         _assumptions_section(),
         html.H2("Attributions", className="h4 mt-4"),

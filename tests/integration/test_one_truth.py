@@ -116,3 +116,14 @@ def test_expected_learners_are_the_same_number_on_the_four_pages(client):
     assert rows[VERDUN]["expected_learners"] == pytest.approx(est["central"])
     assert (rows[VERDUN]["low"], rows[VERDUN]["high"]) == pytest.approx((est["low"], est["high"]))
     assert rows[VERDUN]["net_new"] == pytest.approx(est["net_new"])
+
+
+def test_sources_page_says_what_the_demand_model_rests_on(client):
+    from models import demand
+
+    src = rendered(client, "/sources")
+    check = demand.spatial_check()
+    assert "Aucun effectif officiel par site n'est public" in src
+    assert F.pct(check["part_lorraine_modele_pct"], 0) in src and "2 800" in src
+    for a in demand.assumptions().values():
+        assert a.label in src and f"{F.num_short(a.low)} à {F.num_short(a.high)}" in src
