@@ -69,14 +69,14 @@ def block(state: dict, result, source: str) -> list:
                              demand.FAB_ID_NOTE], className="sim-demand"))
     else:
         what = "Auditeurs du site existant" if est["existant"] else "Auditeurs attendus"
-        out.append(html.Div([html.Strong(f"{what} à {est['nom']} : {F.num(est['central'])} par an en croisière "),
-                             f"(fourchette {F.num(est['low'])} à {F.num(est['high'])})", *drawn_text(est), "."],
-                            className="sim-demand"))
         head = f"{est['nom']} : {v['text']}"
         out.append(html.Div([dbc.Badge(LEVEL_WORDS[v["level"]], color=LEVEL_COLOURS[v["level"]],
                                        className="me-2 sim-verdict"), html.Strong(head),
                              f" (point mort {F.num(be)} auditeurs par an)." if be is not None else "."],
                             className="sim-town-verdict", id="sim-town-verdict"))
+        out.append(html.Div([html.Strong(f"{what} à {est['nom']} : {F.num(est['central'])} par an en croisière "),
+                             f"(fourchette {F.num(est['low'])} à {F.num(est['high'])})", *drawn_text(est), "."],
+                            className="sim-demand"))
     out.append(html.Div(learners_note(source, result, est), className="sim-learners-source small"))
     if spread["p95"] != float("inf"):
         out.append(html.Div(f"Point mort selon les hypothèses à vérifier (±{F.num(100 * spread['pct'])} % chacune, "

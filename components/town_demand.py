@@ -10,7 +10,7 @@ from models import demand
 from models import fr_format as F
 from models.simulator import concept, default_break_even
 
-VERDICT_CLASS = {"centrale": "brief-ok", "haute": "brief-served", "jamais": "brief-no", "inconnu": ""}
+VERDICT_CLASS = {"centrale": "demand-ok", "haute": "demand-maybe", "jamais": "demand-no", "inconnu": ""}
 SHORT = {"centrale": "oui, à l'estimation centrale", "haute": "seulement à l'estimation haute",
          "jamais": "non, même à l'estimation haute", "inconnu": "non estimé"}
 
@@ -59,6 +59,6 @@ def table(code: str) -> html.Section:
     return html.Section([
         html.H3("Apprenants attendus et point mort, concept par concept", className="ville-h3"),
         html.Table([head, html.Tbody(rows)], className="table table-sm ville-demand-table", id="ville-demand-table"),
-        html.P([demand.MODEL_NOTE, " La fourchette vient des hypothèses du modèle (page Sources). Fab ID : ",
+        html.P([demand.MODEL_NOTE, " La fourchette vient des hypothèses du modèle (page Sources). ",
                 demand.FAB_ID_NOTE], className="ville-note"),
     ], className="ville-demand")
