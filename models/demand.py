@@ -209,12 +209,17 @@ class DemandResult:
         return d[d["site_id"] == site_id].reset_index(drop=True)
 
     def to_dict(self) -> dict:
+        """Plain dict for JSON: totals, one record per site (new sites with ``par_annee``: learners of years 0 to 4
+        at the concept's ramp-up), the learners each new site draws from each existing one."""
         cols = ["site_id", "code_insee", "nom", "nouveau", "central", "low", "high", "before", "drawn", "net_new"]
+        sites = [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+                 for r in self.sites[cols].to_dict("records")]
+        for s in sites:
+            if s["nouveau"]:
+                s["par_annee"] = ramp(s["central"], self.concept)
         return {"concept": self.concept, "note": MODEL_NOTE, "rate": self.rate,
                 "total_before": self.total_before, "total_after": self.total_after, "net_new": self.net_new,
-                "net_new_range": [self.net_new_low, self.net_new_high],
-                "sites": [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
-                          for r in self.sites[cols].to_dict("records")],
+                "net_new_range": [self.net_new_low, self.net_new_high], "sites": sites,
                 "drawn_from": self.drawn_from.to_dict("records")}
 
 
