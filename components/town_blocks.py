@@ -163,7 +163,7 @@ def trend_block(p) -> html.Section:
     return block(f"Chômage de la zone d'emploi, {first} – {last}", [
         dcc.Graph(id="ville-trend", figure=trend_figure(p), config={"displayModeBar": False, "staticPlot": False}),
         html.P("INSEE, taux de chômage localisés par zone d'emploi (CVS). Grand Est : moyenne des zones d'emploi "
-               "pondérée par les actifs 15–64 ans (RP 2018) — une estimation, pas le taux officiel régional.",
+               "pondérée par les actifs 15–64 ans (RP 2021) — une estimation, pas le taux officiel régional.",
                className="ville-note"),
     ], "ville-tendance")
 

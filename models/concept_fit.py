@@ -179,7 +179,7 @@ def _fab_id(f, ref) -> ConceptFit:
     if F.is_missing(f.taux_pauvrete):
         unknown.append("taux de pauvreté non publié pour cette commune (secret statistique ou petite commune)")
     else:
-        txt = f"taux de pauvreté {F.pct(f.taux_pauvrete, 0)} vs {F.pct(pauv_reg, 0)} en moyenne régionale (2019)"
+        txt = f"taux de pauvreté {F.pct(f.taux_pauvrete, 0)} vs {F.pct(pauv_reg, 0)} en moyenne régionale (Filosofi 2021)"
         (has if f.taux_pauvrete > pauv_reg else lacks).append(txt)
     return _fit("fab_id", f, has, lacks, unknown, host_lacks)
 

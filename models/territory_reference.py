@@ -9,7 +9,7 @@ Three kinds of comparison, each with its label (``method``) shown in the UI:
 - **weighted mean of communes**: medians and poverty rates of communes cannot be aggregated exactly; we show
   the mean of the communes where the figure is published, weighted by their population, and say so.
   The unemployment rate of a zone d'emploi has no département value: we show the mean of the ZE rates of the
-  area's communes weighted by their active population (RP 2018), an *estimate*, not INSEE's published rate.
+  area's communes weighted by their active population (RP 2021), an *estimate*, not INSEE's published rate.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ METHOD_TOTAL = "total"
 METHOD_TOTAL_DEFM = "total publié par France Travail à ce niveau"
 METHOD_WEIGHTED_COMMUNES = "moyenne des communes renseignées, pondérée par la population (pas une médiane de la zone)"
 METHOD_ZE_ESTIMATE = ("estimation : moyenne des taux des zones d'emploi, pondérée par les actifs 15–64 ans "
-                      "(RP 2018) — pas le taux officiel")
+                      "(RP 2021) — pas le taux officiel")
 
 SECTORS = {
     "etab_industrie": "Industrie",
@@ -76,7 +76,7 @@ def area_values(com: pd.DataFrame) -> dict[str, Reference]:
         "taux_activite": Reference(_ratio(com.actifs_1564, com.pop_1564), METHOD_RATIO),
         "taux_chomage_rp": Reference(_ratio(com.chomeurs_1564, com.actifs_1564), METHOD_RATIO),
         "emplois": Reference(float(com.emplois.sum()), METHOD_TOTAL),
-        "concentration_emploi": Reference(_ratio(com.emplois, com.actifs_1564), METHOD_RATIO),
+        "concentration_emploi": Reference(_ratio(com.emplois, com.actifs_1564_2018), METHOD_RATIO),
         "etab_total": Reference(float(com.etab_total.sum()), METHOD_TOTAL),
         "revenu_median": Reference(_weighted(com.revenu_median, com.population), METHOD_WEIGHTED_COMMUNES),
         "taux_pauvrete": Reference(_weighted(com.taux_pauvrete, com.population), METHOD_WEIGHTED_COMMUNES),

