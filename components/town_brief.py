@@ -62,7 +62,6 @@ def en_bref(p, v: Verdict, rank: tuple[int, int, str] | None) -> html.Section:
         html.P(v.headline, id="ville-verdict", className=f"brief-verdict {STATUS_CLASS[v.status]}",
                **{"data-statut": v.status}),
         html.Ul(items, className="brief-list"),
-        *([town_demand.table(p.code_insee)] if v.status != "trop_petite" else []),
         html.P(f"Réseau du Cnam pris en compte : {reference_label()}, plus les modifications enregistrées ; "
                "les sites ouverts depuis 2017 sont à ajouter dans l'éditeur du réseau (page Couverture).",
                className="ville-note"),

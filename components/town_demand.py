@@ -42,7 +42,8 @@ def headline(code: str, concept_id: str) -> html.Li:
 
 
 def table(code: str) -> html.Section:
-    """Each concept: expected learners (range), break-even, does it pay its way from year 4."""
+    """Its own block, after "En bref" (after the map in print): each concept's expected learners (range),
+    break-even, does it pay its way from year 4."""
     rows = []
     for c in ("clef_en_main", "progressif", "hub", "fab_id"):
         be = default_break_even(c)
@@ -57,8 +58,8 @@ def table(code: str) -> html.Section:
                                html.Th("Point mort (apprenants)", scope="col"),
                                html.Th("S'autofinance dès l'année 4 ?", scope="col")]))
     return html.Section([
-        html.H3("Apprenants attendus et point mort, concept par concept", className="ville-h3"),
+        html.H2("Apprenants attendus et point mort, concept par concept", className="ville-h2"),
         html.Table([head, html.Tbody(rows)], className="table table-sm ville-demand-table", id="ville-demand-table"),
         html.P([demand.MODEL_NOTE, " La fourchette vient des hypothèses du modèle (page Sources). ",
                 demand.FAB_ID_NOTE], className="ville-note"),
-    ], className="ville-demand")
+    ], className="ville-block ville-demand", id="ville-demande")

@@ -18,6 +18,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html,
 from components.commune_search import commune_search
 from components import town_blocks as B
 from components import town_brief as brief
+from components import town_demand
 from components.town_exports import csv_export, html_export
 from components.town_map import town_map_figure
 from models.concept_fit import concept_fit, suggest_concept, verdict
@@ -105,6 +106,7 @@ def layout(code_insee: str | None = None, comparer=None, **_query):
         toolbar,
         B.header(p, brief.en_bref(p, v, _rank(p.code_insee))),
         *_comparison(p, v, first(comparer)),
+        *([town_demand.table(p.code_insee)] if v.status != "trop_petite" else []),
         map_block,
         B.concept_cards(p.code_insee, fits, suggestion),
         B.block("Diagnostic territorial", [B.key_figures(p), B.diagnostic_table(p)], "ville-diagnostic-block",

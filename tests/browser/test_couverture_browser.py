@@ -31,8 +31,9 @@ def viewport(browser, width, height):
 
 def map_ready(browser):
     wait(browser).until(lambda b: b.execute_script(
-        f"const gd={GD}; return gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot && "
-        "gd._fullLayout.map._subplot.map.loaded();"))
+        f"const gd={GD}; if (!(gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot)) return false;"
+        # loaded, framed on the region by assets/coverage.js (fitBounds) and still: points stay where computed
+        "const m=gd._fullLayout.map._subplot.map; return m.loaded() && gd._covLabelsMap === m && !m.isMoving();"))
 
 
 def proposed(browser) -> list[str]:
@@ -152,6 +153,9 @@ def test_no_header_cell_or_kpi_title_is_split_inside_a_word_at_1280(dash_server,
 def test_click_on_an_existing_site_opens_its_profile(dash_server, browser):
     browser.get(dash_server + "/couverture")
     map_ready(browser)
+    # the page has finished its first computation (a later redraw would drop the hovered point)
+    wait(browser).until(lambda b: "demande couverte" in kpi_text(b) and not b.execute_script(
+        "return document.querySelector('[data-dash-is-loading=\"true\"]');"))
     site = browser.execute_script(
         f"const gd={GD}, t=gd.data[2], map=gd._fullLayout.map._subplot.map;"
         "const i=t.customdata.findIndex(d => d[1]==='reseau' && d[0]==='10387');"  # Troyes
@@ -159,6 +163,11 @@ def test_click_on_an_existing_site_opens_its_profile(dash_server, browser):
         "return {x: p.x, y: p.y, w: box.width, h: box.height, code: t.customdata[i][0]};")
     canvas = browser.find_element(By.CSS_SELECTOR, "#cov-map .maplibregl-canvas")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", canvas)
+    ActionChains(browser).move_to_element_with_offset(canvas, int(site["x"] - site["w"] / 2),
+                                                      int(site["y"] - site["h"] / 2)).perform()
+    # as a user does: the pointer rests on the site, its label shows (Plotly clicks the hovered point), then click
+    wait(browser).until(lambda b: b.execute_script(
+        f"const h={GD}._hoverdata; return !!h && h.some(p => p.customdata && p.customdata[0]==='10387');"))
     ActionChains(browser).move_to_element_with_offset(canvas, int(site["x"] - site["w"] / 2),
                                                       int(site["y"] - site["h"] / 2)).click().perform()
     wait(browser).until(lambda b: "/ville/10387" in b.current_url)

@@ -103,11 +103,14 @@ def test_print_layout_hides_the_controls_and_keeps_blocks_whole(dash_server, bro
 
 
 def test_a_village_is_told_plainly_it_is_not_a_good_host(dash_server, browser, screenshot):
-    """Rouges-Eaux (88 inhabitants): the first thing read says it is too small; no concept is a strong fit."""
+    """Rouges-Eaux (80 inhabitants in 2021): the first thing read says it is too small; no concept is a strong fit."""
     open_profile(browser, dash_server, "88398")
     verdict = browser.find_element(By.ID, "ville-verdict")
     assert verdict.get_attribute("data-statut") == "trop_petite"
-    assert "trop petite pour accueillir un site du Cnam" in verdict.text and "88 habitants" in verdict.text
+    population = int(geodata.commune_index().loc["88398", "population"])
+    assert population < 200  # the legal population 2021, the one every page shows
+    assert "trop petite pour accueillir un site du Cnam" in verdict.text
+    assert f"({F.num(population)} habitants)" in verdict.text
     assert "aucun ne s'y prête" in browser.find_element(By.ID, "ville-bref-concept").text
     assert "adéquation forte" not in browser.find_element(By.ID, "ville-concepts").text
     # "En bref" sits above the diagnostic: it is read first
