@@ -116,8 +116,8 @@ class Criterion:
         if self.direction > 0:
             steps = " ; ".join(f"{k} → {F.num(k / (k + h), 2)}" for k in range(4))
             return (f"échelle saturante fixe n = x / (x + {hs}) ({steps}) : une unité de moins coûte au plus "
-                    f"{F.num(100 / (1 + h), 0)} % du critère")
-        steps = " ; ".join(f"{F.num_short(d, 1)} km → {F.num(h / (h + d), 2)}" for d in (0, h, 2 * h))
+                    f"{F.pct(100 / (1 + h), 0)} du critère")
+        steps = " ; ".join(f"{F.num_short(d, 1)}{F.NBSP}km → {F.num(h / (h + d), 2)}" for d in (0, h, 2 * h))
         return f"échelle saturante fixe n = {hs} / ({hs} + distance) ({steps})"
 
 
@@ -156,7 +156,8 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion("mission_locale_km", "mlk", "Mission locale : distance (0 = dans la ville)", "km", -1, 1.0,
               "0 si la mission locale est dans la ville : son siège y est, ou elle porte le nom de la ville (« ML "
               "Saint-Louis Altkirch » dessert Saint-Louis) ; sinon distance à vol d'oiseau au siège le plus proche. "
-              f"« Proche » = {TF.ML_PROCHE_KM:g} km au plus, la même définition que l'adéquation Fab ID : le critère "
+              f"« Proche » = {F.num_short(TF.ML_PROCHE_KM, 1)}{F.NBSP}km au plus, la même définition que "
+              "l'adéquation Fab ID : le critère "
               "vaut au moins la moitié exactement quand la mission locale est proche. Missions locales connues par "
               "leur siège seulement (antennes absentes de la source).",
               "i-milo, référentiel des structures (sièges)", "2023-09-18", "saturation"),
@@ -168,7 +169,7 @@ CRITERIA: tuple[Criterion, ...] = (
     _from_fact("gare_km", "gare", "gare_km", direction=-1, date="flux TER du 2024-12-20", scale="saturation",
                half=GARE_DEMI_KM,
                note=" La gare peut être dans une commune voisine (Saint-Avold : gare de Saint-Avold à Valmont, "
-                    "2,4 km). Arrêts de car TER non comptés."),
+                    "2,4\u00a0km). Arrêts de car TER non comptés."),
     _from_fact("enseignement_superieur", "sup", "n_sup_commune", date="état 2017", scale="saturation", half=1.0),
     Criterion("chomage_ze", "chz", "Taux de chômage de la zone d'emploi", "%", 1, 1.0,
               "Taux de chômage localisé (CVS) de la zone d'emploi de la commune, dernier trimestre "

@@ -65,7 +65,7 @@ FACTS: tuple[Fact, ...] = (
     Fact("ml_dans_ville", "Mission locale dans la ville", "", "i-milo 2023",
          "Siège d'une mission locale dans la commune, ou ville nommée par une mission locale."),
     Fact("ml_proche", "Mission locale proche", "", "i-milo 2023",
-         f"Mission locale dans la ville (siège ou ville nommée) ou siège à {ML_PROCHE_KM:g} km au plus à vol d'oiseau "
+         f"Mission locale dans la ville (siège ou ville nommée) ou siège à {ML_PROCHE_KM:g}\u00a0km au plus à vol d'oiseau "
          "— une seule définition, lue par le classement et par l'adéquation des concepts (Fab ID)."),
     Fact("ml_servie_km", "Distance à la mission locale qui dessert la ville", "km", "i-milo 2023",
          "0 si la mission locale est dans la ville (siège ou ville nommée), sinon distance à vol d'oiseau au siège le "

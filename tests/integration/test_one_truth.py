@@ -127,3 +127,24 @@ def test_sources_page_says_what_the_demand_model_rests_on(client):
     assert F.pct(check["part_lorraine_modele_pct"], 0) in src and "2 800" in src
     for a in demand.assumptions().values():
         assert a.label in src and f"{F.num_short(a.low)} à {F.num_short(a.high)}" in src
+
+
+NOGENT = "10268"
+
+
+def test_nogent_sur_seine_mission_locale_is_not_nearby_on_any_page(client):
+    """One definition of "mission locale proche" (town facts): Romilly-sur-Seine's is 17 km away, beyond the one
+    radius; /classement says "pas proche" and gives less than half the criterion, /ville's Fab ID host condition
+    fails for the same reason."""
+    from components.ranking_grid import static_rows
+    from models import scoring
+    from models.town_facts import ML_PROCHE_KM
+
+    f = town_fact(NOGENT)
+    assert not f.ml_proche and f.ml_km > ML_PROCHE_KM
+    codes = tuple(scoring.ranking_candidates([NOGENT]))
+    assert "pas proche" in static_rows(codes)[NOGENT]["mission_locale"]
+    table = scoring.cached_table(codes)
+    assert table.normalised()[list(table.codes).index(NOGENT), scoring.KEYS.index("mission_locale_km")] < 0.5
+    ville = rendered(client, f"/ville/{NOGENT}")
+    assert f"pas de mission locale à moins de {F.km(ML_PROCHE_KM)}" in ville
