@@ -148,3 +148,16 @@ def test_nogent_sur_seine_mission_locale_is_not_nearby_on_any_page(client):
     assert table.normalised()[list(table.codes).index(NOGENT), scoring.KEYS.index("mission_locale_km")] < 0.5
     ville = rendered(client, f"/ville/{NOGENT}")
     assert f"pas de mission locale à moins de {F.km(ML_PROCHE_KM)}" in ville
+
+
+def test_saint_louis_is_served_by_its_mission_locale_on_every_page(client):
+    """« ML Saint-Louis Altkirch » (head office at Altkirch) serves Saint-Louis: the ranking counts it in the town,
+    the profile's comparison says so, the Fab ID fit names it."""
+    from models import scoring
+
+    table = scoring.cached_table(tuple(scoring.ranking_candidates(["68297"]))).table
+    assert table.loc["68297", "mission_locale_km"] == 0 and table.loc["68297", "mission_locale_nommee"]
+    ville = rendered(client, "/ville/68297", "?comparer=68004")
+    row = "Mission locale dans la ville (siège, ou ville qu'elle nomme)"
+    assert f"{row} oui oui" in ville  # Saint-Louis (named), Altkirch (head office)
+    assert "mission locale qui porte le nom de la ville (ML SAINT-LOUIS ALTKIRCH, siège à Altkirch" in ville
