@@ -20,8 +20,8 @@ BAR_TOWNS = 30  # the contribution chart shows the first 30 towns (the table has
 # the Cnam network (reddish purple), partners (greens), needs (oranges).
 CRITERION_COLOURS = {
     "population": "#0b4f7c", "apprenants_nets": "#0072B2", "densite": "#7fb8e0",
-    "minutes_site_cnam": "#CC79A7", "acces_ter": "#56B4E9", "enseignement_superieur": "#6a3d9a",
-    "lycees_pro_ville": "#00664a", "lycees_pro_20km": "#009E73", "mission_locale": "#5cc4a4", "services_emploi": "#a8e0cd",
+    "minutes_site_cnam": "#CC79A7", "gare_km": "#56B4E9", "enseignement_superieur": "#6a3d9a",
+    "lycees_pro_ville": "#00664a", "lycees_pro_20km": "#009E73", "mission_locale_km": "#5cc4a4", "services_emploi": "#a8e0cd",
     "chomage_ze": "#8c3b00", "demandeurs_emploi": "#D55E00", "recrutements_difficiles": "#E69F00",
     "taux_pauvrete": "#f3cc7a",
 }

@@ -37,12 +37,24 @@ def static_rows(codes: tuple[str, ...]) -> dict[str, dict]:
         row = {"code_insee": code, "nom": r["nom"], "ville": f"[{r['nom']}](/ville/{code})",
                "acv": "ACV" if r["is_acv"] else "ajoutée",
                "concept": concepts.at[code, "concept"], "raison": concepts.at[code, "raison"],
-               "site_cnam_proche": r["site_cnam_proche"]}
+               "site_cnam_proche": r["site_cnam_proche"], "mission_locale": _mission_locale(r),
+               "gare": f"{r['gare_nom']} ({r['gare_commune']})" if r["gare_commune"] != r["nom"] else r["gare_nom"]}
         for k in KEYS:
             v = float(r[k])
             row[k] = None if math.isnan(v) else round(v, 2)
         rows[code] = row
     return rows
+
+
+def _mission_locale(r) -> str:
+    """The mission locale serving the town, and whether it is "proche" (the one town fact of the concept fit)."""
+    if r["mission_locale_nommee"]:
+        where = f"porte le nom de la ville, siège à {r['mission_locale_commune']}"
+    elif r["mission_locale_km"] == 0:
+        where = "siège dans la ville"
+    else:
+        where = f"siège à {r['mission_locale_commune']}, " + ("proche" if r["mission_locale_proche"] else "pas proche")
+    return f"{r['mission_locale_nom']} ({where})"
 
 
 DYNAMIC = ("code_insee", "rang", "score", "couverture", "manquants")
@@ -102,11 +114,15 @@ def column_defs() -> list[dict]:
         {"field": "acv", "headerName": "Statut", "width": 110, "filter": "agTextColumnFilter"},
     ]
     for c in CRITERIA:
-        digits = 1 if c.unit in ("%", "min") else 0
-        cols.append({"field": c.key, "headerName": c.label + (f" ({c.unit})" if c.unit in ("%", "min") else ""),
-                     "headerTooltip": c.definition, "width": 170, "filter": "agNumberColumnFilter",
+        digits = 1 if c.unit in ("%", "min", "km") else 0
+        cols.append({"field": c.key, "headerName": c.label + (f" ({c.unit})" if c.unit in ("%", "min", "km") else ""),
+                     "headerTooltip": c.explanation(), "width": 170, "filter": "agNumberColumnFilter",
                      "type": "rightAligned", "valueFormatter": {"function": FR_NUMBER % digits},
                      "cellStyle": MISSING_STYLE})
+    cols.append({"field": "mission_locale", "headerName": "Mission locale qui dessert la ville", "width": 260,
+                 "filter": "agTextColumnFilter", "tooltipField": "mission_locale"})
+    cols.append({"field": "gare", "headerName": "Gare TER la plus proche", "width": 200,
+                 "filter": "agTextColumnFilter"})
     cols.append({"field": "site_cnam_proche", "headerName": "Site Cnam le plus proche", "width": 180,
                  "filter": "agTextColumnFilter"})
     cols.append({"field": "couverture", "headerName": "Poids connu (%)", "width": 130,

@@ -99,7 +99,7 @@ COMPARE_ROWS = (  # (label, fact key, formatter)
     ("Site Cnam le plus proche", "cnam_commune", str),
     ("Lycées à voie professionnelle dans la commune", "n_lycees_pro_commune", F.num),
     ("Lycées à voie professionnelle à 20 km", "lycees_pro_20km", F.num),
-    ("Missions locales dans la commune", "n_ml_commune", F.num),
+    ("Mission locale dans la ville (siège, ou ville qu'elle nomme)", "ml_dans_ville", lambda x: "oui" if x else "non"),
     ("France Services dans la commune", "n_fs_commune", F.num),
     ("Gare TER dans la commune", "gare_ter", lambda x: "oui" if x else "non"),
     ("Distance à la gare TER la plus proche", "gare_km", F.km),

@@ -18,8 +18,10 @@ premises nor the public of a site.
 
 **Clef en main** (backed by a lycée) — host: a vocational lycée *in the commune*; the demand (above). Assets: ≥ ``LYCEES_VIVIER_MIN`` (3) vocational
 lycées within 20 km; difficult recruitments of the BMO bassin ≥ the regional share.
-**Fab ID** (third-place with the missions locales) — host: a mission locale in the commune or within
-``ML_PROCHE_KM`` (15 km). Assets: a France Travail agency within ``FT_PROCHE_KM``; zone unemployment above the
+**Fab ID** (third-place with the missions locales) — host: a mission locale nearby, the town fact ``ml_proche``
+(:mod:`models.town_facts`: head office in the commune, a town named by an ML, or a head office within
+``town_facts.ML_PROCHE_KM``, 15 km — the same definition as the ranking's). Assets: a France Travail agency
+within ``FT_PROCHE_KM``; zone unemployment above the
 region; poverty above the regional mean; a TER station or coach stop in the commune (a site its public can reach
 without a car — presence only: the feed has no timetables).
 **Progressif** (services first, then distance learning) — host: the demand (above). Assets: no Cnam site within ``CNAM_ELOIGNE_MIN`` (30 min); a France
@@ -45,6 +47,7 @@ import pandas as pd
 
 from models import demand
 from models import fr_format as F
+from models import town_facts as TF
 from models.cli import FrenchArgumentParser, fail
 from models.territory import Territory, UnknownCommune, check_code
 from models.territory_reference import region_values
@@ -58,7 +61,6 @@ CONCEPT_ORDER = tuple(CONCEPTS)
 HOTE_POP_MIN = PETITE_COMMUNE_POP
 LYCEES_VIVIER_KM = LYCEES_RADIUS_KM
 LYCEES_VIVIER_MIN = 3
-ML_PROCHE_KM = 15.0
 FT_PROCHE_KM = 15.0
 CNAM_ELOIGNE_MIN = 30.0
 LEVEL_FORTE = 0.75
@@ -152,11 +154,15 @@ def _clef_en_main(f, ref) -> ConceptFit:
 def _fab_id(f, ref) -> ConceptFit:
     has, lacks, unknown, host_lacks = [], [], [], []
     _population(f, has, host_lacks)
-    txt = "mission locale " + _where(f.n_ml_commune, f.ml_km, f.ml_nom, f.ml_commune)
-    if f.n_ml_commune or f.ml_km <= ML_PROCHE_KM:
+    if f.ml_nommee:
+        txt = (f"mission locale qui porte le nom de la ville ({f.ml_servie_nom}, siège à {f.ml_servie_commune}, "
+               f"{F.km(f.ml_km)}) — antenne probable, non attestée par la source")
+    else:
+        txt = "mission locale " + _where(f.n_ml_commune, f.ml_km, f.ml_nom, f.ml_commune)
+    if f.ml_proche:
         has.append(f"{txt} — tiers-lieu partageable")
     else:
-        host_lacks.append(f"pas de mission locale à moins de {F.km(ML_PROCHE_KM)} (la plus proche : {f.ml_nom}, "
+        host_lacks.append(f"pas de mission locale à moins de {F.km(TF.ML_PROCHE_KM)} (la plus proche : {f.ml_nom}, "
                           f"{f.ml_commune}, {F.km(f.ml_km)})")
     ok = bool(f.n_ft_commune) or f.ft_km <= FT_PROCHE_KM
     txt = "agence France Travail " + _where(f.n_ft_commune, f.ft_km, F.display_name(f.ft_nom), f.ft_commune)

@@ -6,10 +6,18 @@ Method (shown on the page, tested in ``tests/unit/test_scoring.py``)
 --------------------------------------------------------------------
 1. **Criteria table**, computed once per candidate set (:func:`criteria_table`): one raw value per town and
    criterion (see :data:`CRITERIA`). Unknown values stay NaN.
-2. **Normalisation**: min–max over the candidate set, direction applied. For a criterion where more is
-   better ``n = (x − min) / (max − min)``; where less is better ``n = (max − x) / (max − min)``. So the best
-   candidate gets 1 and the worst 0 on each criterion. A criterion with the same value for every candidate
-   that has it does not separate them: ``n = 0.5`` (neutral) for all.
+2. **Normalisation**, two scales (each criterion says which, :attr:`Criterion.scale`):
+
+   * ``"minmax"`` for measures (population, rates, minutes…): over the candidate set, direction applied. For a
+     criterion where more is better ``n = (x − min) / (max − min)``; where less is better
+     ``n = (max − x) / (max − min)``. So the best candidate gets 1 and the worst 0 on each criterion. A criterion
+     with the same value for every candidate that has it does not separate them: ``n = 0.5`` (neutral) for all.
+   * ``"saturation"`` for counts (lycées, services…) and distances (station, mission locale): a fixed scale,
+     independent of the other candidates, ``n = x / (x + h)`` where more is better and ``n = h / (h + x)`` where
+     less is better, ``h`` being the criterion's half-saturation (:attr:`Criterion.half`: the count or distance
+     worth one half). One more service adds ``h / ((x + h)(x + 1 + h)) ≤ 1 / (1 + h)`` of a criterion: with
+     ``h ≥ 1`` a single missing service never costs more than half a criterion, however the other candidates
+     stand (min–max turned a yes/no into the full swing: 100/14 ≈ 7 points with the default weights).
 3. **Score** (0–100) = ``100 × Σ w·n / Σ w``: weighted mean of the normalised values.
 4. **Missing values** (rule ``"renormalise"``, the default): a town whose value is unknown for a criterion is
    scored on the criteria it has — the weights are re-normalised over its available criteria
@@ -35,11 +43,15 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from models import fr_format as F
 from models.cli import FrenchArgumentParser
+from models import town_facts as TF
+from models.concept_fit import LYCEES_VIVIER_MIN
 from models.territory import Territory
 from models.town_facts import BY_KEY as FACTS, network_sites, town_facts
 
-MISSION_LOCALE_RADIUS_KM = 20
+GARE_DEMI_KM = 5.0  # station distance worth half the rail criterion (≈ a short bus or bike ride to the station)
+SCALES = {"minmax": "min–max sur les villes candidates", "saturation": "échelle saturante fixe"}
 WEIGHT_MAX = 5.0
 MISSING_RULES = {
     "renormalise": "poids re-normalisés sur les critères connus de la ville (la ville est signalée)",
@@ -66,6 +78,13 @@ class Criterion:
         Default weight (0–5).
     definition : str
         How the value is obtained and what is weak about it (shown on the page).
+    source, date : str
+        Producer of the data and its date or vintage (shown on /classement and /sources).
+    scale : {"minmax", "saturation"}
+        Normalisation (module docstring): min–max over the candidates, or the fixed saturating scale.
+    half : float
+        Half-saturation ``h`` of a ``"saturation"`` criterion, in its unit (the mission locale's is read from
+        :data:`models.town_facts.ML_PROCHE_KM` when the table is built: see :func:`half_saturation`).
     """
 
     key: str
@@ -75,55 +94,99 @@ class Criterion:
     direction: int
     weight: float
     definition: str
+    source: str = ""
+    date: str = ""
+    scale: str = "minmax"
+    half: float = 0.0
+
+    def source_text(self) -> str:
+        """« Source : producer (date) » for the UI."""
+        return f"Source : {self.source} ({self.date})." if self.date else f"Source : {self.source}."
+
+    def explanation(self) -> str:
+        """Definition, scale, source and date in one French paragraph (tooltips, /classement, /sources)."""
+        return f"{self.definition} Échelle : {self.scale_text()}. {self.source_text()}"
+
+    def scale_text(self) -> str:
+        """The scale in plain French (criteria explanations of /classement and /sources)."""
+        if self.scale == "minmax":
+            return "min–max sur les villes candidates (la meilleure 1, la moins bonne 0)"
+        h = half_saturation(self)
+        hs = F.num_short(h, 1)
+        if self.direction > 0:
+            steps = " ; ".join(f"{k} → {F.num(k / (k + h), 2)}" for k in range(4))
+            return (f"échelle saturante fixe n = x / (x + {hs}) ({steps}) : une unité de moins coûte au plus "
+                    f"{F.pct(100 / (1 + h), 0)} du critère")
+        steps = " ; ".join(f"{F.num_short(d, 1)}{F.NBSP}km → {F.num(h / (h + d), 2)}" for d in (0, h, 2 * h))
+        return f"échelle saturante fixe n = {hs} / ({hs} + distance) ({steps})"
 
 
-def _from_fact(key: str, short: str, fact: str, weight: float = 1.0, direction: int = 1, note: str = "") -> Criterion:
-    """A criterion that is a town fact as it is (label, unit and definition from :data:`models.town_facts.FACTS`)."""
+def half_saturation(c: Criterion) -> float:
+    """``h`` of a saturating criterion; the mission locale's is the one "nearby" radius of the town facts."""
+    return TF.ML_PROCHE_KM if c.key == "mission_locale_km" else c.half
+
+
+def _from_fact(key: str, short: str, fact: str, weight: float = 1.0, direction: int = 1, note: str = "",
+               date: str = "", scale: str = "minmax", half: float = 0.0) -> Criterion:
+    """A criterion that is a town fact as it is (label, unit, definition, source from :data:`models.town_facts.FACTS`)."""
     f = FACTS[fact]
-    return Criterion(key, short, f.label, f.unit, direction, weight, f"{f.definition} Source : {f.source}.{note}")
+    return Criterion(key, short, f.label, f.unit, direction, weight, f"{f.definition}{note}", f.source, date,
+                     scale, half)
 
 
 LEARNERS_CONCEPT = "hub"  # the ranking compares towns for the same kind of site: the regional hub model
 
 CRITERIA: tuple[Criterion, ...] = (
-    _from_fact("population", "pop", "population"),
+    _from_fact("population", "pop", "population", date="2021 (en vigueur au 1er janvier 2024)"),
     Criterion("apprenants_nets", "app", "Apprenants nets attendus (nouveau hub)", "apprenants/an", 1, 1.0,
               "Apprenants par an que le Cnam gagnerait avec un nouveau site « Hub de compétences » dans la ville, "
               "une fois déduits ceux qu'il prendrait aux sites existants (modèle de demande calé sur le total "
               "régional 2016, estimation centrale ; la fourchette est sur la fiche de la ville). Remplace la "
               "population à 30 min, qu'il contient : la demande proche, moins ce que les sites existants captent "
-              "déjà."),
-    _from_fact("minutes_site_cnam", "cnam", "cnam_min",
+              "déjà.", "Modèle de demande de l'atlas (INSEE RP 2021, total régional du Cnam)",
+              "actifs RP 2021 ; calage sur 2016"),
+    _from_fact("minutes_site_cnam", "cnam", "cnam_min", date="MESR état 2017 + modifications enregistrées",
                note=" Plus c'est loin, plus un nouveau site comble un manque."),
-    _from_fact("lycees_pro_ville", "lyc", "n_lycees_pro_commune"),
-    _from_fact("lycees_pro_20km", "l20", "lycees_pro_20km"),
-    Criterion("mission_locale", "ml", "Mission locale (2 = dans la ville, 1 = proche)", "", 1, 1.0,
-              f"2 si le siège d'une mission locale est dans la commune, 1 s'il est à {MISSION_LOCALE_RADIUS_KM} km "
-              "au plus à vol d'oiseau, 0 sinon. Missions locales localisées seulement à la commune de leur siège "
-              "(antennes absentes)."),
-    Criterion("services_emploi", "fs", "France Services / France Travail dans la ville", "", 1, 1.0,
-              "Nombre de réseaux présents dans la commune : France Services (ANCT 2024) et agence France Travail "
-              "(liste 2019) — 0, 1 ou 2."),
-    Criterion("acces_ter", "ter", "Desserte TER (2 = gare, 1 = car seulement)", "", 1, 1.0,
-              "2 si une gare TER (train ou tram-train) est dans la commune, 1 s'il n'y a qu'un arrêt de car TER, "
-              "0 sinon (SNCF, GTFS TER 2024-12 : arrêts seulement, aucun horaire ni temps de trajet)."),
-    _from_fact("enseignement_superieur", "sup", "n_sup_commune"),
+    _from_fact("lycees_pro_ville", "lyc", "n_lycees_pro_commune", date="annuaire 2026-10-08",
+               scale="saturation", half=1.0),
+    _from_fact("lycees_pro_20km", "l20", "lycees_pro_20km", date="annuaire 2026-10-08", scale="saturation",
+               half=float(LYCEES_VIVIER_MIN),
+               note=f" {LYCEES_VIVIER_MIN} lycées (le vivier d'alternants du concept Clef en main) valent la moitié "
+                    "du critère."),
+    Criterion("mission_locale_km", "mlk", "Mission locale : distance (0 = dans la ville)", "km", -1, 1.0,
+              "0 si la mission locale est dans la ville : son siège y est, ou elle porte le nom de la ville (« ML "
+              "Saint-Louis Altkirch » dessert Saint-Louis) ; sinon distance à vol d'oiseau au siège le plus proche. "
+              f"« Proche » = {F.num_short(TF.ML_PROCHE_KM, 1)}{F.NBSP}km au plus, la même définition que "
+              "l'adéquation Fab ID : le critère "
+              "vaut au moins la moitié exactement quand la mission locale est proche. Missions locales connues par "
+              "leur siège seulement (antennes absentes de la source).",
+              "i-milo, référentiel des structures (sièges)", "2023-09-18", "saturation"),
+    Criterion("services_emploi", "fs", "France Services / France Travail dans la ville", "réseaux", 1, 1.0,
+              "Nombre de réseaux présents dans la commune : France Services et agence France Travail — 0, 1 ou 2. "
+              "Le second réseau ajoute un sixième du critère : une ville sans France Services mais avec son agence "
+              "France Travail garde la moitié du critère.",
+              "ANCT (France Services) ; Pôle emploi (agences)", "2024-08-01 ; 2019-11-13", "saturation", 1.0),
+    _from_fact("gare_km", "gare", "gare_km", direction=-1, date="flux TER du 2024-12-20", scale="saturation",
+               half=GARE_DEMI_KM,
+               note=" La gare peut être dans une commune voisine (Saint-Avold : gare de Saint-Avold à Valmont, "
+                    "2,4\u00a0km). Arrêts de car TER non comptés."),
+    _from_fact("enseignement_superieur", "sup", "n_sup_commune", date="état 2017", scale="saturation", half=1.0),
     Criterion("chomage_ze", "chz", "Taux de chômage de la zone d'emploi", "%", 1, 1.0,
-              "Taux de chômage localisé (INSEE, CVS) de la zone d'emploi de la commune, dernier trimestre "
-              "(2023-T3) — pas celui de la commune."),
+              "Taux de chômage localisé (CVS) de la zone d'emploi de la commune, dernier trimestre "
+              "— pas celui de la commune.", "INSEE, taux de chômage localisés", "2023-T3"),
     Criterion("demandeurs_emploi", "de", "Demandeurs d'emploi", "pers.", 1, 1.0,
-              "Demandeurs d'emploi en fin de mois (France Travail / DARES, 2024-12). Publiés seulement pour 180 "
-              "communes (≥ 5 000 hab. environ) : inconnus ailleurs."),
+              "Demandeurs d'emploi en fin de mois. Publiés seulement pour 180 communes (≥ 5 000 hab. environ) : "
+              "inconnus ailleurs.", "France Travail / DARES", "2024-12"),
     Criterion("recrutements_difficiles", "bmo", "Recrutements difficiles du bassin BMO", "%", 1, 1.0,
-              "Part des projets de recrutement jugés difficiles dans le bassin BMO 2024 de la commune : somme des "
+              "Part des projets de recrutement jugés difficiles dans le bassin BMO de la commune : somme des "
               "projets difficiles / somme des projets, sur les seuls métiers dont les deux nombres sont publiés "
-              "(cellules sous secret statistique exclues)."),
+              "(cellules sous secret statistique exclues).", "France Travail, enquête BMO", "2024"),
     Criterion("taux_pauvrete", "pvr", "Taux de pauvreté", "%", 1, 1.0,
-              "Taux de pauvreté au seuil de 60 % (INSEE Filosofi 2021). Secret pour la plupart des petites "
-              "communes : inconnu."),
+              "Taux de pauvreté au seuil de 60 %. Secret pour la plupart des petites communes : inconnu.",
+              "INSEE, Filosofi", "2021"),
     Criterion("densite", "den", "Classe de densité (1 = grand centre urbain, 7 = rural très dispersé)", "", -1, 1.0,
-              "Grille communale de densité INSEE 2024 à 7 niveaux. Par défaut, plus la commune est dense, mieux "
-              "c'est (moins = mieux)."),
+              "Grille communale de densité à 7 niveaux. Par défaut, plus la commune est dense, mieux c'est (moins = "
+              "mieux).", "INSEE, grille communale de densité", "2024"),
 )
 BY_KEY = {c.key: c for c in CRITERIA}
 BY_SHORT = {c.short: c for c in CRITERIA}
@@ -164,7 +227,9 @@ def criteria_table(codes, territory: Territory | None = None) -> pd.DataFrame:
     Every value is read from :func:`models.town_facts.town_facts` (one definition per fact), so the ranking
     says about a town what its profile and the simulator say. Columns: ``nom``, ``departement``, ``lon``,
     ``lat``, ``is_acv``, one column per :data:`CRITERIA` key (NaN where unknown) and details for the table:
-    ``mission_locale_km``, ``nb_france_services``, ``nb_france_travail``, ``site_cnam_proche``.
+    ``mission_locale_nom``/``_commune``/``_nommee``/``_proche`` (the mission locale serving the town and the shared
+    "nearby" fact), ``gare_nom``/``gare_commune``, ``nb_france_services``, ``nb_france_travail``,
+    ``site_cnam_proche``.
     """
     t = territory or Territory.from_geodata()
     codes = [str(c) for c in codes]
@@ -184,14 +249,17 @@ def criteria_table(codes, territory: Territory | None = None) -> pd.DataFrame:
     out["site_cnam_proche"] = f["cnam_commune"].to_numpy()
     out["lycees_pro_ville"] = f["n_lycees_pro_commune"].to_numpy(float)
     out["lycees_pro_20km"] = f["lycees_pro_20km"].to_numpy(float)
-    in_town = f["n_ml_commune"].to_numpy() > 0
-    km = f["ml_km"].to_numpy(float)
-    out["mission_locale_km"] = np.where(in_town, 0.0, km)
-    out["mission_locale"] = np.where(in_town, 2.0, np.where(km <= MISSION_LOCALE_RADIUS_KM, 1.0, 0.0))
+    out["mission_locale_km"] = f["ml_servie_km"].to_numpy(float)
+    out["mission_locale_nom"] = f["ml_servie_nom"].to_numpy()
+    out["mission_locale_commune"] = f["ml_servie_commune"].to_numpy()
+    out["mission_locale_nommee"] = f["ml_nommee"].to_numpy(bool)
+    out["mission_locale_proche"] = f["ml_proche"].to_numpy(bool)
     out["nb_france_services"] = f["n_fs_commune"].to_numpy(float)
     out["nb_france_travail"] = f["n_ft_commune"].to_numpy(float)
     out["services_emploi"] = (out["nb_france_services"] > 0).astype(float) + (out["nb_france_travail"] > 0)
-    out["acces_ter"] = np.where(f["gare_ter"].to_numpy(bool), 2.0, np.where(f["arret_car_ter"].to_numpy(bool), 1.0, 0.0))
+    out["gare_km"] = np.round(f["gare_km"].to_numpy(float), 2)
+    out["gare_nom"] = f["gare_nom"].to_numpy()
+    out["gare_commune"] = f["gare_commune"].to_numpy()
     out["enseignement_superieur"] = f["n_sup_commune"].to_numpy(float)
     out["chomage_ze"] = f["chomage_ze"].to_numpy(float)
     out["demandeurs_emploi"] = f["demandeurs_emploi"].to_numpy(float)
@@ -283,7 +351,12 @@ class CriteriaTable:
             lo, hi = np.nanmin(np.where(self.known, x, np.inf), axis=0), np.nanmax(np.where(self.known, x, -np.inf), axis=0)
             span = hi - lo
             up = (x - lo) / np.where(span > 0, span, 1.0)
-        constant = ~(span > 0)  # same value for all (or no value): neutral 0.5
+        saturating = np.array([c.scale == "saturation" for c in CRITERIA])
+        half = np.array([half_saturation(c) for c in CRITERIA], dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sat = np.clip(x, 0.0, None) / (np.clip(x, 0.0, None) + half)   # fixed scale, "more is better"
+        up[:, saturating] = sat[:, saturating]
+        constant = ~(span > 0) & ~saturating  # min–max with the same value for all (or no value): neutral 0.5
         up[:, constant] = 0.5
         self.up = np.where(self.known, up, np.nan)     # normalised, "more is better"
         self.constant = constant

@@ -11,6 +11,8 @@ and network.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +27,7 @@ CATCHMENT_BANDS = (15, 30, 45)      # minutes, estimated
 LYCEES_RADIUS_KM = 20.0             # "lycées professionnels à 20 km"
 PETITE_COMMUNE_POP = 5000           # under it, a commune that is not its bassin de vie's centre is "small"
 GARE_PROCHE_KM = 2.0                # a train station within walking / cycling distance of the town hall
+ML_PROCHE_KM = 15.0                 # "mission locale proche": the one radius of the ranking and the concept fit
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,19 @@ FACTS: tuple[Fact, ...] = (
          "Sièges de mission locale dans la commune (antennes absentes de la source)."),
     Fact("ml_km", "Distance à la mission locale la plus proche", "km", "i-milo 2023",
          "À vol d'oiseau, jusqu'au siège le plus proche (placé à sa commune)."),
+    Fact("ml_nommee", "Ville nommée par une mission locale", "", "i-milo 2023",
+         "Une mission locale du département porte le nom de la ville alors que son siège est ailleurs (ex. « ML "
+         "Saint-Louis Altkirch », siège à Altkirch) : elle dessert la ville, où une antenne est probable mais non "
+         "attestée (la source n'a pas les antennes). Seules comptent les villes centres de leur bassin de vie, pour "
+         "écarter les noms communs (« Plaine et Plateau »)."),
+    Fact("ml_dans_ville", "Mission locale dans la ville", "", "i-milo 2023",
+         "Siège d'une mission locale dans la commune, ou ville nommée par une mission locale."),
+    Fact("ml_proche", "Mission locale proche", "", "i-milo 2023",
+         f"Mission locale dans la ville (siège ou ville nommée) ou siège à {ML_PROCHE_KM:g}\u00a0km au plus à vol d'oiseau "
+         "— une seule définition, lue par le classement et par l'adéquation des concepts (Fab ID)."),
+    Fact("ml_servie_km", "Distance à la mission locale qui dessert la ville", "km", "i-milo 2023",
+         "0 si la mission locale est dans la ville (siège ou ville nommée), sinon distance à vol d'oiseau au siège le "
+         "plus proche (placé à sa commune)."),
     Fact("n_fs_commune", "France Services dans la ville", "", "ANCT 2024", "Structures France Services de la commune."),
     Fact("n_ft_commune", "Agences France Travail dans la ville", "", "Pôle emploi 2019",
          "Agences locales (liste 2019) situées dans la commune."),
@@ -128,6 +144,49 @@ def partner_layer(territory: Territory, kind: str) -> pd.DataFrame:
     return territory.memo[key]
 
 
+def _normalised_name(text) -> str:
+    """Upper-case ASCII words, ``ST``/``STE`` spelled out, padded with spaces (whole-word search)."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().upper()
+    text = re.sub(r"[^A-Z0-9]+", " ", text)
+    text = re.sub(r"\bSTE\b", "SAINTE", re.sub(r"\bST\b", "SAINT", text))
+    return f" {text.strip()} "
+
+
+def ml_named_towns(territory: Territory) -> dict[str, int]:
+    """``{code_insee: row of the missions_locales layer}`` for the towns an ML names without having its head
+    office there (fact ``ml_nommee``): a commune of the ML's département (that of its head office), centre of its
+    bassin de vie, whose whole name appears in the ML's name. Memoised on the territory."""
+    key = "town_facts.ml_named"
+    if key not in territory.memo:
+        ml = partner_layer(territory, "missions_locales")
+        com = territory.communes
+        centres = com[com["bv_code"].astype(str) == com["code_insee"].astype(str)] if "bv_code" in com else com
+        names = {c: _normalised_name(n) for c, n in zip(centres["code_insee"].astype(str), centres["nom"])}
+        out: dict[str, int] = {}
+        for i, (seat, ml_name) in enumerate(zip(ml["code_insee"].astype(str), ml["nom"])):
+            text = _normalised_name(ml_name)
+            for code, name in names.items():
+                if code != seat and code[:2] == seat[:2] and name in text:
+                    out.setdefault(code, i)
+        territory.memo[key] = out
+    return territory.memo[key]
+
+
+def _ml_facts(territory: Territory, codes: list[str], near: dict, n_commune: np.ndarray) -> dict:
+    """The shared "mission locale" facts (named, in the town, nearby within :data:`ML_PROCHE_KM`)."""
+    ml = partner_layer(territory, "missions_locales")
+    named = ml_named_towns(territory)
+    rows = [named.get(c) for c in codes]
+    nommee = np.array([r is not None for r in rows])
+    dans = nommee | (n_commune > 0)
+    km = np.asarray(near["ml_km"], float)
+    servie_km = np.where(dans, 0.0, km)
+    nom = [ml["nom"].iat[r] if r is not None else n for r, n in zip(rows, near["ml_nom"])]
+    commune = [ml["commune"].iat[r] if r is not None else c for r, c in zip(rows, near["ml_commune"])]
+    return {"ml_nommee": nommee, "ml_dans_ville": dans, "ml_proche": dans | (km <= ML_PROCHE_KM),
+            "ml_servie_km": servie_km, "ml_servie_nom": nom, "ml_servie_commune": commune}
+
+
 def _partner_facts(territory: Territory, codes: list[str], lon, lat) -> dict:
     out: dict[str, object] = {}
     lyc = partner_layer(territory, "lycees_pro")
@@ -140,6 +199,7 @@ def _partner_facts(territory: Territory, codes: list[str], lon, lat) -> dict:
         pts = partner_layer(territory, kind)
         out[f"n_{prefix}_commune"] = _count_in(pts, codes, territory, kind)
         out.update(_nearest(lon, lat, pts, prefix))
+    out.update(_ml_facts(territory, codes, out, out["n_ml_commune"]))
     gares, cars = partner_layer(territory, "gares_ter"), partner_layer(territory, "arrets_car_ter")
     out["gare_ter"] = _count_in(gares, codes, territory, "gares_ter") > 0
     out["arret_car_ter"] = _count_in(cars, codes, territory, "arrets_car_ter") > 0

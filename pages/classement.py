@@ -40,7 +40,7 @@ MISSING_OPTIONS = [{"label": " re-normaliser les poids sur les critères connus"
 def _criterion_control(c, weight: float, direction: int) -> html.Div:
     return html.Div([
         html.Div([html.Span(c.label, className="fw-bold"),
-                  html.Span("?", title=c.definition, className="badge rounded-pill text-bg-light border ms-1",
+                  html.Span("?", title=c.explanation(), className="badge rounded-pill text-bg-light border ms-1",
                             style={"cursor": "help"})]),
         dcc.Slider(id={"type": "cls-weight", "key": c.key}, min=0, max=scoring.WEIGHT_MAX, step=0.5, value=weight,
                    marks={i: str(i) for i in range(int(scoring.WEIGHT_MAX) + 1)}, updatemode="mouseup",
@@ -67,23 +67,31 @@ def _method_notes() -> html.Div:
     return html.Details([
         html.Summary("Méthode : normalisation, valeurs inconnues, sources", className="fw-bold"),
         html.Ul([
-            html.Li("Normalisation min–max sur les villes candidates : la meilleure ville d'un critère reçoit 1, la "
-                    "moins bonne 0, selon le sens choisi (plus = mieux ou moins = mieux). Un critère égal pour toutes "
-                    "les villes ne les départage pas (0,5 pour toutes)."),
+            html.Li("Normalisation min–max sur les villes candidates pour les mesures (population, taux, minutes…) : "
+                    "la meilleure ville d'un critère reçoit 1, la moins bonne 0, selon le sens choisi (plus = mieux ou "
+                    "moins = mieux). Un critère égal pour toutes les villes ne les départage pas (0,5 pour toutes)."),
+            html.Li(["Échelle saturante fixe pour les comptes (lycées, services, sites d'enseignement supérieur) et les "
+                     "distances (gare, mission locale) : n = x / (x + h), ou h / (h + distance), h étant la valeur qui "
+                     "donne la moitié du critère. ", html.B("Un service manquant ne coûte jamais un critère entier"),
+                     " : avec h ≥ 1, une unité de moins coûte au plus la moitié du critère, quelles que soient les "
+                     "autres villes (la normalisation min–max faisait d'un oui/non un écart de tout le critère, "
+                     f"{F.num(100 / len(CRITERIA), 1)} points avec les poids par défaut)."]),
             html.Li("Score sur 100 = moyenne des critères normalisés pondérée par les poids ; la barre de chaque ville "
                     "montre les points apportés par chaque critère (leur somme est le score)."),
             html.Li(["Valeur inconnue : ", html.B("jamais comptée comme 0 en silence"), ". Par défaut, les poids sont "
                      "re-normalisés sur les critères connus de la ville ; sinon la valeur inconnue est comptée comme "
                      "la plus mauvaise. Dans les deux cas la ville est signalée (colonne « Données inconnues », "
                      "astérisque * dans le graphique)."]),
-            html.Li("Ajouter ou retirer des villes change le minimum et le maximum de chaque critère, donc les scores "
-                    "de toutes les villes."),
-            *[html.Li([html.B(c.label + " : "), c.definition]) for c in CRITERIA],
+            html.Li("Ajouter ou retirer des villes change le minimum et le maximum de chaque critère min–max, donc les "
+                    "scores de toutes les villes ; les échelles saturantes ne dépendent pas des autres villes."),
+            *[html.Li([html.B(c.label + " : "), c.definition, " ", html.I("Échelle : " + c.scale_text() + "."), " ",
+                       c.source_text()], id=f"cls-def-{c.key}") for c in CRITERIA],
         ], className="small mb-0"),
         html.Div(f"Réseau du Cnam pris en compte : {reference_label()}, plus les modifications enregistrées (les sites "
                  "ouverts depuis 2017 sont à ajouter dans l'éditeur du réseau, page Couverture). Sources faibles : "
-                 "missions locales localisées à la commune de leur siège, demandeurs d'emploi connus pour 180 communes "
-                 f"seulement, desserte TER sans horaires ; {describe()}. Détail sur la page Sources.",
+                 "missions locales connues par leur siège (et les villes qu'elles nomment), sans leurs antennes, "
+                 "demandeurs d'emploi connus pour 180 communes seulement, gare la plus proche à vol d'oiseau, sans "
+                 f"horaires ; {describe()}. Détail sur la page Sources.",
                  className="weak-source"),
     ], className="map-panel mt-3")
 
@@ -193,6 +201,7 @@ def export_frame(weights: dict, directions: dict, added: list, missing: str):
     cols = {"rang": "rang", "nom": "ville", "score": "score", "manquants": "données inconnues",
             "concept": "concept suggéré", "raison": "raison du concept", "acv": "statut"}
     cols.update({c.key: f"{c.label} [poids {w[c.key]:g}, {scoring.DIRECTIONS[d[c.key]]}]" for c in CRITERIA})
+    cols.update({"mission_locale": "mission locale qui dessert la ville", "gare": "gare TER la plus proche"})
     out = frame[list(cols)].rename(columns=cols).join(contrib)
     return out.reset_index().rename(columns={"code_insee": "code_insee"})
 

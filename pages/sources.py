@@ -175,9 +175,22 @@ def _travel_section() -> html.Div:
                 "comparaison. Ajustement détaillé ci-dessous."),
         html.Li("Sites Cnam, missions locales, France Travail : placés à la mairie de leur commune quand l'adresse "
                 "exacte n'est pas connue."),
-        html.Li("Classement : normalisation min–max sur les villes candidates, valeurs inconnues jamais comptées "
-                "comme 0 en silence (détail sur la page Classement)."),
+        html.Li("Classement : normalisation min–max sur les villes candidates pour les mesures, échelle saturante "
+                "fixe pour les comptes et les distances (un service manquant ne coûte jamais un critère entier), "
+                "valeurs inconnues jamais comptées comme 0 en silence (critères ci-dessous, détail sur la page "
+                "Classement)."),
     ], className="mb-0")
+
+
+def _ranking_criteria_section() -> dbc.Table:
+    """Every criterion of the ranking with its scale, source and date (models.scoring.CRITERIA)."""
+    from models.scoring import CRITERIA
+
+    head = html.Thead(html.Tr([html.Th(h) for h in ("Critère", "Échelle", "Source", "Date")]))
+    body = [html.Tr([html.Td(c.label), html.Td(c.scale_text()), html.Td(c.source), html.Td(c.date)],
+                    id=f"src-criterion-{c.key}") for c in CRITERIA]
+    return dbc.Table([head, html.Tbody(body)], bordered=False, hover=True, responsive=True, size="sm",
+                     id="src-ranking-criteria", className="bg-white")
 
 
 def _fit_row(name: str, sample: dict, subset: str) -> list:
@@ -263,6 +276,8 @@ def layout(**_query):
         _files_table(),
         html.H2("Hypothèses de calcul", className="h4 mt-3"),
         html.Div(_travel_section(), className="map-panel mb-3"),
+        html.H2("Critères du classement : échelle, source et date", className="h4 mt-3"),
+        html.Div(_ranking_criteria_section(), className="map-panel mb-3"),
         html.H2("Modèle de temps de trajet", className="h4 mt-3"),
         html.Div(_travel_fit_section(), className="map-panel mb-3"),
         html.H2("Modèle de demande : combien d'apprenants par site", className="h4 mt-3"),

@@ -262,3 +262,28 @@ def test_sources_page_lists_every_dataset_every_geodata_file_and_the_assumptions
     assert all(s.label in text for s in spec.values())
     assert "Licence Ouverte / Etalab 2.0" in text and "INSEE" in text
     assert [c.label for c in CRITERIA]  # the ranking's criteria are documented on their own page
+
+
+def test_classement_explains_each_criterion_scale_source_and_date(dash_app):
+    """Issue 16: the criteria explanations say how counts and distances are scaled, and each criterion's source
+    and date; /sources lists the same."""
+    from pages import classement, sources
+
+    page = json.dumps(classement.layout().to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)
+    src = json.dumps(sources.layout().to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)
+    assert "Un service manquant ne coûte jamais un critère entier" in page
+    assert "échelle saturante fixe n = x / (x + 1) (0 → 0,00 ; 1 → 0,50 ; 2 → 0,67" in page
+    assert "échelle saturante fixe n = 5 / (5 + distance) (0\u00a0km → 1,00 ; 5\u00a0km → 0,50" in page
+    for c in CRITERIA:
+        assert c.source and c.date
+        assert f"Source : {c.source} ({c.date})." in page
+        assert f"cls-def-{c.key}" in page and f"src-criterion-{c.key}" in src
+        assert c.scale_text() in src and c.date in src
+
+
+def test_grid_names_saint_avold_station_in_valmont_and_the_mission_locale_of_saint_louis(dash_app):
+    rows = {row["code_insee"]: row for row in rank(dash_app, added=["68297"])["rows"]}
+    assert rows["57606"]["gare"] == "Saint-Avold (Valmont)"
+    assert rows["57606"]["gare_km"] == pytest.approx(2.39, abs=0.01)
+    assert rows["68297"]["mission_locale_km"] == 0
+    assert rows["68297"]["mission_locale"] == "ML SAINT-LOUIS ALTKIRCH (porte le nom de la ville, siège à Altkirch)"

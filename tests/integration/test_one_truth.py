@@ -127,3 +127,37 @@ def test_sources_page_says_what_the_demand_model_rests_on(client):
     assert F.pct(check["part_lorraine_modele_pct"], 0) in src and "2 800" in src
     for a in demand.assumptions().values():
         assert a.label in src and f"{F.num_short(a.low)} à {F.num_short(a.high)}" in src
+
+
+NOGENT = "10268"
+
+
+def test_nogent_sur_seine_mission_locale_is_not_nearby_on_any_page(client):
+    """One definition of "mission locale proche" (town facts): Romilly-sur-Seine's is 17 km away, beyond the one
+    radius; /classement says "pas proche" and gives less than half the criterion, /ville's Fab ID host condition
+    fails for the same reason."""
+    from components.ranking_grid import static_rows
+    from models import scoring
+    from models.town_facts import ML_PROCHE_KM
+
+    f = town_fact(NOGENT)
+    assert not f.ml_proche and f.ml_km > ML_PROCHE_KM
+    codes = tuple(scoring.ranking_candidates([NOGENT]))
+    assert "pas proche" in static_rows(codes)[NOGENT]["mission_locale"]
+    table = scoring.cached_table(codes)
+    assert table.normalised()[list(table.codes).index(NOGENT), scoring.KEYS.index("mission_locale_km")] < 0.5
+    ville = rendered(client, f"/ville/{NOGENT}")
+    assert f"pas de mission locale à moins de {F.km(ML_PROCHE_KM)}" in ville
+
+
+def test_saint_louis_is_served_by_its_mission_locale_on_every_page(client):
+    """« ML Saint-Louis Altkirch » (head office at Altkirch) serves Saint-Louis: the ranking counts it in the town,
+    the profile's comparison says so, the Fab ID fit names it."""
+    from models import scoring
+
+    table = scoring.cached_table(tuple(scoring.ranking_candidates(["68297"]))).table
+    assert table.loc["68297", "mission_locale_km"] == 0 and table.loc["68297", "mission_locale_nommee"]
+    ville = rendered(client, "/ville/68297", "?comparer=68004")
+    row = "Mission locale dans la ville (siège, ou ville qu'elle nomme)"
+    assert f"{row} oui oui" in ville  # Saint-Louis (named), Altkirch (head office)
+    assert "mission locale qui porte le nom de la ville (ML SAINT-LOUIS ALTKIRCH, siège à Altkirch" in ville

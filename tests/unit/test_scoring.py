@@ -56,7 +56,16 @@ def test_a_town_best_everywhere_added_to_the_real_acv_towns_ranks_first(acv_tabl
     t.loc["99999"] = {"nom": "Idéale", **best}
     ranked = CriteriaTable(t).rank()
     assert ranked.iloc[0]["code_insee"] == "99999"
-    assert ranked.iloc[0]["score"] == pytest.approx(100.0)
+    # min–max criteria give the best town 1; a saturating one gives x/(x+h) (more = better) or h/(h+x) (less),
+    # below 1 for the best town too: a count or a distance is never stretched to the full scale
+    expected = 0.0
+    for c in scoring.CRITERIA:
+        if c.scale == "minmax":
+            expected += 1.0
+        else:
+            x, h = best[c.key], scoring.half_saturation(c)
+            expected += x / (x + h) if c.direction > 0 else h / (h + x)
+    assert ranked.iloc[0]["score"] == pytest.approx(100.0 * expected / len(KEYS))
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -103,6 +112,9 @@ def test_a_criterion_equal_for_every_candidate_is_neutral():
 
 def missing_case():
     x = np.array([[10.0] * len(KEYS), [5.0] * len(KEYS), [0.0] * len(KEYS)])
+    for j, c in enumerate(scoring.CRITERIA):  # town 1 at one half of every criterion: the middle of min–max,
+        if c.scale == "saturation":           # the half-saturation value of a saturating scale
+            x[1, j] = scoring.half_saturation(c)
     x[1, KEYS.index("taux_pauvrete")] = np.nan          # town 1 lacks its poverty rate
     return CriteriaTable(synthetic(x))
 
@@ -155,10 +167,11 @@ def test_criteria_table_values_are_consistent_with_geodata(acv_table):
             assert t.loc[code, "site_cnam_proche"] == t.loc[code, "nom"] and t.loc[code, "minutes_site_cnam"] < 15
         else:
             assert t.loc[code, "site_cnam_proche"] != t.loc[code, "nom"] and t.loc[code, "minutes_site_cnam"] > 0
-    assert set(t["acces_ter"].unique()) <= {0.0, 1.0, 2.0}
+    assert (t["gare_km"] > 0).all()  # from the town hall to the station, in the commune or next door
     sup = geodata.enseignement_superieur().query("formation")["code_insee"].value_counts()
     assert (t["enseignement_superieur"] == [sup.get(c, 0) for c in t.index]).all()
-    assert set(t["mission_locale"].unique()) <= {0.0, 1.0, 2.0}
+    seats = set(geodata.missions_locales()["code_insee"].astype(str))
+    assert all(t.loc[c, "mission_locale_km"] == 0 for c in t.index if c in seats)
     assert t["recrutements_difficiles"].between(0, 100).all()
 
 
