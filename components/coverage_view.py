@@ -191,7 +191,8 @@ def kpis(sc: Scene) -> dbc.Row:
 # ---------------------------------------------------------------------------------------------- messages
 def rule_sentence(state: dict) -> str:
     k = state["k"]
-    return (f"Villes hors « Action cœur de ville » : au plus 25 % des sites choisis "
+    pvd = " (les Petites villes de demain en font partie)" if state["candidats"] == "acv_pvd" else ""
+    return (f"Villes hors « Action cœur de ville »{pvd} : au plus 25 % des sites choisis "
             f"({F.plural(k, 'site')} → {planner.Eligibility(frozenset()).max_outside(k)} au plus).")
 
 
