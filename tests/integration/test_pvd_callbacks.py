@@ -93,3 +93,22 @@ def test_map_has_a_pvd_layer_with_its_count_off_by_default(client):
     ops = {".".join(map(str, op["location"])): op["params"].get("value") for op in patch["operations"]}
     assert ops[f"data.{carte.FIRST_POINT_TRACE + i}.visible"] is True
     assert ops[f"data.{carte.FIRST_POINT_TRACE + trace_keys().index('lycees_public')}.visible"] == "legendonly"
+
+
+def test_couverture_small_towns_checkbox_and_the_acv_pvd_optimisation(client):
+    from components import coverage_state as cs
+    from tests.integration.test_couverture_callbacks import reduce, render, text
+
+    state = {**cs.DEFAULTS, "candidats": "acv_pvd"}
+    out = reduce(client, state, ["cov-small.value"], **{"cov-small.value": True, "cov-candidate-set.value": "acv_pvd"})
+    assert out["cov-state"]["data"]["petites"] is True and "petites=1" in out["cov-url"]["search"]
+    assert out["cov-rule"]["value"] is True   # PVD towns are outside ACV: the 25 % rule applies
+    rendered = render(client, {**state, "k": 12, "opt": True})
+    rows = rendered["cov-chosen"]["rowData"]
+    pvd = set(geodata.pvd().code_insee)
+    assert len(rows) == 12 and 1 <= sum(r["code_insee"] in pvd for r in rows) <= 3
+    message = text(rendered["cov-opt-message"])
+    assert "optimum prouvé" in message and "Règle des 25 %" in message
+    cands = {r["code_insee"]: r for r in rendered["cov-candidates"]["rowData"]}
+    assert cands["67021"]["origine"] == "Petite ville de demain"
+    assert "52008" not in cands   # Andelot-Blancheville (870 inhabitants): left out unless asked
