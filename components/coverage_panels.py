@@ -11,6 +11,7 @@ from dash import dcc, html
 from components import coverage_state as cs
 from components import coverage_tables as ct
 from components.commune_search import commune_search
+from models import fr_format as F
 from models import planner
 from models.catchment import WEIGHTS
 from models.travel import METHODS as TRAVEL_MODELS
@@ -87,6 +88,8 @@ def control_panel(state: dict, rule_on: bool, concepts: list[dict], v: dict) -> 
         html.Div(v["rule"], id="cov-rule-text", className="small"),
         dbc.Checkbox(id="cov-include", value=state["inclure"], className="mt-1",
                      label="Proposer aussi les villes qui ont déjà un site"),
+        dbc.Checkbox(id="cov-small", value=state["petites"], className="mt-1",
+                     label=f"Inclure les petites communes (moins de {F.num(planner.host_min_population())} habitants)"),
         dbc.Button("Optimiser", id="cov-optimise", color="primary", className="w-100 mt-2"),
         dcc.Loading(html.Div(v["message"], id="cov-opt-message", className="mt-2 small"), type="circle"),
         _advanced(state, concepts, v),

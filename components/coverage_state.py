@@ -1,7 +1,9 @@
 """The state of /couverture, in the URL, so that a link reproduces the same map and the same chosen towns.
 
 ``/couverture?minutes=30&poids=population&temps=calibre&facteur=1&candidats=acv_bv&k=8&methode=optimal&concept=clef_en_main
-&objectif=apprenants&viable=0&budget=&ajouts=57463_08053&inclure=0&regle=auto&opt=1``
+&objectif=apprenants&viable=0&budget=&ajouts=57463_08053&inclure=0&petites=0&regle=auto&opt=1``
+
+``petites=1``: keep the communes under the concepts' host population (5,000 inhabitants) among the candidates.
 
 Every key is validated here once (:func:`check`), for the query string and for the page's controls alike;
 the page's callbacks then trust the state. ``opt=1`` means "the optimisation was run": reloading the link
@@ -26,20 +28,21 @@ MAX_ADDED = 60
 DEFAULTS = {"minutes": 30, "poids": "population", "temps": "calibre", "facteur": 1.0, "candidats": "acv",
             "bv": planner.DEFAULT_BV_MIN_POPULATION, "k": 12, "methode": "optimal",
             "concept": planner.DEFAULT_CONCEPT, "objectif": "population", "viable": False, "budget": None, "ajouts": [],
-            "inclure": False, "regle": "auto", "niveau": "departement", "opt": False}
+            "inclure": False, "petites": False, "regle": "auto", "niveau": "departement", "opt": False}
 # Keys that change the optimisation's answer: changing one hides a result computed with the old value.
 PLAN_KEYS = ("minutes", "poids", "temps", "facteur", "candidats", "bv", "k", "methode", "concept", "objectif",
-             "viable", "budget", "ajouts", "inclure", "regle")
+             "viable", "budget", "ajouts", "inclure", "petites", "regle")
 LABELS = {"minutes": "Temps de trajet maximal", "temps": "Modèle de temps", "facteur": "Facteur sur les temps",
           "k": "Nombre de nouveaux sites", "bv": "Seuil des centres de bassin de vie", "objectif": "Objectif",
           "budget": "Budget", "poids": "Pondération", "candidats": "Ensemble de candidats",
           "methode": "Méthode", "concept": "Concept", "niveau": "Niveau", "regle": "Règle des 25 %",
-          "ajouts": "Communes ajoutées", "viable": "Point mort", "inclure": "Communes déjà dotées", "opt": "opt"}
+          "ajouts": "Communes ajoutées", "viable": "Point mort", "inclure": "Communes déjà dotées",
+          "petites": "Petites communes", "opt": "opt"}
 NUMBERS = {"minutes": (15, 90, int), "facteur": (0.5, 2.0, float),
            "k": (0, 40, int), "bv": (0, 200_000, int), "budget": (0, 1e9, float)}
 CHOICES = {"poids": WEIGHTS, "candidats": planner.CANDIDATE_SETS, "methode": METHODS, "niveau": LEVELS,
            "regle": RULES, "temps": TRAVEL_MODELS, "objectif": planner.OBJECTIVES}
-FLAGS = ("viable", "inclure", "opt")
+FLAGS = ("viable", "inclure", "petites", "opt")
 
 
 class StateError(ValueError):
@@ -154,4 +157,4 @@ def plan_request(state: dict) -> "planner.PlanRequest":
         kind=state["candidats"], bv_min_population=state["bv"], added=tuple(state["ajouts"]),
         include_hosting=state["inclure"], concept=state["concept"], viable=state["viable"],
         budget=state["budget"], k=state["k"], method=SOLVER_METHOD[state["methode"]], rule=state["regle"],
-        objective=state["objectif"])
+        objective=state["objectif"], include_small=state["petites"])

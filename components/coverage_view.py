@@ -191,7 +191,8 @@ def kpis(sc: Scene) -> dbc.Row:
 # ---------------------------------------------------------------------------------------------- messages
 def rule_sentence(state: dict) -> str:
     k = state["k"]
-    return (f"Villes hors « Action cœur de ville » : au plus 25 % des sites choisis "
+    pvd = " (les Petites villes de demain en font partie)" if state["candidats"] == "acv_pvd" else ""
+    return (f"Villes hors « Action cœur de ville »{pvd} : au plus 25 % des sites choisis "
             f"({F.plural(k, 'site')} → {planner.Eligibility(frozenset()).max_outside(k)} au plus).")
 
 
@@ -254,10 +255,18 @@ def candidate_note(state: dict, n: int, store: dict):
     econ = planner.concept_economics(state["concept"])
     be = econ["break_even_learners"]
     centres = f"communes-centres des bassins de vie (Insee 2022) d'au moins {F.num(state['bv'])} habitants"
-    what = {"acv": "les 25 villes « Action cœur de ville » du Grand Est", "acv_bv": f"villes ACV et {centres}",
-            "bv": centres, "toutes": "toutes les communes"}[state["candidats"]]
+    host = planner.host_min_population()
+    what = {"acv": "les 25 villes « Action cœur de ville » du Grand Est",
+            "acv_pvd": "villes ACV et Petites villes de demain (liste ANCT de janvier 2021), ces dernières comptées "
+                       "« hors ACV » dans la règle des 25 %",
+            "acv_bv": f"villes ACV et {centres}", "bv": centres,
+            "toutes": "toutes les communes"}[state["candidats"]]
+    small = [] if state["petites"] else planner.small_candidates(state["candidats"], state["bv"])
     note = [f"{F.plural(n, 'candidat')} ({what}"
-            + ("" if state["inclure"] else ", sans les villes qui ont déjà un site") + "). "
+            + ("" if state["inclure"] else ", sans les villes qui ont déjà un site")
+            + (f", sans {F.plural(len(small), 'commune')} de moins de {F.num(host)} habitants, trop petites pour "
+               "accueillir un site selon les conditions d'accueil des trois concepts : cochez « Inclure les petites "
+               "communes » pour les garder" if small else "") + "). "
             f"« Demande ajoutée » = {what_unit(state)} qui seraient nouvellement à moins de "
             f"{state['minutes']}{NBSP}min si l'on ajoutait ce seul site au réseau ; « apprenants attendus » = ceux "
             "que le modèle de demande attend d'un site de ce concept ouvert seul à côté du réseau (fourchette basse "
@@ -266,6 +275,11 @@ def candidate_note(state: dict, n: int, store: dict):
     if state["candidats"] == "toutes":
         note.append(html.Div("Sur toutes les communes, la couverture seule favorise des communes de banlieue et des "
                              "villages sans rôle de centre (voir la colonne Densité).", className="weak-source"))
+    if n > planner.MAX_EXACT_CANDIDATES and state["methode"] != "rapide":
+        note.append(html.Div(f"Plus de {F.num(planner.MAX_EXACT_CANDIDATES)} candidats : la méthode optimale garantie "
+                             "s'arrête au bout du temps imparti et donne alors sa meilleure solution (au moins aussi "
+                             "bonne que la méthode rapide) sans preuve d'optimum ; le message du résultat le dit.",
+                             className="weak-source", id="cov-time-budget-note"))
     return note
 
 

@@ -1,4 +1,4 @@
-"""Point layers of the regional map (ACV towns, lycées, missions locales, Cnam sites, France Services, agencies,
+"""Point layers of the regional map (ACV towns, Petites villes de demain, lycées, missions locales, Cnam sites, France Services, agencies,
 TER stations).
 
 Colours: black and Okabe–Ito orange for the two subjects (Cnam sites, ACV towns), the others from Paul Tol's
@@ -31,6 +31,9 @@ class Layer:
 
 LAYERS = [  # drawn in this order: big markers first, the Cnam sites last (on top)
     Layer("acv", "Villes Action Cœur de Ville", "#E69F00", 21),
+    Layer("pvd", "Petites villes de demain (ANCT, janvier 2021)", "#8822DD", 13,
+          "Petites villes de demain : liste ANCT du 22 janvier 2021 (première vague ; labels plus récents absents), "
+          "point à la mairie de la commune."),
     Layer("lycees_public", "Lycées à voie professionnelle — publics", "#0072B2", 9),
     Layer("lycees_prive", "Lycées à voie professionnelle — privés ou statut inconnu", "#56B4E9", 9),
     Layer("missions_locales", "Missions locales (siège, placé à la commune)", "#882255", 10,
@@ -75,6 +78,8 @@ def _static_frames() -> dict[str, pd.DataFrame]:
 
     frames = {
         "acv": geodata.acv().assign(hover=lambda d: "<b>" + d.nom + "</b><br>Action Cœur de Ville (" + d.id_acv + ")"),
+        "pvd": geodata.pvd().assign(hover=lambda d: "<b>" + d.nom + "</b><br>Petite ville de demain (liste ANCT de "
+                                    "janvier 2021)<br><i>position : mairie de la commune</i>"),
         "lycees_public": pro[pro.statut == "Public"],
         "lycees_prive": pro[pro.statut != "Public"],
         "missions_locales": geodata.missions_locales().assign(

@@ -1,6 +1,7 @@
-"""Candidates panel of /classement: add a commune, or every commune above a population threshold.
+"""Candidates panel of /classement: add a commune, the Petites villes de demain, or every commune above a
+population threshold.
 
-The candidates (ACV towns + added communes) live in the store ``cls-candidates``; the page's ranking callback
+The candidates (ACV towns + added communes; "ACV + Petites villes de demain" adds the 141 PVD towns) live in the store ``cls-candidates``; the page's ranking callback
 reads it. Codes are validated by :func:`models.scoring.ranking_candidates`.
 """
 from __future__ import annotations
@@ -25,6 +26,11 @@ def candidates_panel(added: list[str]) -> html.Div:
         html.H2("Ajouter des communes", className="h5"),
         html.P("Les 25 villes Action Cœur de Ville sont candidates par défaut ; ajoutez-en d'autres.",
                className="small"),
+        dbc.Button(f"ACV + Petites villes de demain ({len(geodata.pvd())})", id="cls-add-pvd", color="secondary",
+                   className="w-100 mb-1"),
+        html.Div("Petites villes de demain : liste ANCT de janvier 2021 (première vague ; les labels plus récents "
+                 "manquent). Beaucoup ont moins de 5 000 habitants : leur concept le dit.",
+                 className="small text-muted mb-2"),
         commune_search("cls", placeholder="Rechercher une commune (nom ou code)…"),
         dbc.Button("Ajouter cette commune", id="cls-add", color="primary", className="w-100 mt-1 mb-2"),
         html.Label("Ou toutes les communes d'au moins", className="small fw-bold"),
@@ -51,9 +57,10 @@ def _added_text(added) -> str:
 
 @callback(Output("cls-candidates", "data"), Output("cls-add-msg", "children"), Output("cls-added-list", "children"),
           Input("cls-add", "n_clicks"), Input("cls-add-pop", "n_clicks"), Input("cls-clear", "n_clicks"),
+          Input("cls-add-pvd", "n_clicks"),
           State({"type": "commune-search", "name": "cls"}, "value"), State("cls-pop-min", "value"),
           State("cls-candidates", "data"), prevent_initial_call=True)
-def change_candidates(_add, _add_pop, _clear, code, pop_min, added):
+def change_candidates(_add, _add_pop, _clear, _add_pvd, code, pop_min, added):
     added = list(added or [])
     acv = set(scoring.acv_codes())
     trigger = ctx.triggered_id
@@ -70,6 +77,11 @@ def change_candidates(_add, _add_pop, _clear, code, pop_min, added):
         if code in acv or code in added:
             return no_update, dbc.Alert(f"{name} est déjà candidate.", color="info", duration=4000), no_update
         new = [code]
+    elif trigger == "cls-add-pvd":
+        new = [c for c in geodata.pvd()["code_insee"] if c not in acv and c not in added]
+        if not new:
+            return no_update, dbc.Alert("Les Petites villes de demain sont déjà candidates.", color="info",
+                                        duration=4000), no_update
     else:
         try:
             threshold = int(pop_min)

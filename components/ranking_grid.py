@@ -10,6 +10,7 @@ from functools import lru_cache
 import dash_ag_grid as dag
 import pandas as pd
 
+import geodata
 from models.concept_fit import CONCEPTS, concept_fit_table
 from models.scoring import CRITERIA, KEYS, cached_table
 
@@ -33,9 +34,10 @@ def static_rows(codes: tuple[str, ...]) -> dict[str, dict]:
     t = cached_table(codes).table
     concepts = _concepts(codes)
     rows = {}
+    pvd = set(geodata.pvd()["code_insee"])
     for code, r in t.iterrows():
         row = {"code_insee": code, "nom": r["nom"], "ville": f"[{r['nom']}](/ville/{code})",
-               "acv": "ACV" if r["is_acv"] else "ajoutée",
+               "acv": "ACV" if r["is_acv"] else "PVD" if code in pvd else "ajoutée",
                "concept": concepts.at[code, "concept"], "raison": concepts.at[code, "raison"],
                "site_cnam_proche": r["site_cnam_proche"], "mission_locale": _mission_locale(r),
                "gare": f"{r['gare_nom']} ({r['gare_commune']})" if r["gare_commune"] != r["nom"] else r["gare_nom"]}

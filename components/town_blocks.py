@@ -49,7 +49,8 @@ def header(p, brief=None) -> html.Header:
              ("Intercommunalité", p.epci_nom), ("Zone d'emploi", p.ze_nom), ("Bassin de vie", p.bv_nom),
              ("Bassin d'emploi BMO", p.bmo_nom.title()),
              ("Densité", f"{p.densite_libelle} ({p.densite}/7)" if p.densite else p.densite_libelle or "—"),
-             ("Action Cœur de Ville", "oui" if p.is_acv else "non")]
+             ("Action Cœur de Ville", "oui" if p.is_acv else "non"),
+             ("Petites villes de demain (ANCT, janvier 2021)", "oui" if p.facts.get("is_pvd") else "non")]
     return html.Header([
         html.Div([html.H1(p.nom, id="ville-nom", className="ville-h1"),
                   html.Span(f"{F.num(p.population)} habitants", className="ville-pop")], className="ville-title"),

@@ -55,6 +55,12 @@ def acv() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=None)
+def pvd() -> pd.DataFrame:
+    """The Petites villes de demain of the region (ANCT list of January 2021), each at its town-hall point."""
+    return _table("pvd")
+
+
+@lru_cache(maxsize=None)
 def lycees() -> pd.DataFrame:
     return _table("lycees")
 
@@ -118,7 +124,7 @@ def sources() -> dict:
     return json.loads((DIR / "sources.json").read_text(encoding="utf-8"))
 
 
-LOADERS = (communes, commune_shapes, commune_neighbours, departements, acv, lycees, missions_locales, cnam_sites,
+LOADERS = (communes, commune_shapes, commune_neighbours, departements, acv, pvd, lycees, missions_locales, cnam_sites,
            cnam_sites_france, enseignement_superieur, ter_arrets, france_services, france_travail, chomage_ze_series,
            demandeurs_series, bmo, sources)
 

@@ -19,7 +19,7 @@ import numpy as np
 import shapely
 
 from geodata import build_communes as bc, build_indicators as bi, build_mesr as bm, build_points as bp
-from geodata import build_transport as bt
+from geodata import build_pvd as bpvd, build_transport as bt
 from geodata.build_travel import routed_samples
 from geodata.errors import BuildError
 from geodata.provenance import DATASETS
@@ -77,6 +77,7 @@ def build(raw: Path, region: str, out: Path, cache: Path) -> dict:
     attrs, unmatched = bi.fresh_indicators(attrs, raw, region)
     acv = bp.acv(raw, attrs, region)
     attrs["is_acv"] = attrs.code_insee.isin(acv.code_insee)
+    pvd, pvd_match = bpvd.pvd(raw, attrs, dep_codes)
 
     geom = bc.simplify_coverage(communes, bc.ANALYSIS_TOLERANCE_M)
     shapes = gpd.GeoDataFrame({"code_insee": communes.code_insee, "departement": communes.departement,
@@ -88,6 +89,7 @@ def build(raw: Path, region: str, out: Path, cache: Path) -> dict:
     tables = {
         "communes": attrs,
         "acv": acv,
+        "pvd": pvd,
         "lycees": bp.lycees(raw, attrs),
         "missions_locales": bp.missions_locales(raw, attrs),
         "cnam_sites": bm.cnam_sites(raw, attrs, mesr),
@@ -119,7 +121,8 @@ def build(raw: Path, region: str, out: Path, cache: Path) -> dict:
             "communes_geojson": len(communes), "departements_geojson": len(deps_out)}
     manifest = {"region": region, "build": "python -m geodata.build", "datasets": {}}
     computed_meta = {"ter_arrets": {"validite": bt.feed_validity(raw)},  # metadata read from the inputs
-                     "communes": {"millesimes": bi.VINTAGES, "non_apparies": unmatched}}
+                     "communes": {"millesimes": bi.VINTAGES, "non_apparies": unmatched},
+                     "pvd": {"appariement": pvd_match}}
     for name, meta in sorted(DATASETS.items()):
         data = (out / meta["file"]).read_bytes()
         manifest["datasets"][name] = {**meta, **computed_meta.get(name, {}), "rows": rows[name], "bytes": len(data),

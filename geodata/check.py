@@ -14,13 +14,13 @@ import shapely
 
 import geodata
 
-POINT_LAYERS = {"acv": geodata.acv, "lycees_pro": lambda: geodata.lycees()[geodata.lycees().voie_pro],
+POINT_LAYERS = {"acv": geodata.acv, "pvd": geodata.pvd, "lycees_pro": lambda: geodata.lycees()[geodata.lycees().voie_pro],
                 "lycees_autres": lambda: geodata.lycees()[~geodata.lycees().voie_pro],
                 "missions_locales": geodata.missions_locales, "cnam_sites": geodata.cnam_sites,
                 "france_services": geodata.france_services, "france_travail": geodata.france_travail,
                 "enseignement_superieur": geodata.enseignement_superieur,
                 "ter_arrets_region": lambda: geodata.ter_arrets()[geodata.ter_arrets().code_insee.notna()]}
-EXPECTED_ROWS = {"acv": 25, "missions_locales": 43, "cnam_sites": 21, "france_services": 267, "france_travail": 76,
+EXPECTED_ROWS = {"acv": 25, "pvd": 141, "missions_locales": 43, "cnam_sites": 21, "france_services": 267, "france_travail": 76,
                  "enseignement_superieur": 199}
 MAX_OFFSET_KM = 1.0
 CNAM_MAX_OFFSET_KM = 2.0  # a Cnam site must lie within 2 km of its commune's polygon
@@ -73,6 +73,21 @@ def network_checks(check, report: dict, shapes: gpd.GeoDataFrame) -> None:
     dist = pts.distance(region).to_numpy() / 1000
     check("ter : arrêts hors région à moins de 40 km", (dist <= TER_BELT_KM + 0.1).all() and (dist > 0).all(),
           f"{len(outside)} arrêts hors région, distance max {dist.max():.1f} km")
+
+
+def pvd_checks(check, report: dict, com: pd.DataFrame) -> None:
+    """Petites villes de demain: every row of the region matched to a commune (unmatched ones listed), none ACV."""
+    match = geodata.sources()["datasets"].get("pvd", {}).get("appariement", {})
+    pvd = geodata.pvd()
+    report["pvd_non_apparies"] = match.get("non_apparies", [])
+    report["pvd_noms_differents"] = match.get("noms_differents", [])
+    check("pvd : lignes de la région appariées", not report["pvd_non_apparies"] and pvd.code_insee.is_unique
+          and match.get("lignes_region") == len(pvd),
+          f"{match.get('lignes_region')} lignes de la région dans la source, {len(pvd)} communes appariées ; "
+          f"non appariées : {report['pvd_non_apparies']} ; {len(report['pvd_noms_differents'])} nom(s) écrit(s) "
+          "autrement (article)")
+    both = sorted(set(pvd.code_insee) & set(com.loc[com.is_acv.astype(bool), "code_insee"]))
+    check("pvd : aucune ville aussi ACV", not both, f"communes à la fois ACV et PVD : {both}")
 
 
 RP2021_ACTIFS_GRAND_EST = 2_579_963  # SOURCE.md of rp_2021: Grand Est, COG 2024 (5,118 communes)
@@ -133,6 +148,7 @@ def run_checks() -> dict:
         if name in EXPECTED_ROWS:
             check(f"{name} : effectif", len(pts) == EXPECTED_ROWS[name], f"{len(pts)} (attendu {EXPECTED_ROWS[name]})")
     network_checks(check, report, shapes)
+    pvd_checks(check, report, com)
     vintage_checks(check, report, com)
     report["enseignement_superieur_formation"] = int(geodata.enseignement_superieur().formation.sum())
     trips = pd.read_parquet(geodata.DIR / "trajets_routes.parquet")

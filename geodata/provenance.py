@@ -94,6 +94,22 @@ DATASETS: dict[str, dict] = {
         "used_for": "carte, candidats par défaut du classement et de l'optimiseur",
         "gaps": "Les documents de 2019 parlent de 24 villes : Sélestat (ACV228) a rejoint le programme ensuite.",
     },
+    "pvd": {
+        "file": "pvd.parquet",
+        "title": "Petites villes de demain (communes lauréates)",
+        "publisher": "Agence nationale de la cohésion des territoires (ANCT), programme Petites villes de demain",
+        "origin": "anct-carto/pvd@e89a2ff3, data_init/pvd_carte-interactive_20200122.csv (colonnes des maires "
+                  "et de leurs adresses électroniques retirées)",
+        "date": "2021-01",
+        "licence": LO,
+        "trust": "haute pour la liste de janvier 2021 ; incomplète depuis",
+        "used_for": "carte, fait « Petite ville de demain » de chaque commune (fiche ville), ensemble de "
+                    "candidats « ACV + Petites villes de demain » de l'optimiseur et du classement",
+        "gaps": "Liste du 22 janvier 2021 (première vague de labels) : les communes labellisées ensuite manquent. "
+                "Point = mairie de la commune (la source n'a pas de coordonnées). Population de la source sans "
+                "millésime indiqué (gardée dans population_source, jamais utilisée par les modèles). Lignes de la "
+                "région sans commune correspondante : listées dans « appariement » et par python -m geodata.check.",
+    },
     "lycees": {
         "file": "lycees.parquet",
         "title": "Lycées (voie professionnelle et autres lycées ouverts)",

@@ -22,7 +22,10 @@ model, :mod:`models.planner_learners`: greedy with its bound, exact branch and b
 site that adds nothing is never chosen, whatever the objective.
 
 Which candidates matters: over all communes, coverage alone picks suburbs next to a centre and villages
-no director would choose; the default candidates are the "Action cœur de ville" (ACV) towns.
+no director would choose; the default candidates are the "Action cœur de ville" (ACV) towns. Every set leaves out
+the communes under the concepts' host population (5,000 inhabitants, :mod:`models.concept_fit`) unless asked
+(``include_small``). "ACV + Petites villes de demain": the PVD towns count as "other towns" for the 25 % rule,
+like any town outside ACV.
 
 Read like spopt's ``MCLP``: build a :class:`PlanningProblem` (``from_region`` or ``from_cost_matrix``), then
 :func:`solve` it. Command line::
@@ -47,6 +50,7 @@ from models.travel import TravelSettings
 
 CANDIDATE_SETS = {  # short: they fit a dropdown at 1280 px (the page explains each set under the table)
     "acv": "Villes « Action cœur de ville »",
+    "acv_pvd": "ACV + Petites villes de demain",
     "acv_bv": "ACV + centres de bassin de vie",
     "bv": "Centres de bassin de vie",
     "toutes": "Toutes les communes (démonstration)",
@@ -55,7 +59,13 @@ DEFAULT_BV_MIN_POPULATION = 10_000
 # Call for interest: towns outside "Action cœur de ville" may be chosen, up to 25 % of the chosen sites.
 MAX_OUTSIDE_ACV_SHARE = 0.25
 DEFAULT_CONCEPT = "clef_en_main"
-MAX_EXACT_CANDIDATES = 800  # beyond, building and proving the programme takes minutes: use greedy
+# The exact method proves the optimum of "toutes" with host conditions (171 communes) in under a second, of 1,500
+# candidates in about 21 s and of 5,097 (petites communes included) in about 190 s (benchmarks/bench_pvd.py). Beyond
+# this count it runs within its time budget and returns its best set (never worse than greedy) without a proof,
+# which the page says.
+MAX_EXACT_CANDIDATES = 1500
+TIME_BUDGET_STATUS = ("temps imparti écoulé avant la preuve de l'optimum : meilleure solution trouvée, au moins aussi "
+                      "bonne que la méthode rapide")
 
 
 # ------------------------------------------------------------------------------ link to the simulator
@@ -119,16 +129,44 @@ OBJECTIVES = {"population": "population couverte", "apprenants": "apprenants net
 
 
 # ------------------------------------------------------------------------------ candidates
+def host_min_population() -> int:
+    """The host condition common to the three concepts (:data:`models.concept_fit.HOTE_POP_MIN`, 5,000)."""
+    from models.concept_fit import HOTE_POP_MIN
+
+    return int(HOTE_POP_MIN)
+
+
+def pvd_codes(territory: Territory | None = None) -> list[str]:
+    """The Petites villes de demain of the territory (ANCT list of January 2021; 141 in Grand Est)."""
+    territory = territory or Territory.from_geodata()
+    return [str(c) for c in territory.layer("pvd")["code_insee"]]
+
+
+def small_candidates(kind: str = "acv", bv_min_population: int = DEFAULT_BV_MIN_POPULATION,
+                     territory: Territory | None = None) -> list[str]:
+    """The communes of the set ``kind`` left out because they are under the host population (see
+    :func:`candidate_codes`), largest first."""
+    territory = territory or Territory.from_geodata()
+    full = candidate_codes(kind, bv_min_population, territory=territory, include_small=True)
+    pop = territory.index["population"].reindex(full)
+    small = pop[pop < host_min_population()].sort_values(ascending=False, kind="stable")
+    return list(small.index)
+
+
 def candidate_codes(kind: str = "acv", bv_min_population: int = DEFAULT_BV_MIN_POPULATION,
-                    added=(), exclude=(), territory: Territory | None = None) -> list[str]:
+                    added=(), exclude=(), territory: Territory | None = None, include_small: bool = False) -> list[str]:
     """Candidate communes for new sites.
 
     Parameters
     ----------
-    kind : {"acv", "acv_bv", "bv", "toutes"}
-        ACV towns; ACV towns + central communes of the bassins de vie; central communes of the bassins de
-        vie 2022 (``bv_code`` is the code of its central commune) with at least ``bv_min_population``
-        inhabitants; or every commune.
+    kind : {"acv", "acv_pvd", "acv_bv", "bv", "toutes"}
+        ACV towns; ACV towns + Petites villes de demain (ANCT, January 2021); ACV towns + central communes of the
+        bassins de vie; central communes of the bassins de vie 2022 (``bv_code`` is the code of its central
+        commune) with at least ``bv_min_population`` inhabitants; or every commune.
+    include_small : bool
+        Keep the communes under the host population of the concepts (:func:`host_min_population`, 5,000
+        inhabitants: "commune trop petite pour accueillir un site" in the concept fit). Off by default: a set never
+        proposes them unless the user asks. Communes the user adds are always kept.
     added : sequence of str
         Communes the user adds to the set (the founding documents allow similar towns up to 25 %).
     exclude : sequence of str
@@ -141,6 +179,8 @@ def candidate_codes(kind: str = "acv", bv_min_population: int = DEFAULT_BV_MIN_P
     centres = list(centres.sort_values("population", ascending=False)["code_insee"])
     if kind == "acv":
         codes = acv
+    elif kind == "acv_pvd":
+        codes = acv + pvd_codes(territory)
     elif kind == "acv_bv":
         codes = acv + centres
     elif kind == "bv":
@@ -149,6 +189,9 @@ def candidate_codes(kind: str = "acv", bv_min_population: int = DEFAULT_BV_MIN_P
         codes = list(com["code_insee"])
     else:
         raise ValueError(f"Ensemble de candidats inconnu : {kind!r} (attendu : {', '.join(CANDIDATE_SETS)})")
+    if not include_small:
+        pop = territory.index["population"].reindex(codes).to_numpy(float)
+        codes = [c for c, n in zip(codes, pop) if n >= host_min_population()]
     added = [str(c).strip() for c in added if str(c).strip()]
     territory.positions(added)  # unknown code → UnknownCommune (French)
     skip = {str(c) for c in exclude}
@@ -462,7 +505,9 @@ def _exact_once(problem: PlanningProblem, k: int, viability, budget, time_limit:
     sol = np.asarray(h.getSolution().col_value)
     chosen = [int(cols[j]) for j in np.flatnonzero(sol[:c] > 0.5)]
     optimal = status == highspy.HighsModelStatus.kOptimal
-    text = "optimum prouvé" if optimal else f"arrêt avant preuve d'optimalité ({h.modelStatusToString(status)})"
+    text = "optimum prouvé" if optimal else (
+        TIME_BUDGET_STATUS if status == highspy.HighsModelStatus.kTimeLimit
+        else f"arrêt avant preuve d'optimalité ({h.modelStatusToString(status)})")
     return chosen, optimal, text
 
 
@@ -605,9 +650,6 @@ def solve(problem: PlanningProblem, k: int, method: str = "greedy", viability: V
         chosen, optimal, status = (_greedy(problem, k, viability, budget, eligibility, learners), False,
                                    "heuristique gloutonne")
     else:
-        if len(problem.candidates) > MAX_EXACT_CANDIDATES:
-            raise ValueError(f"Méthode exacte limitée à {MAX_EXACT_CANDIDATES} candidats "
-                             f"({len(problem.candidates)} ici) : utilisez la méthode gloutonne.")
         chosen, optimal, status = _exact(problem, k, viability, budget, time_limit, eligibility, learners)
     seconds = time.perf_counter() - t0
     ordered = _order(problem, chosen, learners, objective)
@@ -641,7 +683,8 @@ class PlanRequest:
     ``method``: ``"greedy"``, ``"exact"`` or ``"both"`` (exact, with the greedy gap). ``rule``: the 25 % rule,
     ``"auto"`` (on when a candidate is outside ACV), ``"1"`` (on) or ``"0"`` (off). ``objective``: ``"population"``
     (covered demand) or ``"apprenants"`` (net new learners). ``include_hosting``: keep as candidates the towns
-    that already host a site of the network (off: a "new" site goes to a town without one).
+    that already host a site of the network (off: a "new" site goes to a town without one). ``include_small``:
+    keep the communes under the concepts' host population (off: never proposed unless the user asks).
     """
 
     minutes: float = 30
@@ -659,6 +702,7 @@ class PlanRequest:
     method: str = "exact"
     rule: str = "auto"
     objective: str = "population"
+    include_small: bool = False   # keep the communes under the concepts' host population (5,000 inhabitants)
 
     @property
     def settings(self) -> TravelSettings:
@@ -768,7 +812,8 @@ def learners_problem(problem: PlanningProblem, points: tuple, concept: str):
 def request_candidates(request: PlanRequest, network) -> list[str]:
     """Candidate towns of ``request``: without the towns hosting a site of ``network`` unless ``include_hosting``."""
     exclude = () if request.include_hosting else tuple(network_codes(network))
-    return candidate_codes(request.kind, request.bv_min_population, request.added, exclude=exclude)
+    return candidate_codes(request.kind, request.bv_min_population, request.added, exclude=exclude,
+                           include_small=request.include_small)
 
 
 def eligibility_for(request: PlanRequest, candidates) -> Eligibility | None:
@@ -780,8 +825,10 @@ def eligibility_for(request: PlanRequest, candidates) -> Eligibility | None:
 
 
 @lru_cache(maxsize=8)
-def _problem(minutes, weight, travel, factor, kind, bv_min, added, include_hosting, points: tuple, label):
-    request = PlanRequest(minutes, weight, travel, factor, kind, bv_min, added, include_hosting)
+def _problem(minutes, weight, travel, factor, kind, bv_min, added, include_hosting, points: tuple, label,
+             include_small=False):
+    request = PlanRequest(minutes, weight, travel, factor, kind, bv_min, added, include_hosting,
+                          include_small=include_small)
     cands = request_candidates(request, points)
     problem = PlanningProblem.from_region(points, cands, minutes, request.settings, weight, label)
     hosted = set(network_codes(points))
@@ -801,7 +848,7 @@ def problem_for(request: PlanRequest, network, label: str | None = None) -> Plan
     """
     r = request
     return _problem(r.minutes, r.weight, r.travel, r.time_factor, r.kind, r.bv_min_population, tuple(r.added),
-                    r.include_hosting, network_points(network), label)
+                    r.include_hosting, network_points(network), label, r.include_small)
 
 
 def candidate_table(request: PlanRequest, network, label: str | None = None) -> pd.DataFrame:
@@ -821,9 +868,11 @@ def candidate_table(request: PlanRequest, network, label: str | None = None) -> 
         "gain": problem.marginal_demand(), "gain_population": problem.marginal_population(),
         "catchment": problem.population @ problem.cover,
         "acv": [c in acv for c in problem.candidates], "heberge": [c in hosting for c in problem.candidates]})
+    pvd = set(pvd_codes()) if request.kind == "acv_pvd" else set()
     out["origine"] = np.select(
-        [out["code_insee"].isin(added), out["acv"], com["bv_code"].to_numpy() == out["code_insee"].to_numpy()],
-        ["ajout de l'utilisateur", "ville ACV", "centre de bassin de vie"], "commune")
+        [out["code_insee"].isin(added), out["acv"], out["code_insee"].isin(pvd),
+         com["bv_code"].to_numpy() == out["code_insee"].to_numpy()],
+        ["ajout de l'utilisateur", "ville ACV", "Petite ville de demain", "centre de bassin de vie"], "commune")
     if request.concept in demand.CONCEPTS and len(out):
         est = demand.candidates(problem.candidates, request.concept,
                                 network_sites_frame(network_points(network))).set_index("code_insee")
@@ -882,6 +931,8 @@ def _parser() -> FrenchArgumentParser:
     p.add_argument("--candidates", default="acv", choices=list(CANDIDATE_SETS), help="ensemble de candidats")
     p.add_argument("--bv-min-population", type=int, default=DEFAULT_BV_MIN_POPULATION,
                    help="population minimale d'une commune-centre de bassin de vie")
+    p.add_argument("--petites-communes", action="store_true",
+                   help="garder les communes de moins de 5 000 habitants (sous les conditions d'accueil des concepts)")
     p.add_argument("--add", help="communes candidates ajoutées (codes INSEE séparés par des virgules)")
     p.add_argument("--sites", help="sites existants (défaut : réseau de référence)")
     p.add_argument("--weight", default="population", choices=list(WEIGHTS), help="pondération de la demande")
@@ -913,7 +964,7 @@ def main(argv=None) -> int:
             existing, version = split_codes(a.sites), "liste --sites (sites placés à la mairie)"
         request = PlanRequest(minutes, a.weight, a.travel_model, a.time_factor, a.candidates, a.bv_min_population,
                               tuple(split_codes(a.add)), False, a.concept, a.viable, a.budget, a.k, a.method,
-                              a.rule, a.objectif)
+                              a.rule, a.objectif, a.petites_communes)
         outcome = plan(request, existing, version, time_limit=60.0)
     except (KeyError, ValueError) as err:
         return fail(str(err.args[0]) if err.args else str(err))

@@ -25,7 +25,7 @@ from models.travel import TravelSettings, great_circle_km_from_vectors, minutes_
 
 CODE_PATTERN = re.compile(r"^(?:[0-9]{5}|2[AB][0-9]{3})$")
 LAYERS = ("lycees", "missions_locales", "france_services", "france_travail", "acv", "ter_arrets",
-          "enseignement_superieur")
+          "enseignement_superieur", "pvd")
 
 
 class UnknownCommune(KeyError):

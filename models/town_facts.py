@@ -44,6 +44,9 @@ class Fact:
 FACTS: tuple[Fact, ...] = (
     Fact("population", "Population", "hab.", "INSEE, populations légales 2021",
          "Population municipale légale 2021 (en vigueur au 1er janvier 2024)."),
+    Fact("is_pvd", "Petites villes de demain", "", "ANCT, Petites villes de demain, liste des communes lauréates "
+         "(janvier 2021)", "La commune est lauréate du programme Petites villes de demain (liste du 22 janvier "
+         "2021 ; les labels plus récents manquent)."),
     *(Fact(f"pop_{m}min", f"Population à {m} min (estimée)", "hab.", "INSEE ; temps estimés",
            f"Habitants des communes à {m} min au plus en voiture (temps estimé par le modèle de trajet).")
       for m in CATCHMENT_BANDS),
@@ -237,6 +240,7 @@ def _compute(territory: Territory, codes: list[str], sites: pd.DataFrame, settin
              "taux_pauvrete", "bmo_code", "bmo_nom", "demandeurs_emploi", "bv_code", "bv_nom", "lon", "lat"]
     out: dict[str, object] = {c: com[c].to_numpy() for c in plain if c in com}
     out["population"] = com["population"].to_numpy(float)
+    out["is_pvd"] = np.isin(np.asarray(codes, dtype=object), territory.layer("pvd")["code_insee"].astype(str))
     if "bmo_code" in com:
         out["bmo_part_difficiles"] = [bmo_share_difficult(b) for b in com["bmo_code"]]
     small = (out["population"] < PETITE_COMMUNE_POP) & (com["bv_code"].to_numpy() != np.array(codes)) \

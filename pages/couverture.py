@@ -27,8 +27,8 @@ dash.register_page(__name__, path="/couverture", name="Couverture",
 CONTROLS = {"cov-minutes": "minutes", "cov-k": "k", "cov-candidate-set": "candidats", "cov-include": "inclure",
             "cov-method": "methode", "cov-concept": "concept", "cov-objective": "objectif", "cov-viable": "viable",
             "cov-budget": "budget", "cov-bv-min": "bv", "cov-weight": "poids", "cov-travel-model": "temps",
-            "cov-time-factor": "facteur", "cov-level": "niveau"}
-CANDIDATE_KEYS = ("candidats", "inclure", "bv", "ajouts")  # a change resets the 25 % rule to its default
+            "cov-time-factor": "facteur", "cov-level": "niveau", "cov-small": "petites"}
+CANDIDATE_KEYS = ("candidats", "inclure", "petites", "bv", "ajouts")  # a change resets the 25 % rule to its default
 SEARCH = {"type": "commune-search", "name": "cov-candidate"}
 
 

@@ -131,7 +131,7 @@ CAND_OUTPUTS = [out("cls-candidates", "data"), out("cls-add-msg", "children"), o
 
 def candidates(dash_app, trigger, code=None, pop_min="10000", added=()):
     inputs = [{"id": i, "property": "n_clicks", "value": 1 if i == trigger else None}
-              for i in ("cls-add", "cls-add-pop", "cls-clear")]
+              for i in ("cls-add", "cls-add-pop", "cls-clear", "cls-add-pvd")]
     state = [{"id": {"name": "cls", "type": "commune-search"}, "property": "value", "value": code},
              {"id": "cls-pop-min", "property": "value", "value": pop_min},
              {"id": "cls-candidates", "property": "data", "value": list(added)}]

@@ -207,8 +207,9 @@ def test_an_existing_site_covers_from_its_own_coordinates(line):
 
 def test_candidate_sets(line):
     com = line.communes
-    assert planner.candidate_codes("acv", territory=line) == list(com.code_insee[com.is_acv])
-    assert planner.candidate_codes("bv", bv_min_population=1000, territory=line) == ["99000"]  # centres: 0, 3, 6, 9
+    small = {"include_small": True}  # these towns are all under the host population (filter: test_candidate_sets.py)
+    assert planner.candidate_codes("acv", territory=line, **small) == list(com.code_insee[com.is_acv])
+    assert planner.candidate_codes("bv", bv_min_population=1000, territory=line, **small) == ["99000"]
     assert "99005" in planner.candidate_codes("acv", added=["99005"], territory=line)
     with pytest.raises(KeyError):
         planner.candidate_codes("acv", added=["00000"], territory=line)
