@@ -89,6 +89,13 @@ def ter_arrets() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=None)
+def ter_trajets() -> pd.DataFrame:
+    """TER journeys of the reference Tuesday (morning and evening) from communes near a stop to the Cnam site and
+    ACV towns (``geodata/build_ter_times.py``); times in minutes after midnight."""
+    return _table("ter_trajets")
+
+
+@lru_cache(maxsize=None)
 def france_services() -> pd.DataFrame:
     return _table("france_services")
 

@@ -19,7 +19,7 @@ import numpy as np
 import shapely
 
 from geodata import build_communes as bc, build_indicators as bi, build_mesr as bm, build_points as bp
-from geodata import build_transport as bt
+from geodata import build_transport as bt, build_ter_times as btt
 from geodata.build_travel import routed_samples
 from geodata.errors import BuildError
 from geodata.provenance import DATASETS
@@ -102,6 +102,8 @@ def build(raw: Path, region: str, out: Path, cache: Path) -> dict:
         "voisins": bc.neighbours(shapes.geometry, shapes.code_insee),
         "trajets_routes": routed_samples(raw, attrs),
     }
+    tables["ter_trajets"] = btt.ter_trajets(raw, attrs, tables["ter_arrets"],
+                                            list(tables["cnam_sites"].code_insee) + list(acv.code_insee))
     out.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():
         df.to_parquet(out / DATASETS[name]["file"], index=False, compression="zstd")
@@ -118,7 +120,8 @@ def build(raw: Path, region: str, out: Path, cache: Path) -> dict:
     rows = {**{k: len(v) for k, v in tables.items()}, "communes_geom": len(shapes), "departements": len(deps_out),
             "communes_geojson": len(communes), "departements_geojson": len(deps_out)}
     manifest = {"region": region, "build": "python -m geodata.build", "datasets": {}}
-    computed_meta = {"ter_arrets": {"validite": bt.feed_validity(raw)},  # metadata read from the inputs
+    computed_meta = {"ter_arrets": {"validite": bt.feed_validity(raw)},
+                     "ter_trajets": {"validite": btt.feed_validity(raw)},  # metadata read from the inputs
                      "communes": {"millesimes": bi.VINTAGES, "non_apparies": unmatched}}
     for name, meta in sorted(DATASETS.items()):
         data = (out / meta["file"]).read_bytes()

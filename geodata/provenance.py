@@ -168,6 +168,24 @@ DATASETS: dict[str, dict] = {
                 "fréquence de desserte. Zones d'arrêt seulement ; le mode (train, car, tram-train) est lu dans "
                 "l'identifiant des points d'arrêt. Arrêts hors région gardés jusqu'à 40 km (code_insee vide).",
     },
+    "ter_trajets": {
+        "file": "ter_trajets.parquet",
+        "title": "Trajets en TER (train, car, tram-train) d'un mardi de référence vers les villes des sites Cnam et "
+                 "Action Cœur de Ville",
+        "publisher": "SNCF — données ouvertes, horaires TER (GTFS), 2025 ; calcul : balayage des correspondances "
+                     "(geodata/csa.py)",
+        "origin": "hnassri/graph_theory@2117ba52, export-ter-gtfs-last.zip (sha256 1ded09e3…)",
+        "date": "flux valable du 2025-01-22 au 2025-04-22 ; jour de référence mardi 2025-03-11",
+        "licence": "ODbL 1.0 (« SNCF — données ouvertes »)",
+        "trust": "moyenne : horaires théoriques d'un seul jour, pas le temps réel ; accès à la gare estimé",
+        "used_for": "fiche ville (temps en TER vers le site Cnam le plus proche), couverture « sans voiture »",
+        "gaps": "Un seul mardi (11 mars 2025) ; horaires prévus, ni retards ni suppressions ; TER seulement (ni TGV, "
+                "ni Intercités, ni bus urbains, ni cars régionaux hors marque TER). Matin : départ de la gare après "
+                "6 h 30, arrivée avant 9 h ; soir : départ après 17 h, arrivée avant 21 h ; correspondance de 5 min "
+                "au moins, sans marche entre deux gares. Accès : arrêts de la commune ou à 5 km au plus à vol "
+                "d'oiseau, à vélo à 15 km/h sur un trajet 1,3 fois la ligne droite. Destinations : villes des sites "
+                "Cnam de référence et villes Action Cœur de Ville seulement.",
+    },
     "france_services": {
         "file": "france_services.parquet",
         "title": "France Services",
