@@ -104,6 +104,7 @@ def build(raw: Path, region: str, out: Path, cache: Path) -> dict:
     }
     tables["ter_trajets"] = btt.ter_trajets(raw, attrs, tables["ter_arrets"],
                                             list(tables["cnam_sites"].code_insee) + list(acv.code_insee))
+    tables["ter_acces"] = btt.ter_acces(attrs, tables["ter_arrets"])
     out.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():
         df.to_parquet(out / DATASETS[name]["file"], index=False, compression="zstd")
@@ -121,7 +122,8 @@ def build(raw: Path, region: str, out: Path, cache: Path) -> dict:
             "communes_geojson": len(communes), "departements_geojson": len(deps_out)}
     manifest = {"region": region, "build": "python -m geodata.build", "datasets": {}}
     computed_meta = {"ter_arrets": {"validite": bt.feed_validity(raw)},
-                     "ter_trajets": {"validite": btt.feed_validity(raw)},  # metadata read from the inputs
+                     "ter_trajets": {"validite": btt.feed_validity(raw)},
+                     "ter_acces": {"hypotheses": btt.PARAMETERS},  # metadata read from the inputs
                      "communes": {"millesimes": bi.VINTAGES, "non_apparies": unmatched}}
     for name, meta in sorted(DATASETS.items()):
         data = (out / meta["file"]).read_bytes()

@@ -84,6 +84,17 @@ def _nullable(values, ok):
     return pd.arrays.IntegerArray(np.where(ok, values, 0).astype(np.int32), ~np.asarray(ok))
 
 
+def ter_acces(communes: pd.DataFrame, arrets: pd.DataFrame) -> pd.DataFrame:
+    """The access table committed with the journeys: (code_insee, stop_id, gare, km, minutes) of every commune
+    having a stop inside it or within ACCESS_KM km — a commune absent from it has no TER access at all."""
+    cs = commune_stops(communes, arrets)
+    names = arrets.set_index("stop_id").nom
+    out = pd.DataFrame({"code_insee": cs.code_insee, "stop_id": cs.stop_id,
+                        "gare": names.reindex(cs.stop_id).to_numpy(), "km": cs.km,
+                        "minutes": cs["min"].astype("int32")})
+    return out.sort_values(["code_insee", "km", "stop_id"]).reset_index(drop=True)
+
+
 def ter_trajets(raw: Path, communes: pd.DataFrame, arrets: pd.DataFrame, destinations: list[str]) -> pd.DataFrame:
     """One row per (origin commune, destination town) reachable by TER on the reference morning: see COLUMNS
     (times in minutes after midnight; evening columns null when no return by 21:00)."""

@@ -52,16 +52,23 @@ def journeys() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
-def _by_origin() -> dict[str, pd.DataFrame]:
-    return {c: g for c, g in journeys().groupby("code_insee", sort=False)}
+def _origin_codes() -> np.ndarray:
+    codes = journeys().code_insee.to_numpy().astype(str)
+    assert (codes[:-1] <= codes[1:]).all(), "ter_trajets doit être trié par code_insee"
+    return codes
+
+
+def _rows(code: str) -> pd.DataFrame:
+    """The journeys leaving ``code`` (a slice of the sorted table)."""
+    codes = _origin_codes()
+    lo, hi = np.searchsorted(codes, code, "left"), np.searchsorted(codes, code, "right")
+    return journeys().iloc[lo:hi]
 
 
 @lru_cache(maxsize=1)
 def served_communes() -> frozenset[str]:
-    """Communes with a TER stop inside them or within the access distance (the rule of the build)."""
-    from geodata.build_ter_times import commune_stops
-
-    return frozenset(commune_stops(geodata.communes(), geodata.ter_arrets()).code_insee)
+    """Communes with a TER stop inside them or within the access distance (``geodata.ter_acces()``)."""
+    return frozenset(geodata.ter_acces().code_insee)
 
 
 def destinations() -> frozenset[str]:
@@ -115,9 +122,7 @@ def _int(x):
 def nearest_site_trip(code_insee: str, site_codes) -> Trip | None:
     """The fastest door-to-door TER journey of ``code_insee`` to a town of ``site_codes`` (None when there is
     none in the morning window). A commune hosting a site is not asked (no journey to itself)."""
-    rows = _by_origin().get(str(code_insee))
-    if rows is None:
-        return None
+    rows = _rows(str(code_insee))
     rows = rows[rows.destination.isin(set(map(str, site_codes)))]
     if rows.empty:
         return None
@@ -157,19 +162,44 @@ class TransitCoverage:
         return self.population / self.total_population if self.total_population else float("nan")
 
 
+def _door_to_door(territory: Territory) -> dict:
+    """Door-to-door minutes (communes of the territory × destination towns; inf where no journey), population
+    and codes as arrays: built once per territory (its memo)."""
+    def build():
+        t, com = journeys(), territory.communes
+        codes = com.code_insee.astype(str).to_numpy()
+        dest = pd.Index(sorted(set(t.destination)))
+        m = np.full((len(codes), len(dest)), np.inf, np.float32)
+        rows = pd.Index(codes).get_indexer(t.code_insee)
+        ok = rows >= 0
+        m[rows[ok], dest.get_indexer(t.destination[ok])] = t.total_min.to_numpy()[ok]
+        return {"m": m, "dest": dest, "index": pd.Index(codes), "pop": com.population.to_numpy(float)}
+    key = ("transit_door_to_door", len(journeys()))
+    if key not in territory.memo:
+        territory.memo[key] = build()
+    return territory.memo[key]
+
+
 def transit_coverage(site_codes, minutes: float, territory: Territory | None = None) -> TransitCoverage:
     """Population of the communes whose door-to-door TER time (access by bike + train/coach + to the town) to a
     site town is at most ``minutes``, plus the site towns themselves ("sans voiture")."""
-    territory = territory or Territory.from_geodata()
-    com = territory.communes
-    sites = set(map(str, site_codes))
-    t = journeys()
-    best = t.total_min[t.destination.isin(sites).to_numpy()].groupby(t.code_insee[t.destination.isin(sites)]).min()
-    reached = set(best.index[best.to_numpy() <= minutes]) | sites
-    mask = com.code_insee.isin(reached).to_numpy()
-    pop = com.population.to_numpy(float)
+    d = _door_to_door(territory or Territory.from_geodata())
+    sites = sorted(set(map(str, site_codes)))
+    cols = d["dest"].get_indexer(sites)
+    mask = (d["m"][:, cols[cols >= 0]].min(axis=1) <= minutes) if (cols >= 0).any() \
+        else np.zeros(len(d["pop"]), bool)
+    at_site = d["index"].get_indexer(sites)
+    mask[at_site[at_site >= 0]] = True
+    pop = d["pop"]
     return TransitCoverage(float(minutes), float(np.nansum(pop[mask])), float(np.nansum(pop)), int(mask.sum()),
-                           sorted(sites - destinations()))
+                           [c for c, j in zip(sites, cols) if j < 0])
+
+
+def warm() -> None:
+    """Build the door-to-door matrix and the lookup arrays once (app start), so no request pays for them."""
+    transit_coverage([], 60)
+    served_communes()
+    _origin_codes()
 
 
 def main(argv=None) -> int:
