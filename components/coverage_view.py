@@ -163,7 +163,7 @@ def transit_card(sc: Scene):
     b = transit.transit_coverage(codes, m)
     missing = f" ; {F.plural(len(b.sites_sans_calcul), 'ville')} de site sans trajets calculés" \
         if b.sites_sans_calcul else ""
-    note = f"TER + vélo, porte à porte, à moins de {m:g}{NBSP}min (mardi de référence){missing}"
+    note = f"de la population, en TER + vélo porte à porte, à moins de {m:g}{NBSP}min (mardi de référence){missing}"
     if sc.chosen:
         a = transit.transit_coverage(list(dict.fromkeys(codes + sc.chosen)), m)
         return kpi_card("Sans voiture", f"{F.pct(100 * b.share)} → {F.pct(100 * a.share)}", note,

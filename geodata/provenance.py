@@ -165,7 +165,7 @@ DATASETS: dict[str, dict] = {
         "trust": "haute pour la présence et la position des arrêts",
         "used_for": "couche carte, fiche ville (gare, arrêt de car, distance à la gare), classement, concept Fab ID, "
                     "points de départ et d'arrivée des trajets en TER",
-        "gaps": "Ce fichier n'a pas d'horaires (stop_times absent) : les temps en TER viennent du flux complet "
+        "gaps": "Aucun horaire dans ce fichier (stop_times absent) : les temps en TER viennent du flux complet "
                 "du 2025-01-22 (jeu « Trajets en TER »). Zones d'arrêt seulement ; le mode (train, car, tram-train) "
                 "est lu dans l'identifiant des points d'arrêt. Arrêts hors région gardés jusqu'à 40 km (code_insee vide).",
     },
