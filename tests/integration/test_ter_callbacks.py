@@ -74,3 +74,14 @@ def test_coverage_shows_the_population_reached_without_a_car(client):
     share = com.population[com.code_insee.isin(set(best.index[best <= 60]) | sites)].sum() / com.population.sum()
     shown = text(card)
     assert F.pct(100 * share) in shown and f"60{NB}min" in shown and "TER + vélo" in shown
+
+
+def test_sources_page_says_what_the_ter_times_are_and_their_limits(client):
+    status, body = page(client, "/sources")
+    assert status == 200
+    tree = json.loads(body)
+    ter = text(_by_id(tree, "src-ter"))
+    for words in ("11/03/2025", "pas le temps réel", "un seul jour de référence", "vélo", "5 min".replace(" ", NB)):
+        assert words in ter, words
+    titles = [c["props"].get("children") for c in _walk(tree)]
+    assert any("Trajets en TER" in str(t) for t in titles)   # the dataset card from sources.json
