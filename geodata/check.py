@@ -90,6 +90,17 @@ def ter_times_checks(check, report: dict, codes: set) -> None:
         and not (t.code_insee == t.destination).any() and not t.duplicated(["code_insee", "destination"]).any()
     back = t.retour_depart.notna()
     ok = ok and (t.retour_depart[back] >= 1020).all() and (t.retour_arrivee[back] <= 1260).all()
+    acc = geodata.ter_acces()
+    inside = acc.merge(geodata.ter_arrets()[["stop_id", "code_insee"]].rename(columns={"code_insee": "c_arret"}),
+                       on="stop_id", how="left")
+    com = geodata.communes()
+    without = com[~com.code_insee.isin(set(acc.code_insee))]
+    report["ter_sans_acces"] = {"communes": len(without), "population": int(without.population.sum())}
+    check("ter : accès aux arrêts (≤ 5 km ou dans la commune)",
+          ((inside.km <= 5.0) | (inside.c_arret == inside.code_insee)).all() and not set(acc.code_insee) - codes
+          and set(t.code_insee) <= set(acc.code_insee),
+          f"{acc.code_insee.nunique()} communes ont un arrêt TER à 5 km ; {len(without)} n'en ont aucun "
+          f"({without.population.sum():,.0f} habitants)".replace(",", " "))
     check("ter : trajets du jour de référence", bool(ok) and v.get("version") == "2025-01-22" and len(t) > 1000,
           f"{len(t)} trajets de {report['ter_trajets']['communes_origine']} communes vers "
           f"{report['ter_trajets']['destinations']} villes ; flux {v.get('version')}, jour {v.get('jour_reference')} "

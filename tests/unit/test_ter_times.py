@@ -130,3 +130,18 @@ def test_the_committed_table_holds_verduns_train_to_metz():
     assert (row.gare_depart, row.depart, row.arrivee, row.minutes, row.correspondances) == ("Verdun", 398, 474, 76, 0)
     assert row.total_min == row.acces_min + row.minutes + row.sortie_min
     assert "68112" not in set(t.index.get_level_values("destination"))   # Guebwiller: no stop within 5 km
+
+
+def test_geodata_check_reports_the_ter_vintage_and_the_communes_without_access():
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "geodata.check", "--json"], cwd=ROOT, capture_output=True, text=True)
+    report = json.loads(out.stdout)
+    assert report["millesimes"]["ter"] == "2025-01-22"
+    assert report["ter_trajets"]["jour_reference"] == "2025-03-11"
+    com, acc = geodata.communes(), geodata.ter_acces()
+    assert report["ter_sans_acces"]["communes"] == len(com) - acc.code_insee.nunique() > 0
+    failed = [c["name"] for c in report["checks"] if not c["ok"]]
+    assert not failed, failed
