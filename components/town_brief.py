@@ -75,7 +75,7 @@ def _ter_trip_items(code_insee: str) -> list:
     """The TER journey to the nearest Cnam site of the current network (reference day), or plainly none."""
     sites = list(network_sites().code_insee.astype(str))
     items = [html.Li(transit.access_sentence(code_insee, sites), id="ville-ter-trajet")]
-    trip = transit.nearest_site_trip(code_insee, sites)
+    trip = None if code_insee in sites else transit.nearest_site_trip(code_insee, sites)
     if trip is not None:
         items.append(html.Li(trip.details(), id="ville-ter-details"))
     return items
@@ -98,8 +98,9 @@ def access_block(p) -> html.Section:
     return block("Desserte et enseignement supérieur", [
         html.Ul([html.Li(rail, id="ville-gare"), html.Li(coach), *trip], className="brief-list"),
         html.P(f"Arrêts du réseau TER (SNCF, données ouvertes, fichier valable {p.ter_validite}). "
-               f"{transit.assumptions_text()} Trajet vers la ville du site Cnam le plus proche en TER (sites de "
-               "référence et ajoutés dans une ville calculée).", className="ville-note"),
+               f"{transit.assumptions_text()} Site le plus proche en TER : le plus court porte à porte parmi les "
+               "villes des sites du réseau actuel (villes des sites de référence et d'Action Cœur de Ville "
+               "calculées).", className="ville-note"),
         html.H3(f"Enseignement supérieur public dans la commune : {F.plural(len(sup), 'site')} (hors Cnam)",
                 className="ville-h3", id="ville-sup-titre"),
         html.Ul(sup_items, className="ville-sup") if sup else html.P("Aucun (implantations MESR, état 2017).",

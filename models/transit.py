@@ -112,7 +112,8 @@ class Trip:
                          f"{F.clock(self.retour_arrivee)}")
         else:
             parts.append("pas de retour en TER entre 17 h et 21 h")
-        return " ; ".join(parts) + "."
+        text = " ; ".join(parts) + "."
+        return text[:1].upper() + text[1:]
 
 
 def _int(x):

@@ -85,3 +85,9 @@ def test_sources_page_says_what_the_ter_times_are_and_their_limits(client):
         assert words in ter, words
     titles = [c["props"].get("children") for c in _walk(tree)]
     assert any("Trajets en TER" in str(t) for t in titles)   # the dataset card from sources.json
+
+
+def test_a_site_town_needs_no_trip(client):
+    tree = _ville(client, "57606")   # Saint-Avold hosts a reference Cnam site
+    assert text(_by_id(tree, "ville-ter-trajet")).startswith("Site Cnam dans la commune")
+    assert _by_id(tree, "ville-ter-details") is None
