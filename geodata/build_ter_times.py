@@ -12,7 +12,6 @@ Assumptions (stated on /sources):
 """
 from __future__ import annotations
 
-import math
 from datetime import date
 from pathlib import Path
 

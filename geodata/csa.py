@@ -41,7 +41,8 @@ def read_tables(feed: Path | str | dict, names=("stops", "trips", "stop_times", 
     out = {}
     if isinstance(feed, dict):
         for n in names:
-            out[n] = pd.read_csv(io.StringIO(feed[n]), dtype=str, keep_default_na=False) if n in feed else pd.DataFrame()
+            out[n] = (pd.read_csv(io.StringIO(feed[n]), dtype=str, keep_default_na=False) if n in feed
+                      else pd.DataFrame())
         return out
     with zipfile.ZipFile(feed) as z:
         present = set(z.namelist())
