@@ -24,6 +24,7 @@ from models import demand
 from models import fr_format as F
 from models import network as netmod
 from models import planner
+from models import transit
 from models.catchment import WEIGHTS
 from models.coverage import coverage
 from models.travel import TravelSettings, describe
@@ -154,6 +155,22 @@ def learners_card(sc: Scene):
                     card_id="cov-kpi-learners")
 
 
+def transit_card(sc: Scene):
+    """"Sans voiture": population reaching a site town within the threshold by TER + bike (reference Tuesday),
+    before → after once optimised (:func:`models.transit.transit_coverage`)."""
+    m = sc.state["minutes"]
+    codes = [str(c) for c in sc.store["codes"]]
+    b = transit.transit_coverage(codes, m)
+    missing = f" ; {F.plural(len(b.sites_sans_calcul), 'ville')} de site sans trajets calculés" \
+        if b.sites_sans_calcul else ""
+    note = f"de la population, en TER + vélo porte à porte, à moins de {m:g}{NBSP}min (mardi de référence){missing}"
+    if sc.chosen:
+        a = transit.transit_coverage(list(dict.fromkeys(codes + sc.chosen)), m)
+        return kpi_card("Sans voiture", f"{F.pct(100 * b.share)} → {F.pct(100 * a.share)}", note,
+                        card_id="cov-kpi-transit")
+    return kpi_card("Sans voiture", F.pct(100 * b.share), note, card_id="cov-kpi-transit")
+
+
 def kpis(sc: Scene) -> dbc.Row:
     """Five cards, short enough for 1280×720; after an optimisation each shows before → after."""
     b, a, m = sc.base, sc.proposed, f"{sc.state['minutes']:g}{NBSP}min"
@@ -170,6 +187,7 @@ def kpis(sc: Scene) -> dbc.Row:
                      f"{name_b} ; {F.plural(len(b.zones_blanches), 'zone')} en tout"),
             kpi_card("Réseau", F.plural(n_sites, "site"), network_short(sc.store)),
             learners_card(sc),
+            transit_card(sc),
         ], id="cov-kpi-row")
     z_a, name_a = _largest(a)
     n = len(sc.chosen)
@@ -185,6 +203,7 @@ def kpis(sc: Scene) -> dbc.Row:
         kpi_card("Plus grande zone blanche", f"{before_after(z_b, z_a)} hab.", zones),
         kpi_card("Réseau", f"{n_sites} + {n} sites", f"{network_short(sc.store)} + {n} proposés"),
         learners_card(sc),
+        transit_card(sc),
     ], id="cov-kpi-row")
 
 

@@ -41,7 +41,8 @@ LAYERS = [  # drawn in this order: big markers first, the Cnam sites last (on to
     Layer("france_travail", "Agences France Travail (2019)", "#44AA99", 8, "Agences France Travail : liste de 2019."),
     Layer("france_services", "France Services", "#117733", 7),
     Layer("gares_ter", "Gares TER (train ou tram-train)", "#332288", 7,
-          "Gares TER : arrêts du flux SNCF (sans horaires) ; aucun temps de trajet en train n'est calculé."),
+          "Gares TER : arrêts du flux SNCF ; les temps en TER (horaires d'un mardi de référence) sont sur les "
+          "fiches ville et la page Couverture."),
     Layer("cnam_officiel", "Sites du Cnam — implantations officielles (MESR, état 2017)", "#000000", 17, halo=True),
     Layer("cnam_presse", "Sites du Cnam attestés par la presse ou ajoutés (à vérifier)", "#DDCC77", 17,
           "Sites du Cnam attestés par la presse : placés à la mairie de leur commune ; sites ouverts depuis 2017 à "

@@ -10,8 +10,10 @@ from dash import dcc, html
 from components import town_demand
 from components.town_blocks import block, simulator_href
 from models import fr_format as F
+from models import transit
 from models.concept_fit import CONCEPTS, STATUS_TEXT, Verdict
 from models.network import reference_label
+from models.town_facts import network_sites
 
 STATUS_CLASS = {"candidate": "brief-ok", "deja_desservie": "brief-served", "trop_petite": "brief-no",
                 "sans_conditions": "brief-no"}
@@ -68,8 +70,18 @@ def en_bref(p, v: Verdict, rank: tuple[int, int, str] | None) -> html.Section:
     ], className="ville-brief", id="ville-en-bref")
 
 
+def _ter_trip_items(code_insee: str) -> list:
+    """The TER journey to the nearest Cnam site of the current network (reference day), or plainly none."""
+    sites = list(network_sites().code_insee.astype(str))
+    items = [html.Li(transit.access_sentence(code_insee, sites), id="ville-ter-trajet")]
+    trip = None if code_insee in sites else transit.nearest_site_trip(code_insee, sites)
+    if trip is not None:
+        items.append(html.Li(trip.details(), id="ville-ter-details"))
+    return items
+
+
 def access_block(p) -> html.Section:
-    """Rail and coach stops (presence only, no timetables) and public higher education in the commune."""
+    """Rail and coach stops, the TER journey to the nearest Cnam site (reference day), public higher education."""
     f = p.facts
     if f["gare_ter"]:
         rail = f"Gare TER dans la commune ({f['gare_nom']})."
@@ -77,14 +89,17 @@ def access_block(p) -> html.Section:
         rail = (f"Pas de gare TER dans la commune ; la plus proche : {f['gare_nom']} ({f['gare_commune'] or 'hors région'}), "
                 f"à {F.km(f['gare_km'])} à vol d'oiseau.")
     coach = "Arrêt de car TER dans la commune." if f["arret_car_ter"] else "Pas d'arrêt de car TER dans la commune."
+    trip = _ter_trip_items(p.code_insee)
     sup = list(f["sup_noms"])
     sup_items = [html.Li(F.display_name(n)) for n in sup[:12]]
     if len(sup) > 12:
         sup_items.append(html.Li(f"… et {F.plural(len(sup) - 12, 'autre')}"))
     return block("Desserte et enseignement supérieur", [
-        html.Ul([html.Li(rail, id="ville-gare"), html.Li(coach)], className="brief-list"),
-        html.P(f"Arrêts du réseau TER (SNCF, données ouvertes, fichier valable {p.ter_validite}). Le fichier n'a pas "
-               "d'horaires : aucun temps de trajet en train ou en car n'est calculé.", className="ville-note"),
+        html.Ul([html.Li(rail, id="ville-gare"), html.Li(coach), *trip], className="brief-list"),
+        html.P(f"Arrêts du réseau TER (SNCF, données ouvertes, fichier valable {p.ter_validite}). "
+               f"{transit.assumptions_text()} Site le plus proche en TER : le plus court porte à porte parmi les "
+               "villes des sites du réseau actuel (villes des sites de référence et d'Action Cœur de Ville "
+               "calculées).", className="ville-note"),
         html.H3(f"Enseignement supérieur public dans la commune : {F.plural(len(sup), 'site')} (hors Cnam)",
                 className="ville-h3", id="ville-sup-titre"),
         html.Ul(sup_items, className="ville-sup") if sup else html.P("Aucun (implantations MESR, état 2017).",

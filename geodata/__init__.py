@@ -95,6 +95,19 @@ def ter_arrets() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=None)
+def ter_trajets() -> pd.DataFrame:
+    """TER journeys of the reference Tuesday (morning and evening) from communes near a stop to the Cnam site and
+    ACV towns (``geodata/build_ter_times.py``); times in minutes after midnight."""
+    return _table("ter_trajets")
+
+
+@lru_cache(maxsize=None)
+def ter_acces() -> pd.DataFrame:
+    """Stops a commune uses (inside it or within 5 km), with km and bike minutes; absent = no TER access."""
+    return _table("ter_acces")
+
+
+@lru_cache(maxsize=None)
 def france_services() -> pd.DataFrame:
     return _table("france_services")
 
@@ -126,7 +139,7 @@ def sources() -> dict:
 
 LOADERS = (communes, commune_shapes, commune_neighbours, departements, acv, pvd, lycees, missions_locales, cnam_sites,
            cnam_sites_france, enseignement_superieur, ter_arrets, france_services, france_travail, chomage_ze_series,
-           demandeurs_series, bmo, sources)
+           demandeurs_series, bmo, sources, ter_trajets, ter_acces)
 
 
 def load_all() -> None:

@@ -19,7 +19,7 @@ import numpy as np
 import shapely
 
 from geodata import build_communes as bc, build_indicators as bi, build_mesr as bm, build_points as bp
-from geodata import build_pvd as bpvd, build_transport as bt
+from geodata import build_pvd as bpvd, build_transport as bt, build_ter_times as btt
 from geodata.build_travel import routed_samples
 from geodata.errors import BuildError
 from geodata.provenance import DATASETS
@@ -104,6 +104,9 @@ def build(raw: Path, region: str, out: Path, cache: Path) -> dict:
         "voisins": bc.neighbours(shapes.geometry, shapes.code_insee),
         "trajets_routes": routed_samples(raw, attrs),
     }
+    tables["ter_trajets"] = btt.ter_trajets(raw, attrs, tables["ter_arrets"],
+                                            list(tables["cnam_sites"].code_insee) + list(acv.code_insee))
+    tables["ter_acces"] = btt.ter_acces(attrs, tables["ter_arrets"])
     out.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():
         df.to_parquet(out / DATASETS[name]["file"], index=False, compression="zstd")
@@ -121,6 +124,8 @@ def build(raw: Path, region: str, out: Path, cache: Path) -> dict:
             "communes_geojson": len(communes), "departements_geojson": len(deps_out)}
     manifest = {"region": region, "build": "python -m geodata.build", "datasets": {}}
     computed_meta = {"ter_arrets": {"validite": bt.feed_validity(raw)},  # metadata read from the inputs
+                     "ter_trajets": {"validite": btt.feed_validity(raw)},
+                     "ter_acces": {"hypotheses": btt.PARAMETERS},
                      "communes": {"millesimes": bi.VINTAGES, "non_apparies": unmatched},
                      "pvd": {"appariement": pvd_match}}
     for name, meta in sorted(DATASETS.items()):

@@ -93,11 +93,41 @@ def pvd_checks(check, report: dict, com: pd.DataFrame) -> None:
 RP2021_ACTIFS_GRAND_EST = 2_579_963  # SOURCE.md of rp_2021: Grand Est, COG 2024 (5,118 communes)
 
 
+def ter_times_checks(check, report: dict, codes: set) -> None:
+    """TER journeys of the reference day: vintage, reference day, sane times, every origin a commune."""
+    t = geodata.ter_trajets()
+    v = geodata.sources()["datasets"].get("ter_trajets", {}).get("validite") or {}
+    report["ter_trajets"] = {"lignes": len(t), "communes_origine": int(t.code_insee.nunique()),
+                             "destinations": int(t.destination.nunique()), "version": v.get("version"),
+                             "jour_reference": v.get("jour_reference")}
+    ok = (t.depart >= 390).all() and (t.arrivee <= 540).all() and (t.minutes == t.arrivee - t.depart).all() \
+        and (t.minutes > 0).all() and (t.correspondances >= 0).all() and not set(t.code_insee) - codes \
+        and not (t.code_insee == t.destination).any() and not t.duplicated(["code_insee", "destination"]).any()
+    back = t.retour_depart.notna()
+    ok = ok and (t.retour_depart[back] >= 1020).all() and (t.retour_arrivee[back] <= 1260).all()
+    acc = geodata.ter_acces()
+    inside = acc.merge(geodata.ter_arrets()[["stop_id", "code_insee"]].rename(columns={"code_insee": "c_arret"}),
+                       on="stop_id", how="left")
+    com = geodata.communes()
+    without = com[~com.code_insee.isin(set(acc.code_insee))]
+    report["ter_sans_acces"] = {"communes": len(without), "population": int(without.population.sum())}
+    check("ter : accès aux arrêts (≤ 5 km ou dans la commune)",
+          ((inside.km <= 5.0) | (inside.c_arret == inside.code_insee)).all() and not set(acc.code_insee) - codes
+          and set(t.code_insee) <= set(acc.code_insee),
+          f"{acc.code_insee.nunique()} communes ont un arrêt TER à 5 km ; {len(without)} n'en ont aucun "
+          f"({without.population.sum():,.0f} habitants)".replace(",", " "))
+    check("ter : trajets du jour de référence", bool(ok) and v.get("version") == "2025-01-22" and len(t) > 1000,
+          f"{len(t)} trajets de {report['ter_trajets']['communes_origine']} communes vers "
+          f"{report['ter_trajets']['destinations']} villes ; flux {v.get('version')}, jour {v.get('jour_reference')} "
+          "(matin 6 h 30 → 9 h, soir 17 h → 21 h)")
+
+
 def vintage_checks(check, report: dict, com: pd.DataFrame) -> None:
     """Vintages of every indicator and the communes that do not match between vintages (never dropped silently)."""
     meta = geodata.sources()["datasets"]
     report["millesimes"] = {**meta["communes"].get("millesimes", {}),
-                            "ter": (meta.get("ter_arrets", {}).get("validite") or {}).get("debut")}
+                            "ter": (meta.get("ter_trajets", {}).get("validite") or {}).get("version"),
+                            "ter_arrets": (meta.get("ter_arrets", {}).get("validite") or {}).get("debut")}
     for name in ("pvd",):
         if name in meta:
             report["millesimes"][name] = meta[name].get("date")
@@ -150,6 +180,7 @@ def run_checks() -> dict:
     network_checks(check, report, shapes)
     pvd_checks(check, report, com)
     vintage_checks(check, report, com)
+    ter_times_checks(check, report, codes)
     report["enseignement_superieur_formation"] = int(geodata.enseignement_superieur().formation.sum())
     trips = pd.read_parquet(geodata.DIR / "trajets_routes.parquet")
     report["trajets_routes"] = {str(k): int(v) for k, v in trips.groupby("sample").size().items()}

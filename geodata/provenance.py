@@ -179,10 +179,41 @@ DATASETS: dict[str, dict] = {
         "date": "flux valable du 2024-12-20 au 2025-03-20 (version 2024-12-20)",
         "licence": "ODbL 1.0 (« SNCF — données ouvertes »)",
         "trust": "haute pour la présence et la position des arrêts",
-        "used_for": "couche carte, fiche ville (gare, arrêt de car, distance à la gare), classement, concept Fab ID",
-        "gaps": "Aucun horaire (stop_times absent) : pas de temps de trajet en transport en commun, ni de "
-                "fréquence de desserte. Zones d'arrêt seulement ; le mode (train, car, tram-train) est lu dans "
-                "l'identifiant des points d'arrêt. Arrêts hors région gardés jusqu'à 40 km (code_insee vide).",
+        "used_for": "couche carte, fiche ville (gare, arrêt de car, distance à la gare), classement, concept Fab ID, "
+                    "points de départ et d'arrivée des trajets en TER",
+        "gaps": "Aucun horaire dans ce fichier (stop_times absent) : les temps en TER viennent du flux complet "
+                "du 2025-01-22 (jeu « Trajets en TER »). Zones d'arrêt seulement ; le mode (train, car, tram-train) "
+                "est lu dans l'identifiant des points d'arrêt. Arrêts hors région gardés jusqu'à 40 km (code_insee vide).",
+    },
+    "ter_trajets": {
+        "file": "ter_trajets.parquet",
+        "title": "Trajets en TER (train, car, tram-train) d'un mardi de référence vers les villes des sites Cnam et "
+                 "Action Cœur de Ville",
+        "publisher": "SNCF — données ouvertes, horaires TER (GTFS), 2025 ; calcul : balayage des correspondances "
+                     "(geodata/csa.py)",
+        "origin": "hnassri/graph_theory@2117ba52, export-ter-gtfs-last.zip (sha256 1ded09e3…)",
+        "date": "flux valable du 2025-01-22 au 2025-04-22 ; jour de référence mardi 2025-03-11",
+        "licence": "ODbL 1.0 (« SNCF — données ouvertes »)",
+        "trust": "moyenne : horaires théoriques d'un seul jour, pas le temps réel ; accès à la gare estimé",
+        "used_for": "fiche ville (temps en TER vers le site Cnam le plus proche), couverture « sans voiture »",
+        "gaps": "Un seul mardi (11 mars 2025) ; horaires prévus, ni retards ni suppressions ; TER seulement (ni TGV, "
+                "ni Intercités, ni bus urbains, ni cars régionaux hors marque TER). Matin : départ de la gare après "
+                "6 h 30, arrivée avant 9 h ; soir : départ après 17 h, arrivée avant 21 h ; correspondance de 5 min "
+                "au moins, sans marche entre deux gares. Accès : arrêts de la commune ou à 5 km au plus à vol "
+                "d'oiseau, à vélo à 15 km/h sur un trajet 1,3 fois la ligne droite. Destinations : villes des sites "
+                "Cnam de référence et villes Action Cœur de Ville seulement.",
+    },
+    "ter_acces": {
+        "file": "ter_acces.parquet",
+        "title": "Accès aux arrêts TER : arrêts de la commune ou à 5 km au plus de sa mairie",
+        "publisher": "SNCF — données ouvertes (arrêts TER) ; calcul de l'atlas (geodata/build_ter_times.py)",
+        "origin": "ter_arrets.parquet et points des communes (mairie), distance à vol d'oiseau",
+        "date": "arrêts du flux 2024-12-20",
+        "licence": "ODbL 1.0 (« SNCF — données ouvertes »)",
+        "trust": "moyenne : distance à vol d'oiseau, temps à vélo supposé",
+        "used_for": "fiche ville (« pas d'accès TER »), points de départ des trajets en TER",
+        "gaps": "Vélo à 15 km/h sur un trajet 1,3 fois la ligne droite ; ni relief, ni marche, ni rabattement en "
+                "voiture ou en bus. Une commune absente de ce tableau n'a aucun arrêt TER à 5 km.",
     },
     "france_services": {
         "file": "france_services.parquet",

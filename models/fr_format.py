@@ -134,3 +134,11 @@ def date(iso: str) -> str:
     if len(s) >= 10 and s[4] == "-" and s[7] == "-":
         return f"{s[8:10]}/{s[5:7]}/{s[:4]}"
     return s
+
+
+def clock(minutes_after_midnight) -> str:
+    """Time of day: ``432`` (minutes after midnight) → ``'7 h 12'``, ``540`` → ``'9 h'`` (no-break spaces)."""
+    if is_missing(minutes_after_midnight):
+        return "—"
+    h, m = divmod(int(minutes_after_midnight), 60)
+    return f"{h}{NBSP}h" + (f"{NBSP}{m:02d}" if m else "")

@@ -19,6 +19,9 @@ from components import coverage_view as cv
 from components import network_editor as editor
 from models import network as netmod
 from models import planner
+from models import transit
+
+transit.warm()  # door-to-door TER matrix of the "sans voiture" card, once per process
 
 dash.register_page(__name__, path="/couverture", name="Couverture",
                    title="Couverture et réseau — Atlas Cœur des territoires")

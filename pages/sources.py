@@ -164,6 +164,20 @@ def _assumptions_section():
     ])
 
 
+def _ter_sentence() -> str:
+    """What the TER times are and their limits (models.transit, geodata/build_ter_times.py)."""
+    from models import transit
+
+    return (f"Temps en train ou car TER : {transit.assumptions_text()} Un balayage des correspondances (algorithme "
+            "« connection scan », geodata/csa.py) donne, pour chaque commune ayant un arrêt TER à moins de 5 km, "
+            "l'arrivée la plus tôt dans chaque ville de site Cnam et d'Action Cœur de Ville, puis le retour du soir "
+            "(départ après 17 h, arrivée avant 21 h). Limites : un seul jour de référence ; horaires théoriques, ni "
+            "retards ni suppressions (pas le temps réel) ; TER seulement (ni TGV, ni Intercités, ni bus urbains) ; "
+            "accès à la gare supposé à vélo à vol d'oiseau × 1,3, sans marche entre deux gares ; une ville de site "
+            "ajoutée hors de cette liste n'a pas de temps calculé.").replace(" h,", f"{F.NBSP}h,").replace(
+        "17 h", f"17{F.NBSP}h").replace("21 h", f"21{F.NBSP}h")
+
+
 def _travel_section() -> html.Div:
     from models.travel import DEFAULT_SETTINGS, describe
 
@@ -173,6 +187,7 @@ def _travel_section() -> html.Div:
                 f"ou site à ses coordonnées) ; 30 min ≈ {F.num(s.km_for_minutes(30), 0)} km à vol d'oiseau. "
                 "Modèle et facteur réglables dans l'atlas ; l'ancienne règle ×1,3 à 60 km/h reste proposée pour "
                 "comparaison. Ajustement détaillé ci-dessous."),
+        html.Li(_ter_sentence(), id="src-ter"),
         html.Li("Sites Cnam, missions locales, France Travail : placés à la mairie de leur commune quand l'adresse "
                 "exacte n'est pas connue."),
         html.Li("Classement : normalisation min–max sur les villes candidates pour les mesures, échelle saturante "
