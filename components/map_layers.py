@@ -90,7 +90,7 @@ def _static_frames() -> dict[str, pd.DataFrame]:
         "france_travail": geodata.france_travail().assign(
             hover=lambda d: "<b>" + d.nom + "</b><br>Agence France Travail (liste 2019)"),
         "gares_ter": ter.assign(hover=lambda d: "<b>" + d.nom.astype(str) + "</b><br>Gare TER (" + d.modes.astype(str)
-                                + ")<br><i>arrêt du flux SNCF, sans horaires</i>"),
+                                + ")<br><i>arrêt du flux SNCF TER</i>"),
     }
     for key in ("lycees_public", "lycees_prive"):
         frames[key] = frames[key].assign(hover=lambda d: "<b>" + d.nom + "</b><br>Lycée " + d.statut.str.lower()

@@ -23,7 +23,8 @@ lycées within 20 km; difficult recruitments of the BMO bassin ≥ the regional 
 ``town_facts.ML_PROCHE_KM``, 15 km — the same definition as the ranking's). Assets: a France Travail agency
 within ``FT_PROCHE_KM``; zone unemployment above the
 region; poverty above the regional mean; a TER station or coach stop in the commune (a site its public can reach
-without a car — presence only: the feed has no timetables).
+without a car), with who reaches it within 45 min by TER + bike (:func:`models.transit.catchment`, Cnam site and
+ACV towns, where the timetable journeys were computed).
 **Progressif** (services first, then distance learning) — host: the demand (above). Assets: no Cnam site within ``CNAM_ELOIGNE_MIN`` (30 min); a France
 Services in the commune; public higher education in the commune (the academic resources a hub counts on).
 
@@ -48,6 +49,7 @@ import pandas as pd
 from models import demand
 from models import fr_format as F
 from models import town_facts as TF
+from models import transit
 from models.cli import FrenchArgumentParser, fail
 from models.territory import Territory, UnknownCommune, check_code
 from models.territory_reference import region_values
@@ -151,6 +153,15 @@ def _clef_en_main(f, ref) -> ConceptFit:
     return _fit("clef_en_main", f, has, lacks, unknown, host_lacks)
 
 
+def _without_car(f) -> str:
+    """The Fab ID public's catchment without a car, from the TER timetable (where journeys were computed)."""
+    c = transit.catchment(str(f.code_insee))
+    if c is None:
+        return ""
+    return (f" : {F.num(c.population)} habitants de {F.plural(c.communes, 'commune')} y arrivent en "
+            f"{F.num(c.minutes)}{F.NBSP}min au plus en TER (et vélo jusqu'à la gare), un mardi matin")
+
+
 def _fab_id(f, ref) -> ConceptFit:
     has, lacks, unknown, host_lacks = [], [], [], []
     _population(f, has, host_lacks)
@@ -168,10 +179,10 @@ def _fab_id(f, ref) -> ConceptFit:
     txt = "agence France Travail " + _where(f.n_ft_commune, f.ft_km, F.display_name(f.ft_nom), f.ft_commune)
     (has if ok else lacks).append(txt if ok else f"{txt} (plus de {F.km(FT_PROCHE_KM)})")
     if f.gare_ter:
-        has.append(f"gare TER dans la commune ({f.gare_nom}) — site accessible sans voiture")
+        has.append(f"gare TER dans la commune ({f.gare_nom}) — site accessible sans voiture{_without_car(f)}")
     elif f.arret_car_ter:
         has.append(f"arrêt de car TER dans la commune (gare la plus proche : {f.gare_nom}, à {F.km(f.gare_km)}) — "
-                   "site accessible sans voiture")
+                   f"site accessible sans voiture{_without_car(f)}")
     else:
         lacks.append(f"ni gare ni arrêt de car TER dans la commune (gare la plus proche : {f.gare_nom}, à "
                      f"{F.km(f.gare_km)}) — public sans voiture mal desservi")
@@ -280,7 +291,7 @@ def _results(codes, settings: TravelSettings | None) -> list[tuple[list[ConceptF
         for i, (code, row) in enumerate(zip(todo, rows)):
             est = {k: tables[k][i] for k in DEMAND_CONCEPTS}
             source = est["clef_en_main"]["source_code"]
-            f = SimpleNamespace(**row, demand=est, demand_source=names.get(source, source))
+            f = SimpleNamespace(**row, code_insee=code, demand=est, demand_source=names.get(source, source))
             fits = _fits_from_facts(f)
             _CACHE[(code, settings, net)] = (fits, _verdict(fits, f))
     return [_CACHE[(c, settings, net)] for c in codes]

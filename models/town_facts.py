@@ -80,12 +80,13 @@ FACTS: tuple[Fact, ...] = (
          "Sites du réseau en vigueur situés dans la commune."),
     Fact("cnam_min", "Temps jusqu'au site Cnam le plus proche (estimé)", "min", "Réseau en vigueur ; temps estimés",
          "Temps estimé depuis la mairie jusqu'au site du réseau en vigueur le plus proche, à ses propres coordonnées."),
-    Fact("gare_ter", "Gare TER dans la ville", "", "SNCF — GTFS TER (arrêts, sans horaires)",
+    Fact("gare_ter", "Gare TER dans la ville", "", "SNCF — GTFS TER (arrêts)",
          "Une gare ou halte desservie par des trains TER (ou tram-train) se trouve dans la commune."),
-    Fact("arret_car_ter", "Arrêt de car TER dans la ville", "", "SNCF — GTFS TER (arrêts, sans horaires)",
+    Fact("arret_car_ter", "Arrêt de car TER dans la ville", "", "SNCF — GTFS TER (arrêts)",
          "Un arrêt de car TER se trouve dans la commune."),
-    Fact("gare_km", "Distance à la gare TER la plus proche", "km", "SNCF — GTFS TER (arrêts, sans horaires)",
-         "À vol d'oiseau depuis la mairie. Aucun temps de trajet en train : le fichier n'a pas d'horaires."),
+    Fact("gare_km", "Distance à la gare TER la plus proche", "km", "SNCF — GTFS TER (arrêts)",
+         "À vol d'oiseau depuis la mairie. Le temps de trajet en TER (horaires d'un mardi de référence) est "
+         "donné à part, vers les sites du Cnam et les villes ACV (models/transit.py)."),
     Fact("n_sup_commune", "Sites d'enseignement supérieur (hors Cnam)", "sites",
          "MESR — implantations de l'enseignement supérieur public (état 2017)",
          "Implantations publiques d'enseignement supérieur qui forment des étudiants (universités, IUT, écoles, "

@@ -196,6 +196,18 @@ def transit_coverage(site_codes, minutes: float, territory: Territory | None = N
                            [c for c, j in zip(sites, cols) if j < 0])
 
 
+FAB_ID_MINUTES = 45.0  # "sans voiture" catchment of a Fab ID shown in its fit (the coverage page's longest default)
+
+
+def catchment(code_insee: str, minutes: float = FAB_ID_MINUTES,
+              territory: Territory | None = None) -> TransitCoverage | None:
+    """Who reaches the town ``code_insee`` without a car within ``minutes`` (door to door, TER + bike, the town
+    itself included); ``None`` when no journey was computed to it (not a Cnam site or ACV town, or no stop)."""
+    if str(code_insee) not in destinations():
+        return None
+    return transit_coverage([str(code_insee)], minutes, territory)
+
+
 def warm() -> None:
     """Build the door-to-door matrix and the lookup arrays once (app start), so no request pays for them."""
     transit_coverage([], 60)

@@ -90,8 +90,8 @@ def _method_notes() -> html.Div:
         html.Div(f"Réseau du Cnam pris en compte : {reference_label()}, plus les modifications enregistrées (les sites "
                  "ouverts depuis 2017 sont à ajouter dans l'éditeur du réseau, page Couverture). Sources faibles : "
                  "missions locales connues par leur siège (et les villes qu'elles nomment), sans leurs antennes, "
-                 "demandeurs d'emploi connus pour 180 communes seulement, gare la plus proche à vol d'oiseau, sans "
-                 f"horaires ; {describe()}. Détail sur la page Sources.",
+                 "demandeurs d'emploi connus pour 180 communes seulement, gare la plus proche à vol d'oiseau (le critère "
+                 f"ne tient pas compte des horaires) ; {describe()}. Détail sur la page Sources.",
                  className="weak-source"),
     ], className="map-panel mt-3")
 

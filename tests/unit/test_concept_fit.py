@@ -175,3 +175,19 @@ def test_bad_codes_raise_a_french_error(bad):
 def test_cli_exit_2_on_bad_code(capsys):
     assert cf.main(["abc"]) == 2
     assert "Erreur" in capsys.readouterr().err
+
+
+def test_fab_id_states_who_reaches_the_town_without_a_car_from_the_timetable():
+    """Verdun (a destination of the precomputed TER journeys): the Fab ID asset names the population arriving within
+    45 min door to door, summed here from the journeys table by hand; Nogent-sur-Seine (no journeys computed to it)
+    keeps the plain station asset, with no invented figure."""
+    from models import transit
+    t = geodata.ter_trajets()
+    reach = set(t.loc[(t.destination == "55545") & (t.total_min <= transit.FAB_ID_MINUTES), "code_insee"]) | {"55545"}
+    pop = geodata.commune_index().loc[sorted(reach), "population"].sum()
+    fab = {x.concept: x for x in cf.concept_fit("55545")}["fab_id"]
+    line = [h for h in fab.has if h.startswith("gare TER")][0]
+    assert f"{F.num(pop)} habitants de {F.plural(len(reach), 'commune')} y arrivent en 45" in line
+    nogent = {x.concept: x for x in cf.concept_fit("10268")}["fab_id"]
+    assert [h for h in nogent.has if h.startswith("gare TER")] == [
+        "gare TER dans la commune (Nogent-sur-Seine) — site accessible sans voiture"]
