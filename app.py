@@ -34,6 +34,8 @@ app = Dash(
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
 server = app.server
+# every page is French: screen readers and translators read it as such (WCAG 3.1.1, RGAA 8.3)
+app.index_string = app.index_string.replace("<html>", '<html lang="fr">', 1)
 # dcc.Graph uses window.Plotly when it exists: our smaller plotly.js bundle in assets/ (see
 # scripts/build_plotly_bundle.sh) replaces the full plotly.min.js, so Dash must not load that one too.
 dcc._js_dist[:] = [d for d in dcc._js_dist if d.get("namespace") != "plotly"]
