@@ -54,14 +54,19 @@ if DATA_PROBLEM:
     app.layout = guard.data_unavailable(DATA_PROBLEM.message)
 else:
     guard.guard_layouts(dash.page_registry)  # query parsed at the edge, French page if a layout fails
-    app.layout = html.Div([
-        dcc.Location(id="app-url"),
-        navbar(),
-        guard.db_banner(),
-        dbc.Alert(id="app-error", is_open=False, dismissable=True, color="danger", className="m-2"),
-        html.Main(dash.page_container, className="atlas-page"),
-        footer(),
-    ])
+
+    def shell() -> html.Div:
+        """The app's frame, built for each page load: the navbar names the signed-in editor, if any."""
+        return html.Div([
+            dcc.Location(id="app-url"),
+            navbar(auth.current_editor()),
+            guard.db_banner(),
+            dbc.Alert(id="app-error", is_open=False, dismissable=True, color="danger", className="m-2"),
+            html.Main(dash.page_container, className="atlas-page"),
+            footer(),
+        ])
+
+    app.layout = shell
 
 if __name__ == "__main__":
     from werkzeug.serving import WSGIRequestHandler
