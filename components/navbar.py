@@ -36,10 +36,12 @@ def nav_entries() -> list[tuple[str, str]]:
 def _account(editor: str) -> dbc.NavItem:
     """Who is signed in, and the sign-out button (POST with the CSRF token, back to the page shown)."""
     return dbc.NavItem(html.Form([
-        html.Span(["Connecté : ", html.Strong(editor)], className="navbar-text me-2", id="nav-editor"),
+        html.Span([html.Span("Connecté : ", className="visually-hidden"), html.Strong(editor)], id="nav-editor",
+                  title=f"Connecté en tant que {editor}", className="navbar-text text-truncate me-1",
+                  style={"color": "rgba(255, 255, 255, 0.9)", "maxWidth": "14rem"}),
         dcc.Input(type="hidden", name="csrf_token", value=auth.csrf_token()),
         dcc.Input(type="hidden", name="next", value="/", id="nav-logout-next"),
-        html.Button("Déconnexion", type="submit", className="nav-link btn btn-link", id="nav-logout"),
+        html.Button("Déconnexion", type="submit", className="nav-link btn btn-link text-nowrap", id="nav-logout"),
     ], method="POST", action="/auth/deconnexion", className="d-flex align-items-center ms-lg-2 nav-account"))
 
 
@@ -107,9 +109,9 @@ clientside_callback(  # the switch → body class, remembered for the tab, carri
         sessionStorage.setItem("atlas-presentation", on ? "1" : "0");
         if (was !== !!on) { window.dispatchEvent(new Event("resize")); }  // charts refit to the new type size
         const here = (pathname || "/") + (search || "");
-        const hrefs = ids.map(id => id.path === "/connexion"
-            ? (pathname === "/connexion" ? here : (here === "/" ? id.path : id.path + "?next=" + encodeURIComponent(here)))
-            : (on ? id.path + "?presentation=1" : id.path));
+        const signIn = here === "/" ? "/connexion" : "/connexion?next=" + encodeURIComponent(here);
+        const hrefs = ids.map(id => id.path === "/connexion" ? (pathname === "/connexion" ? here : signIn)
+                                                             : (on ? id.path + "?presentation=1" : id.path));
         const classes = ids.map(id => id.path === pathname ? "active" : "");
         return [hrefs, classes, on ? "/?presentation=1" : "/"];
     }""",
