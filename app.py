@@ -34,6 +34,8 @@ app = Dash(
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
 server = app.server
+# every page is French: screen readers and translators read it as such (WCAG 3.1.1, RGAA 8.3)
+app.index_string = app.index_string.replace("<html>", '<html lang="fr">', 1)
 # dcc.Graph uses window.Plotly when it exists: our smaller plotly.js bundle in assets/ (see
 # scripts/build_plotly_bundle.sh) replaces the full plotly.min.js, so Dash must not load that one too.
 dcc._js_dist[:] = [d for d in dcc._js_dist if d.get("namespace") != "plotly"]
@@ -52,14 +54,19 @@ if DATA_PROBLEM:
     app.layout = guard.data_unavailable(DATA_PROBLEM.message)
 else:
     guard.guard_layouts(dash.page_registry)  # query parsed at the edge, French page if a layout fails
-    app.layout = html.Div([
-        dcc.Location(id="app-url"),
-        navbar(),
-        guard.db_banner(),
-        dbc.Alert(id="app-error", is_open=False, dismissable=True, color="danger", className="m-2"),
-        html.Main(dash.page_container, className="atlas-page"),
-        footer(),
-    ])
+
+    def shell() -> html.Div:
+        """The app's frame, built for each page load: the navbar names the signed-in editor, if any."""
+        return html.Div([
+            dcc.Location(id="app-url"),
+            navbar(auth.current_editor()),
+            guard.db_banner(),
+            dbc.Alert(id="app-error", is_open=False, dismissable=True, color="danger", className="m-2"),
+            html.Main(dash.page_container, className="atlas-page"),
+            footer(),
+        ])
+
+    app.layout = shell
 
 if __name__ == "__main__":
     from werkzeug.serving import WSGIRequestHandler

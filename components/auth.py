@@ -16,7 +16,7 @@ import ipaddress
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import Response, abort, has_request_context, redirect, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
@@ -115,29 +115,56 @@ def _set_csrf_cookie(resp: Response) -> Response:
     return resp
 
 
-def _local_path(target: str) -> str:
-    target = (target or "/")[:300]
+NO_RETURN = ("/auth/", "/connexion")  # never sent back to the sign-in form or to a POST-only route
+
+
+def local_path(target) -> str:
+    r"""Where to send the user back after signing in or out: ``target`` if it is a path of this site (with its
+    query: ``/simulateur?ville=55545&concept=hub``), else ``"/"``. No other host (``//evil.com``,
+    ``https://evil.com``, ``/\evil.com``), no control character or space, no scheme: no open redirect.
+
+    >>> local_path("/simulateur?ville=55545&concept=hub")
+    '/simulateur?ville=55545&concept=hub'
+    >>> [local_path(t) for t in ("//evil.com", "https://evil.com/", "/\evil.com", "/\t/evil.com", "javascript:x")]
+    ['/', '/', '/', '/', '/']
+    """
+    if not isinstance(target, str) or not target or len(target) > 1000:
+        return "/"
     parts = urlsplit(target)
-    ok = target.startswith("/") and not target.startswith("//") and not parts.netloc and "\\" not in target
+    ok = (target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc
+          and "\\" not in target and all(c.isprintable() and not c.isspace() for c in target)
+          and not any(parts.path == p.rstrip("/") or parts.path.startswith(p) for p in NO_RETURN))
     return target if ok else "/"
 
 
+def sign_in_href(back: str | None) -> str:
+    """The sign-in page's address that brings the user back to ``back`` (a local path) afterwards."""
+    back = local_path(back)
+    return "/connexion" if back == "/" else "/connexion?" + urlencode({"next": back})
+
+
 def _login():
+    back = local_path(request.form.get("next"))
     if not hmac.compare_digest(request.form.get("csrf_token", ""), session.get("csrf", "\0")):
-        return redirect("/connexion?erreur=session")
+        return redirect(_with_error(back, "session"))
     name = users.authenticate(request.form.get("nom"), request.form.get("mot_de_passe"))
     if not name:
-        return redirect("/connexion?erreur=identifiants")
+        return redirect(_with_error(back, "identifiants"))
     session.clear()  # a new session on sign-in (no fixation)
     login_user(Editor(name))
     csrf_token()
-    return redirect(_local_path(request.form.get("suite", "/")))
+    return redirect(back)
+
+
+def _with_error(back: str, error: str) -> str:
+    query = {"erreur": error, **({"next": back} if back != "/" else {})}
+    return "/connexion?" + urlencode(query)
 
 
 def _logout():
     logout_user()
     session.clear()
-    resp = redirect("/")
+    resp = redirect(local_path(request.form.get("next")))
     resp.delete_cookie(CSRF_COOKIE)
     return resp
 
@@ -177,7 +204,8 @@ def status_text() -> str:
     name = current_editor()
     if name == LOCAL_EDITOR:
         return ("Aucun compte éditeur n'est configuré : la modification est ouverte sur ce poste uniquement "
-                "(127.0.0.1). Créez un compte avec « python -m models.users add NOM ».")
+                "(127.0.0.1). Pour modifier depuis un autre poste, demandez un compte éditeur à l'administrateur "
+                "de l'atlas.")
     if name:
         return f"Connecté en tant que {name} : vos modifications sont enregistrées sous ce nom."
     return "Consultation libre. Pour modifier, connectez-vous avec un compte éditeur (page Connexion)."

@@ -19,7 +19,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from components import scenario_panel
 from components import simulator_view as view
-from components.commune_search import commune_search
+from components.commune_search import commune_search, option_for
 from components.simulator_state import (Event, default_state, parameters, reduce, search_string,
                                         slider_names, state_from_query)
 from models.simulator import concept, concept_ids
@@ -38,15 +38,6 @@ save_scenario, load_scenario, delete_scenario = (scenario_panel.save_scenario, s
 refresh_scenarios, compare = scenario_panel.refresh_scenarios, scenario_panel.compare
 
 
-def _town_option(code: str | None) -> list[dict]:
-    from geodata import commune_index
-    com = commune_index()
-    if not code or code not in com.index:
-        return []
-    label = f"{com.loc[code, 'nom']} ({com.loc[code, 'departement']}) · {code}"
-    return [{"label": label, "value": code, "search": label}]
-
-
 def _controls(state: dict, shown: dict, town) -> dbc.Row:
     concept_radio = dbc.RadioItems(id="sim-concept", value=state["concept"], inline=True,
                                    options=[{"label": concept(c).label, "value": c} for c in concept_ids()],
@@ -61,7 +52,6 @@ def _controls(state: dict, shown: dict, town) -> dbc.Row:
 
 def _body(state: dict, shown: dict, tornado_fig: dict, errors: list[str]) -> html.Div:
     town = commune_search("sim", value=state["ville"])
-    town.options = _town_option(state["ville"])
     sliders = [view.slider_block(n, shown["sliders"], i) for i, n in enumerate(SLIDERS)]
     charts = [dbc.Col(view.chart(gid, shown[key]), xl=6) for gid, key in (
         ("sim-fig-learners", "learners"), ("sim-fig-money", "money"), ("sim-fig-funding", "funding"),
@@ -167,7 +157,7 @@ def on_event(concept_value, ville_value, _sliders, grid_event, _reset, _loaded, 
         sliders = [sp[k] for k in ("value", "min", "max", "step", "marks")]
     relay_concept = new["concept"] if new["concept"] != concept_value else no_update
     relay_town = new.get("ville") if new.get("ville") != ville_value else no_update
-    options = _town_option(new["ville"]) if relay_town is not no_update and new.get("ville") else no_update
+    options = option_for(new["ville"]) if relay_town is not no_update and new.get("ville") else no_update
     return (new, alert, relay_concept, relay_town, options, *sliders, sp["style"])
 
 

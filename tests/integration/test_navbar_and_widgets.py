@@ -24,8 +24,8 @@ def test_navbar_lists_the_registered_pages_and_has_a_burger_and_the_presentation
     shown = [path for _, path in atlas.NAV]
     assert sorted(shown) == sorted(paths) and shown[:2] == ["/", "/simulateur"]
     assert shown[-1] == "/connexion"  # the sign-in page last (order 99), the pages in their registry order before
-    assert "/ville/<code_insee>" not in layout
-    for words in ('"nav-toggler"', '"nav-collapse"', "Mode présentation", '"presentation-toggle"', "Menu"):
+    assert "/ville/<code_insee>" not in layout and "Toggle navigation" not in layout
+    for words in ('"nav-toggler"', '"nav-collapse"', "Mode présentation", '"presentation-toggle"', "Ouvrir le menu"):
         assert words in layout, words
 
 
