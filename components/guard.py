@@ -11,6 +11,7 @@ import time
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
+from components import errors
 from models import db, inputs
 
 log = logging.getLogger("atlas")
@@ -41,7 +42,7 @@ def _safe(layout, path: str):
         try:
             return layout(**clean)
         except Exception:  # noqa: BLE001 - logged; the user gets a French page, never a blank one
-            log.exception("Mise en page impossible pour %s %s", path, clean)
+            errors.log_failure("Mise en page impossible pour %s %s", path, clean)
             return page_failed(path)
     return wrapper
 

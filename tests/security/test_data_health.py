@@ -203,7 +203,7 @@ def test_server_starts_and_every_page_names_the_damaged_file_never_a_false_fact(
     }[case]
     pages, log = _serve(tmp_path, **damage)
     for shell, layout, status, body in pages:
-        assert shell == 200  # (the router callback does not exist then: refused, see test_callback_bodies.py)
+        assert shell == 200 and status == 400  # the router callback does not exist then: refused (400), not 500
         layout = json.loads(layout) and json.dumps(json.loads(layout), ensure_ascii=False)
         assert "Données indisponibles" in layout and file in layout, layout[:500]
         # no fact at all: neither Charleville's Cnam site for Nancy nor any town profile or figure
