@@ -8,9 +8,9 @@ online map background (carto) is the only outside host, for images and data only
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
 import logging
+import time
 from collections import deque
 
 from flask import abort, jsonify, request
@@ -22,6 +22,10 @@ MAX_URL = 4096              # same as gunicorn.conf.py limit_request_line
 TILES = "https://*.basemaps.cartocdn.com https://basemaps.cartocdn.com"
 REPORT_URL = "/_csp-report"  # the browser posts each blocked request here (logged; listed to this machine only)
 _reports: deque = deque(maxlen=200)
+MAX_REPORT = 16 * 1024          # a CSP report is < 2 KB; more is refused (413)
+MAX_REPORTS_PER_MINUTE = 60     # per worker process; beyond: 429, not logged
+_report_times: deque = deque()
+HSTS_SECONDS = 31_536_000
 HEADERS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -230,13 +234,28 @@ def register(app) -> None:
 
     @server.route(REPORT_URL, methods=["GET", "POST"])
     def csp_report():
+        from components import auth
+
         if request.method == "POST":
-            report = (request.get_json(force=True, silent=True) or {}).get("csp-report", {})
+            if (request.content_length or 0) > MAX_REPORT:
+                abort(413)
+            now = time.monotonic()
+            while _report_times and now - _report_times[0] > 60:
+                _report_times.popleft()
+            if len(_report_times) >= MAX_REPORTS_PER_MINUTE:  # an anonymous sink must not fill the log
+                abort(429)
+            _report_times.append(now)
+            raw = request.get_data(cache=False)[:MAX_REPORT]
+            try:
+                report = (json.loads(raw) or {}).get("csp-report", {})
+            except (ValueError, RecursionError, AttributeError):
+                report = {}
+            report = report if isinstance(report, dict) else {}
             entry = {k: str(report.get(k, ""))[:300] for k in ("document-uri", "blocked-uri", "violated-directive")}
             _reports.append(entry)
             log.warning("Requête bloquée par la CSP : %s", entry)
             return "", 204
-        if not ipaddress.ip_address(request.remote_addr or "0.0.0.0").is_loopback:
+        if auth.current_editor() is None:  # readable by editors only (signed in, or this machine with no account)
             abort(404)
         return jsonify(list(_reports))
 
@@ -248,4 +267,6 @@ def register(app) -> None:
         for k, v in HEADERS.items():
             resp.headers.setdefault(k, v)
         resp.headers["Server"] = "atlas"
+        if request.is_secure:  # served over HTTPS (directly or through the proxy): browsers stay on HTTPS
+            resp.headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}")
         return resp
