@@ -22,6 +22,10 @@ BANNER_TEXT = {
                      "continue ; rien de ce que vous saisissez ne peut être enregistré pour l'instant.",
     "occupée": "Enregistrement indisponible pour l'instant : la base de données est occupée. Réessayez dans "
                "quelques secondes ; la consultation continue.",
+    "fichier absent": "Enregistrement indisponible : le fichier de la base de données a disparu (supprimé ou "
+                      "déplacé). La consultation continue ; rien n'est enregistré tant qu'il n'est pas restauré.",
+    "disque plein": "Enregistrement indisponible : le disque du serveur est plein. La consultation continue ; "
+                    "rien de ce que vous saisissez ne peut être enregistré pour l'instant.",
     "indisponible": "Enregistrement indisponible : la base de données ne répond pas. La consultation continue ; "
                     "les enregistrements reviendront dès qu'elle répondra, sans redémarrage.",
 }

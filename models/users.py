@@ -54,7 +54,7 @@ users_table = Table(
 sessions_table = Table(
     "user_sessions", db.metadata,
     Column("token_hash", String(64), primary_key=True),   # SHA-256 of the cookie's token: the token is never stored
-    Column("name", String(60), nullable=False, index=True),
+    Column("name", String(60), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
@@ -64,9 +64,9 @@ sessions_table = Table(
 attempts_table = Table(  # failed sign-ins (the throttle's memory, shared by every worker; also an audit trail)
     "signin_failures", db.metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("name", String(60), nullable=False, index=True),
-    Column("client", String(64), nullable=False, index=True),
-    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("name", String(60), nullable=False),
+    Column("client", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
     extend_existing=True,
 )
 SESSION_HOURS = float(os.environ.get("ATLAS_SESSION_HOURS", "12"))
