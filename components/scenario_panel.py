@@ -6,6 +6,8 @@ delete), which the page's state callback turns into state. Store: :mod:`models.s
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
 from datetime import timezone
@@ -110,8 +112,11 @@ def save_scenario(_n, name, note, state, nonce):
                          dismissable=True), no_update, no_update
     try:
         author = auth.require_editor(ScenarioError)
+        # the same click sent again (answer lost, request retried) carries the same key: saved once
+        key = hashlib.sha256(json.dumps([author, name, note, state, _n], sort_keys=True, default=str)
+                             .encode()).hexdigest()
         sid = default_store().save(name, state["concept"], state.get("overrides") or {}, author=author,
-                                   note=note or "", code_insee=state.get("ville"))
+                                   note=note or "", code_insee=state.get("ville"), request_key=key)
         sc = default_store().load(sid)
     except ScenarioError as exc:
         return dbc.Alert(str(exc), color="danger", dismissable=True), no_update, no_update
