@@ -19,9 +19,8 @@ from models import data_health, users
 
 # read every dataset once, at start (not on a user's first click), and check it: a damaged geodata/ gives the
 # French "données indisponibles" page on every URL instead of a traceback (models/data_health.py)
+# (schemas, value ranges, parameters and travel calibration too; every problem is logged, the first one shown)
 DATA_PROBLEM = data_health.check()
-if DATA_PROBLEM:
-    logging.getLogger("atlas").error(DATA_PROBLEM.message)
 
 app = Dash(
     __name__,

@@ -1,10 +1,16 @@
 """Edit rights: reading is open, changing the shared state needs a signed-in editor (models/users.py).
 
-- sessions by Flask-Login; cookies ``HttpOnly`` and ``SameSite=Lax`` (``Secure`` with ``ATLAS_COOKIE_SECURE=1``);
+- sessions by Flask-Login over server-side records (models/users.py): the cookie holds a random token, revoked at
+  sign-out, expired after ``ATLAS_SESSION_HOURS``, replaced at each sign-in; cookies ``HttpOnly``, ``SameSite=Lax``
+  and ``Secure`` whenever the request came over HTTPS (directly or through the proxy, see README) or with
+  ``ATLAS_COOKIE_SECURE=1``;
+- sign-in throttled per account and per client address (failed attempts in the database, shared by the workers),
+  every failure logged in one line;
 - CSRF: every POST from a browser must come from this site (``Origin``/``Referer`` checked), and a signed-in
   session's POSTs must carry the ``X-CSRFToken`` header that Dash copies from the ``_csrf_token`` cookie
   (double submit); the sign-in form carries the same token;
-- with no account at all, editing is open from this machine only (loopback address, no proxy header).
+- with no account at all, editing is open from this machine only: loopback socket address, loopback Host, and no
+  proxy header of any kind (a relay on the same host would otherwise make everybody local).
 
 Pages call :func:`require_editor` in their write callbacks: it returns the editor's name, the author of the edit,
 or raises the page's error with a French refusal.
@@ -18,8 +24,12 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import logging
+
 from flask import Response, abort, has_request_context, redirect, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from models import users
 
@@ -31,19 +41,34 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 _manager = LoginManager()
 
 
+log = logging.getLogger("atlas")
+PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port",
+                 "X-Forwarded-Server", "X-Real-IP", "X-Client-IP", "True-Client-IP", "CF-Connecting-IP",
+                 "X-Cluster-Client-IP", "Fastly-Client-IP", "X-Original-Forwarded-For", "Via", "Client-IP")
+
+
 class Editor(UserMixin):
-    def __init__(self, name: str):
-        self.id = name
+    """A signed-in editor; ``id`` (what Flask-Login keeps in the cookie) is the session's token, not the name."""
+
+    def __init__(self, token: str, name: str):
+        self.id = token
         self.name = name
 
 
 @_manager.user_loader
-def _load(name):
+def _load(token):
     try:
-        found = users.get_active(name)
+        found = users.session_user(token)
     except Exception:  # noqa: BLE001 - database down: treated as signed out, reading goes on
         return None
-    return Editor(found) if found else None
+    return Editor(token, found) if found else None
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """``Secure`` session cookie whenever the request came over HTTPS (not only when configured)."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or (has_request_context() and request.is_secure)
 
 
 def _secret_key() -> str:
@@ -74,6 +99,7 @@ def init_app(server) -> None:
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=secure,
                          REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax",
                          REMEMBER_COOKIE_SECURE=secure, SESSION_COOKIE_NAME="atlas_session")
+    server.session_interface = _SessionInterface()
     _manager.init_app(server)
     server.before_request(_check_csrf)
     server.after_request(_set_csrf_cookie)
@@ -147,11 +173,22 @@ def _login():
     back = local_path(request.form.get("next"))
     if not hmac.compare_digest(request.form.get("csrf_token", ""), session.get("csrf", "\0")):
         return redirect(_with_error(back, "session"))
-    name = users.authenticate(request.form.get("nom"), request.form.get("mot_de_passe"))
-    if not name:
-        return redirect(_with_error(back, "identifiants"))
+    given, client = str(request.form.get("nom") or "")[:60], request.remote_addr or ""
+    try:
+        if users.throttled(given, client):
+            log.warning("Connexion refusée (trop de tentatives) : compte « %s », client %s", given, client)
+            return redirect(_with_error(back, "trop"))
+        name = users.authenticate(given, request.form.get("mot_de_passe"))
+        if not name:
+            users.record_failure(given, client)
+            return redirect(_with_error(back, "identifiants"))
+        previous = current_user.id if current_user.is_authenticated else None
+        token = users.open_session(name, client, replaces=previous)  # rotation: the old session is revoked
+    except SQLAlchemyError as exc:  # database down or read-only: say so, never a 500
+        log.warning("Connexion impossible, base indisponible : %s", str(exc).splitlines()[0][:200])
+        return redirect(_with_error(back, "base"))
     session.clear()  # a new session on sign-in (no fixation)
-    login_user(Editor(name))
+    login_user(Editor(token, name))
     csrf_token()
     return redirect(back)
 
@@ -162,6 +199,11 @@ def _with_error(back: str, error: str) -> str:
 
 
 def _logout():
+    if current_user.is_authenticated:
+        try:
+            users.close_session(current_user.id)  # server-side: a copied cookie is worthless afterwards
+        except SQLAlchemyError as exc:
+            log.error("Session non révoquée (base indisponible) : %s", str(exc).splitlines()[0][:200])
     logout_user()
     session.clear()
     resp = redirect(local_path(request.form.get("next")))
@@ -170,8 +212,8 @@ def _logout():
 
 
 def _is_local_request() -> bool:
-    if request.headers.get("X-Forwarded-For") or request.headers.get("Forwarded"):
-        return False  # behind a proxy everybody looks local
+    if any(h in request.headers for h in PROXY_HEADERS):
+        return False  # behind a proxy or a relay everybody looks local
     try:
         addr_ok = ipaddress.ip_address(request.remote_addr or "0.0.0.0").is_loopback
     except ValueError:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from html import escape
 
@@ -15,9 +16,37 @@ GENERIC = ("Une erreur inattendue est survenue ; l'action n'a pas été appliqu�
            "Réessayez ou rechargez la page.")
 
 
+def _where(err: BaseException) -> str:
+    """file:line of the innermost frame of the project (not of a library) where ``err`` was raised."""
+    tb, where = err.__traceback__, "?"
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if "site-packages" not in name:
+            where = f"{name.rsplit('/', 2)[-2]}/{name.rsplit('/', 1)[-1]}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
+
+
+def log_failure(message: str, *args) -> None:
+    """Log the exception being handled in ONE line (type, message, project file:line), not a trace: what a
+    hostile input makes fail must not multiply the log by 2 KB per request."""
+    err = sys.exc_info()[1]
+    if err is None:
+        log.error(message, *args)
+        return
+    log.error(message + " — %s: %s [%s]", *args, type(err).__name__, str(err).replace("\n", " ")[:200], _where(err))
+
+
 def on_callback_error(err: Exception) -> None:
-    """Global callback error hook: log the trace server-side, show a French message in the shell."""
-    log.exception("Erreur dans un callback", exc_info=err)
+    """Global callback error hook: one log line (type, message, where, which callback), never a multi-line trace
+    that a flood of hostile requests would multiply; a French message in the shell."""
+    try:
+        from dash import ctx
+        outputs = str(ctx.outputs_list)[:120]
+    except Exception:  # noqa: BLE001 - no callback context
+        outputs = "?"
+    log.error("Erreur dans un callback (%s) : %s: %s [%s]", outputs, type(err).__name__,
+              str(err).replace("\n", " ")[:200], _where(err))
     set_props("app-error", {"children": GENERIC, "is_open": True})
 
 

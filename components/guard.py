@@ -11,6 +11,7 @@ import time
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
+from components import errors
 from models import db, inputs
 
 log = logging.getLogger("atlas")
@@ -21,6 +22,10 @@ BANNER_TEXT = {
                      "continue ; rien de ce que vous saisissez ne peut être enregistré pour l'instant.",
     "occupée": "Enregistrement indisponible pour l'instant : la base de données est occupée. Réessayez dans "
                "quelques secondes ; la consultation continue.",
+    "fichier absent": "Enregistrement indisponible : le fichier de la base de données a disparu (supprimé ou "
+                      "déplacé). La consultation continue ; rien n'est enregistré tant qu'il n'est pas restauré.",
+    "disque plein": "Enregistrement indisponible : le disque du serveur est plein. La consultation continue ; "
+                    "rien de ce que vous saisissez ne peut être enregistré pour l'instant.",
     "indisponible": "Enregistrement indisponible : la base de données ne répond pas. La consultation continue ; "
                     "les enregistrements reviendront dès qu'elle répondra, sans redémarrage.",
 }
@@ -41,7 +46,7 @@ def _safe(layout, path: str):
         try:
             return layout(**clean)
         except Exception:  # noqa: BLE001 - logged; the user gets a French page, never a blank one
-            log.exception("Mise en page impossible pour %s %s", path, clean)
+            errors.log_failure("Mise en page impossible pour %s %s", path, clean)
             return page_failed(path)
     return wrapper
 

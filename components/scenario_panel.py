@@ -6,6 +6,8 @@ delete), which the page's state callback turns into state. Store: :mod:`models.s
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
 from datetime import timezone
@@ -17,6 +19,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 import geodata
 from components import auth
 from components import simulator_charts as charts
+from components.errors import log_failure
 from components.graph_config import graph
 from components.kpi_cards import fr_euros, fr_number
 from components.simulator_state import parameters
@@ -90,7 +93,7 @@ def refresh_scenarios(_nonce):
     try:
         scenarios = default_store().list()
     except Exception:  # noqa: BLE001
-        log.exception("simulateur: list")
+        log_failure("simulateur: list")
         return [], [], [], dbc.Alert("Liste des scénarios indisponible (base de données).", color="danger")
     options = [{"label": f"n° {s.id} · {s.title} · {_concept_label(s.concept)} · "
                          f"{_town(s.code_insee) if s.code_insee else 'sans ville'}", "value": s.id} for s in scenarios]
@@ -104,15 +107,21 @@ def refresh_scenarios(_nonce):
           prevent_initial_call=True)
 def save_scenario(_n, name, note, state, nonce):
     """Saving shared state needs a signed-in editor: the author is the account (issue 11)."""
+    if not isinstance(state, dict) or not isinstance(state.get("concept"), str):
+        return dbc.Alert("Simulation illisible : rechargez la page, puis enregistrez à nouveau.", color="danger",
+                         dismissable=True), no_update, no_update
     try:
         author = auth.require_editor(ScenarioError)
+        # the same click sent again (answer lost, request retried) carries the same key: saved once
+        key = hashlib.sha256(json.dumps([author, name, note, state, _n], sort_keys=True, default=str)
+                             .encode()).hexdigest()
         sid = default_store().save(name, state["concept"], state.get("overrides") or {}, author=author,
-                                   note=note or "", code_insee=state.get("ville"))
+                                   note=note or "", code_insee=state.get("ville"), request_key=key)
         sc = default_store().load(sid)
     except ScenarioError as exc:
         return dbc.Alert(str(exc), color="danger", dismissable=True), no_update, no_update
     except Exception:  # noqa: BLE001
-        log.exception("simulateur: save")
+        log_failure("simulateur: save")
         return dbc.Alert("Enregistrement impossible (base de données) ; rien n'a été perdu, réessayez.",
                          color="danger", dismissable=True), no_update, no_update
     msg = dbc.Alert(f"Scénario « {sc.name} » enregistré : version {sc.version} (n° {sc.id}).", color="success",

@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from components import auth
+from components.errors import log_failure
 from components.ranking_url import values_by_key
 from models import scoring
 from models.scoring import KEYS
@@ -48,7 +49,7 @@ def list_weightings(_):
     try:
         return _saved_options()
     except Exception:  # noqa: BLE001 — the database may be unavailable: the ranking still works
-        log.exception("Liste des pondérations indisponible")
+        log_failure("Liste des pondérations indisponible")
         return []
 
 

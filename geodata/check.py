@@ -145,12 +145,23 @@ def vintage_checks(check, report: dict, com: pd.DataFrame) -> None:
 
 
 def run_checks() -> dict:
-    com, shapes = geodata.communes(), geodata.commune_shapes()
-    codes = set(com.code_insee)
+    from models import data_health
+
     report: dict = {"checks": []}
 
     def check(name: str, ok: bool, detail: str) -> None:
         report["checks"].append({"name": name, "ok": bool(ok), "detail": detail})
+
+    # schemas and value ranges of every file first (models/data_health.py, the same check as at start-up): the
+    # invariants below would otherwise be computed on damaged data, or fail with a traceback
+    health = data_health.problems()
+    check("santé des données (schémas, valeurs)", not health,
+          " ; ".join(p.message for p in health) or "tous les fichiers lus et conformes à leur schéma")
+    if health:
+        report["coverage"], report["ok"] = {}, False
+        return report
+    com, shapes = geodata.communes(), geodata.commune_shapes()
+    codes = set(com.code_insee)
 
     n, pop = len(com), int(com.population.sum())
     report["communes"], report["population"] = n, pop

@@ -58,6 +58,14 @@ def engine(url: str | None = None) -> Engine:
             cur.execute("PRAGMA busy_timeout=5000")
             cur.close()
 
+        path = sqlite_path(url)
+        if path:
+            @event.listens_for(eng, "do_connect")
+            def _refuse_vanished(_dialect, _rec, _cargs, _cparams):  # sqlite would create an empty file instead
+                if _identity.get(eng) and not os.path.exists(path):
+                    raise sqlite3.OperationalError(f"unable to open database file: {VANISHED} ({path})")
+                return None
+
         @event.listens_for(eng, "begin")
         def _sqlite_begin(conn):  # write transactions take the write lock first: validate + insert is atomic
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write_lock") else "BEGIN")
@@ -68,7 +76,60 @@ def engine(url: str | None = None) -> Engine:
         ensure_schema(eng)
     except (OperationalError, DBAPIError) as exc:  # database down: the read pages still work, writes say so
         log.warning("Base de données indisponible au démarrage : %s", exc)
+    _remember_file(eng)
     return eng
+
+
+# ------------------------------------------------------------------ the SQLite file itself: deleted or replaced
+VANISHED = "fichier de la base supprimé"
+_identity: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine → (st_dev, st_ino) of its file
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file of a SQLite URL (plain or ``file:…?uri=true``), None for memory databases and other dialects."""
+    if not url.startswith("sqlite"):
+        return None
+    rest = url.split(":///", 1)[1] if ":///" in url else ""
+    if rest.startswith("file:"):
+        rest = rest[5:].split("?", 1)[0]
+    return rest if rest and rest != ":memory:" else None
+
+
+def _stat_identity(path: str):
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _remember_file(eng: Engine) -> None:
+    path = sqlite_path(str(eng.url))
+    if path and (ident := _stat_identity(path)):
+        _identity[eng] = ident
+
+
+def check_file(eng: Engine) -> None:
+    """Before a write on SQLite: the file the pool has open must still be the one on disk.
+
+    Deleted (or moved) → refuse (a write would land in an unlinked inode and be lost at restart; no empty file is
+    created in its place, so the accounts cannot vanish into the account-less mode). Replaced (a restore) → the pool
+    is refreshed and the new file is used from now on. Raises :class:`OperationalError` (French reason).
+    """
+    path = sqlite_path(str(eng.url))
+    known = _identity.get(eng)
+    if not path or known is None:
+        if path:
+            _remember_file(eng)
+        return
+    now = _stat_identity(path)
+    if now is None:
+        log.error("Base SQLite %s introuvable : enregistrements refusés jusqu'à sa restauration", path)
+        raise OperationalError("check_file", {}, sqlite3.OperationalError(f"{VANISHED} ({path})"))
+    if now != known:
+        log.warning("Base SQLite %s remplacée (restauration ?) : connexions renouvelées", path)
+        eng.dispose()
+        _identity[eng] = now
 
 
 @contextmanager
@@ -77,6 +138,8 @@ def write_transaction(eng: Engine, key: int = 1):
 
     Everything read inside sees every write committed before; the next writer waits until this one commits.
     """
+    if eng.dialect.name == "sqlite":
+        check_file(eng)
     with eng.connect() as conn:
         conn.execution_options(write_lock=True)
         with conn.begin():
@@ -118,6 +181,8 @@ def status(eng: Engine | None = None) -> str | None:
     """
     try:
         eng = ensure_schema(eng or engine())
+        if eng.dialect.name == "sqlite":
+            check_file(eng)
         with eng.connect() as conn:
             if eng.dialect.name == "sqlite":
                 conn.exec_driver_sql("PRAGMA busy_timeout=300")
@@ -136,13 +201,21 @@ def status(eng: Engine | None = None) -> str | None:
                     conn.exec_driver_sql("PRAGMA busy_timeout=5000")
                     conn.commit()
     except Exception as exc:  # noqa: BLE001 - any failure is reported as a reason, never raised
-        return reason(exc)
+        why = reason(exc)
+        if why == "lecture seule" and eng is not None:  # connections opened read-only stay so: renew them,
+            eng.dispose()                                # so that writes come back with write access
+        return why
     return None
 
 
 def reason(exc: BaseException) -> str:
     """French reason for a database failure: read-only, busy (locked) or unavailable."""
     text_ = str(exc).lower()
+    if VANISHED in text_:
+        return "fichier absent"
+    if "disk is full" in text_ or "no space left" in text_ or "could not extend file" in text_ \
+            or "disk full" in text_ or "diskfull" in text_:
+        return "disque plein"
     if "readonly" in text_ or "read-only" in text_ or "read only" in text_:
         return "lecture seule"
     if "locked" in text_ or "busy" in text_ or "lock timeout" in text_:
@@ -157,6 +230,9 @@ class StoreUnavailable(RuntimeError):
         self.reason = exc if isinstance(exc, str) else reason(exc)
         detail = {"lecture seule": "la base de données est en lecture seule (droits du fichier ou du serveur)",
                   "occupée": "la base de données est occupée par d'autres enregistrements ; réessayez dans un instant",
+                  "fichier absent": "le fichier de la base de données a disparu (supprimé ou déplacé) ; rien ne "
+                                    "sera écrit ailleurs tant qu'il n'est pas restauré",
+                  "disque plein": "le disque du serveur est plein",
                   }.get(self.reason, "la base de données ne répond pas")
         super().__init__(f"Enregistrement indisponible : {detail}. Rien n'a été enregistré ; "
                          "vos saisies restent à l'écran.")

@@ -12,6 +12,7 @@ hall). :func:`reference_label` says so on every view; sites opened since 2017 ar
 """
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -205,24 +206,72 @@ def network_version(version: int | None = None, eng=None, conn=None) -> Network:
 def current_network(eng=None) -> Network:
     """The current network (reference + edits since the last reset).
 
-    When the database cannot be read, the reference network with ``unavailable=True`` (its label says so), so
-    the read pages keep working.
+    Kept incrementally per database (:func:`_advance`): a call reads only the edits appended since the previous
+    one, so its cost does not grow with the history. When the database cannot be read, the reference network with
+    ``unavailable=True`` (its label says so), so the read pages keep working.
     """
     try:
         eng = _engine(eng)
-        with eng.connect() as conn:  # edits are append-only: the last one identifies the version
-            last = tuple(conn.execute(select(func.max(network_edits.c.id), func.max(network_edits.c.created_at))).one())
-        key = (str(eng.url), *last)
-        if key not in _CURRENT:
-            if len(_CURRENT) > 16:
-                _CURRENT.clear()
-            _CURRENT[key] = network_version(None, eng)
-        return _CURRENT[key]
+        with eng.connect() as conn:
+            return _advance(conn, str(eng.url)).network()
     except DBAPIError:
         return Network(sites=reference_network(), unavailable=True)
 
 
-_CURRENT: dict[tuple, Network] = {}  # replayed networks by (database, last edit): a page reads it at every call
+class _Replay:
+    """The current network of one database, advanced edit by edit (edits are append-only, ids increasing)."""
+
+    COLUMNS = [c.name for c in network_edits.columns]
+
+    def __init__(self):
+        self.last_id, self.last_created, self.last_author, self.last_time = 0, None, None, None
+        self.sites, self.applied, self.skipped, self._net = reference_network(), [], [], None
+
+    def feed(self, rows, names) -> None:
+        for r in rows:
+            if r.action == "reset":
+                self.sites, self.applied, self.skipped = reference_network(), [], []
+            else:
+                try:
+                    self.sites = _apply(self.sites, r, names)
+                    self.applied.append(tuple(r))
+                except NetworkEditError:
+                    self.skipped.append(int(r.id))
+            self.last_id, self.last_created = int(r.id), r.created_at
+            self.last_author, self.last_time = r.author, r.created_at
+            self._net = None
+
+    def network(self) -> Network:
+        if self._net is None:
+            edits = pd.DataFrame(self.applied, columns=self.COLUMNS)
+            edits["action_fr"] = edits["action"].map(ACTIONS)
+            self._net = Network(sites=self.sites, version=self.last_id, edits=edits, last_author=self.last_author,
+                                last_time=self.last_time, skipped=list(self.skipped))
+        return self._net
+
+
+_REPLAYS: dict[str, _Replay] = {}
+_REPLAY_LOCK = threading.Lock()
+
+
+def _advance(conn, key: str) -> _Replay:
+    """The replay of database ``key`` brought up to date through ``conn`` (only the new edits are read). If the
+    history no longer continues the one replayed (table emptied, database replaced), it starts again from zero."""
+    with _REPLAY_LOCK:
+        rep = _REPLAYS.get(key)
+        if rep is not None and rep.last_id:
+            still = conn.execute(select(network_edits.c.created_at).where(network_edits.c.id == rep.last_id)).first()
+            if still is None or still.created_at != rep.last_created:
+                rep = None
+        if rep is None:
+            if len(_REPLAYS) > 16:
+                _REPLAYS.clear()
+            rep = _REPLAYS[key] = _Replay()
+        rows = conn.execute(select(network_edits).where(network_edits.c.id > rep.last_id)
+                            .order_by(network_edits.c.id)).all()
+        if rows:
+            rep.feed(rows, _commune_names())
+        return rep
 
 
 def _check_author(author) -> str:
@@ -256,8 +305,9 @@ def record_edit(action: str, author: str, site_id: str | None = None, code_insee
     if action == "add":
         site_id = f"U-{uuid.uuid4().hex[:8]}"
     try:
-        with db.write_transaction(_engine(eng)) as conn:
-            current = network_version(conn=conn)
+        eng = _engine(eng)
+        with db.write_transaction(eng) as conn:  # under the write lock: only the edits since the last read
+            current = _advance(conn, str(eng.url)).network()
             if action != "reset":
                 _apply(current.sites, SimpleNamespace(action=action, site_id=site_id, code_insee=code_insee),
                        _commune_names())

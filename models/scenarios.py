@@ -36,6 +36,7 @@ scenarios_table = Table(
     Column("code_insee", String(5), nullable=True),
     Column("parameters", Text, nullable=False),  # JSON {name: value}, every parameter of the concept
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("request_key", String(64), nullable=True),  # idempotency key of the save (a retry is recognised)
     *soft_delete_columns(),
     UniqueConstraint("name", "version", name="uq_sim_scenario_name_version"),
 )
@@ -91,8 +92,10 @@ class ScenarioStore:
         self.engine = eng if eng is not None else shared_engine()
 
     def save(self, name: str, concept: str, overrides: dict | None = None, author: str = "", note: str = "",
-             code_insee: str | None = None) -> int:
+             code_insee: str | None = None, request_key: str | None = None) -> int:
         """Save a new version of scenario ``name``; returns its id.
+
+        ``request_key``: the same key twice (a retried request) saves once and returns the first id.
 
         The parameter values are validated with :func:`models.simulator.make_parameters` first. Two saves
         at the same moment under the same name both land (as consecutive versions): a clash on
@@ -112,7 +115,7 @@ class ScenarioStore:
         payload = json.dumps(params.values, sort_keys=True)
         return insert_next_version(self.engine, scenarios_table, name, {
             "author": author, "note": note, "concept": concept, "code_insee": code_insee, "parameters": payload},
-            ScenarioError)
+            ScenarioError, request_key=None if request_key is None else str(request_key)[:64])
 
     def list(self, deleted: bool = False) -> list[Scenario]:
         """Every saved version, newest first (``deleted=True``: the deleted ones instead, to restore them)."""

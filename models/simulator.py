@@ -140,6 +140,12 @@ class SimulationResult:
 _fr_number = F.num_short
 
 
+def _shown_number(x: float) -> str:
+    """``x`` for a message; a huge finite number (``1e300``, which the French formatter cannot round) in
+    scientific notation, so that its message never fails and drops the other values of a URL with it."""
+    return _fr_number(x) if abs(x) < 1e15 else f"{x:.3g}".replace(".", ",").replace("-", "−")
+
+
 def _spec(name: str, raw: dict, common: bool) -> ParamSpec:
     spec = ParamSpec(name=name, label=raw["libelle"], unit=raw["unite"], default=float(raw["defaut"]),
                      min=float(raw["min"]), max=float(raw["max"]), rationale=raw["justification"],
@@ -215,7 +221,7 @@ def parse_value(spec: ParamSpec, value) -> float:
     if not math.isfinite(x):
         raise ParameterError(f"Paramètre « {spec.name} » ({spec.label}) : valeur non finie.")
     if not spec.min <= x <= spec.max:
-        raise ParameterError(f"Paramètre « {spec.name} » ({spec.label}) : {_fr_number(x)} hors de la plage "
+        raise ParameterError(f"Paramètre « {spec.name} » ({spec.label}) : {_shown_number(x)} hors de la plage "
                              f"autorisée {spec.describe_range()}.")
     if spec.integer and not x.is_integer():
         raise ParameterError(f"Paramètre « {spec.name} » ({spec.label}) : un nombre entier est attendu.")

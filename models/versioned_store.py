@@ -56,8 +56,12 @@ def parse_id(value, what: str, error: type[Exception]) -> int:
     return int(text)
 
 
-def insert_next_version(engine: Engine, table: Table, name: str, values: dict, error: type[Exception]) -> int:
+def insert_next_version(engine: Engine, table: Table, name: str, values: dict, error: type[Exception],
+                        request_key: str | None = None) -> int:
     """Insert ``values`` as the next version of ``name`` in ``table`` (one serialised transaction); the new id.
+
+    ``request_key`` (tables with a ``request_key`` column): a save retried with the same key (its answer was lost,
+    the browser sent it again) is recognised and its first id returned: nothing is duplicated.
 
     Raises ``error`` with the French :class:`models.db.StoreUnavailable` text when the database is read-only or
     down (at once) or stays busy after a few retries; nothing is written then.
@@ -65,9 +69,15 @@ def insert_next_version(engine: Engine, table: Table, name: str, values: dict, e
     for attempt in range(RETRIES):
         try:
             with db.write_transaction(db.ensure_schema(engine)) as conn:
+                keyed = request_key is not None and "request_key" in table.c
+                if keyed:
+                    done = conn.execute(select(table.c.id).where(table.c.request_key == request_key)).scalar()
+                    if done is not None:
+                        return int(done)
                 current = conn.execute(select(func.max(table.c.version)).where(table.c.name == name)).scalar()
+                extra = {"request_key": request_key} if keyed else {}
                 result = conn.execute(insert(table).values(
-                    name=name, version=(current or 0) + 1, created_at=datetime.now(timezone.utc), **values))
+                    name=name, version=(current or 0) + 1, created_at=datetime.now(timezone.utc), **values, **extra))
                 return int(result.inserted_primary_key[0])
         except IntegrityError:  # same version taken meanwhile (a writer outside this app's lock)
             time.sleep(0.005 * (attempt + 1))

@@ -17,7 +17,10 @@ dash.register_page(__name__, path="/connexion", name="Connexion", order=99,
                    title="Connexion — Atlas Cœur des territoires")
 
 ERRORS = {"identifiants": "Nom ou mot de passe incorrect (ou compte désactivé).",
-          "session": "Session expirée : rechargez la page puis reconnectez-vous."}
+          "session": "Session expirée : rechargez la page puis reconnectez-vous.",
+          "trop": "Trop de tentatives de connexion en peu de temps : patientez une minute avant de réessayer.",
+          "base": "Connexion impossible pour l'instant : la base de données ne répond pas. La consultation continue ; "
+                  "réessayez dans quelques instants."}
 
 
 def _first(value) -> str:

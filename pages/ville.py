@@ -20,6 +20,7 @@ from components import town_blocks as B
 from components import town_brief as brief
 from components import town_demand
 from components.town_exports import csv_export, html_export
+from components.errors import log_failure
 from components.town_map import town_map_figure
 from models.concept_fit import concept_fit, suggest_concept, verdict
 from models.partners import UnknownCommune, commune_row
@@ -58,7 +59,7 @@ def _rank(code: str):
     try:
         return brief.ranking_position(code)
     except Exception:  # noqa: BLE001 — the rank is a pointer, the profile stands without it
-        log.exception("rang %r", code)
+        log_failure("rang %r", code)
         return None
 
 
@@ -80,7 +81,7 @@ def layout(code_insee: str | None = None, comparer=None, **_query):
     except UnknownCommune as err:
         return _not_found(f"{err} Vérifiez l'adresse, ou choisissez une commune ci-dessous.")
     except Exception:  # noqa: BLE001 — never a stack trace in the browser
-        log.exception("fiche ville %r", code_insee)
+        log_failure("fiche ville %r", code_insee)
         return _not_found("La fiche de cette commune n'a pas pu être préparée. Réessayez ou choisissez une autre commune.")
 
     toolbar = html.Div([
@@ -147,7 +148,7 @@ def download_csv(n, code):
     try:
         return csv_export(code), None
     except Exception:  # noqa: BLE001
-        log.exception("export CSV %r", code)
+        log_failure("export CSV %r", code)
         return no_update, dbc.Alert("L'export CSV n'a pas pu être préparé. Réessayez.", color="danger")
 
 
@@ -159,7 +160,7 @@ def download_html(n, code):
     try:
         return html_export(code), None
     except Exception:  # noqa: BLE001
-        log.exception("export HTML %r", code)
+        log_failure("export HTML %r", code)
         return no_update, dbc.Alert("La carte HTML n'a pas pu être préparée. Réessayez.", color="danger")
 
 
@@ -169,7 +170,7 @@ def fill_print_map(code):
     try:
         return B.print_map(profile(code))
     except Exception:  # noqa: BLE001
-        log.exception("carte imprimable %r", code)
+        log_failure("carte imprimable %r", code)
         return html.P("Carte imprimable indisponible.", className="ville-note")
 
 

@@ -127,3 +127,99 @@ def test_hostile_callback_bodies_get_no_5xx_and_no_english(client):
             failures.append((dep["output"][:60], r.status_code, ENGLISH.findall(body)[:3] or body[:100]))
     print(f"\nfuzz callbacks (graine {SEED}) : {N} essayées sur {len(deps)} callbacks, {len(failures)} en échec")
     assert not failures, failures[:10]
+
+
+# ------------------------------------------------------------------ mutated callback bodies (issue 19, part 5)
+MUTATED_N = int(os.environ.get("ATLAS_FUZZ_MUTATED_N", "1500"))
+
+
+def _deep(depth: int):
+    v = 1
+    for _ in range(depth):
+        v = [v]
+    return v
+
+
+def _mutate(body: dict, deps: list, rng: random.Random) -> dict:
+    """One structural mutation of a well-formed body: what a hostile or broken client sends."""
+    b = json.loads(json.dumps(body))
+    other = rng.choice(deps)
+    kind = rng.randrange(16)
+    lists = [k for k in ("inputs", "state") if b.get(k)]
+    if kind == 0:
+        b["output"] = rng.choice([other["output"], "x.y", "..a.b...c.d..", "", "..", ".", "a" * 500])
+    elif kind == 1:
+        b["outputs"] = rng.choice([[], [b["outputs"]] * 3, {"id": "x", "property": "y"}, "x", 1, None])
+    elif kind == 2 and lists:
+        k = rng.choice(lists)
+        b[k] = rng.choice([b[k][:-1], b[k] + b[k][:1], list(reversed(b[k])), [], {"id": "x"}])
+    elif kind == 3 and lists:
+        it = rng.choice(b[rng.choice(lists)])
+        if isinstance(it, dict):
+            it[rng.choice(["id", "property"])] = rng.choice(["inconnu", 1, None, [], {"type": 1}, "a.b"])
+    elif kind == 4 and lists:
+        it = rng.choice(b[rng.choice(lists)])
+        if isinstance(it, dict):
+            it["value"] = _deep(rng.choice([50, 300, 5000]))
+    elif kind == 5:
+        b["changedPropIds"] = rng.choice([["inconnu.value"], [1], "x", None, [None], ["a" * 300]])
+    elif kind == 6:
+        b[rng.choice(["inputs", "state"])] = rng.choice([{"id": "x", "property": "y"}, "x", 3, None, [[]], [[1]]])
+    elif kind == 7:
+        b = {k: v for k, v in b.items() if k != rng.choice(list(b))}
+    elif kind == 8:
+        b["inputs"], b["state"] = other_body(other, rng)["inputs"], b.get("state", [])
+    elif kind == 9 and lists:
+        it = rng.choice(b[rng.choice(lists)])
+        if isinstance(it, dict):
+            it["value"] = rng.choice([{"a": {"b": {"c": [1e308] * 50}}}, [[[["x"]]]] * 20, "x" * 100_000,
+                                      list(range(20_000)), -0.0, 2 ** 70, {"": None}])
+    elif kind == 10:
+        b["output"] = other["output"]  # a real output, the inputs of another callback
+    elif kind == 11:
+        b["extra"] = _deep(rng.choice([10, 900]))
+    elif kind == 12:
+        b["outputs"] = other_body(other, rng)["outputs"]
+    elif kind == 13 and lists:
+        k = rng.choice(lists)
+        b[k] = [[it] if isinstance(it, dict) else it for it in b[k]]  # an ALL list where one item is expected
+    elif kind == 14:
+        b = rng.choice([[b], "x", 1, None, {"output": b.get("output")}])
+    else:
+        for k in lists:
+            for it in b[k]:
+                if isinstance(it, dict):
+                    it["value"] = _hostile_value(rng)
+    return b
+
+
+def other_body(dep, rng):
+    return _body(dep, rng)
+
+
+def test_mutated_callback_bodies_never_get_a_500_and_log_one_line(client, caplog):
+    import logging
+
+    rng, counts, failures = random.Random(SEED + 3), {}, []
+    deps = _callbacks(client)
+    caplog.set_level(logging.INFO, logger="atlas")
+    sent = 0
+    while sent < MUTATED_N:
+        i, dep = sent, rng.choice(deps)
+        body = _mutate(_body(dep, rng), deps, rng)
+        try:
+            data = json.dumps(body)
+        except (RecursionError, ValueError):  # deeper than json.dumps goes: the same body written by hand
+            data = json.dumps(_body(dep, rng)).replace('"inputs": [', '"inputs": [' + "[" * 20_000 + "]" * 20_000 + ",", 1)
+        sent += 1
+        caplog.clear()
+        r = client.post("/_dash-update-component", data=data, content_type="application/json")
+        counts[r.status_code] = counts.get(r.status_code, 0) + 1
+        text = r.get_data(as_text=True)
+        traced = [rec for rec in caplog.records if rec.exc_info or "Traceback" in rec.getMessage()]
+        if r.status_code >= 500 or ENGLISH.search(text.replace('"Exception"', "")) or traced:
+            failures.append((i, dep["output"][:50], r.status_code, [t.getMessage()[:150] for t in traced], text[:80]))
+        if r.status_code == 400 and "Requête invalide" not in text:
+            failures.append((i, dep["output"][:50], 400, "page non française"))
+    print(f"\nfuzz corps mutés (graine {SEED}) : {MUTATED_N} essayés, réponses {counts}, {len(failures)} en échec")
+    assert not failures, failures[:10]
