@@ -1,0 +1,39 @@
+"""Coverage tables by département, EPCI and zone d'emploi, checked by hand on a line of 8 communes (issue #17)."""
+from __future__ import annotations
+
+import pytest
+
+from models import coverage as cov
+from tests.territories import line_territory
+
+POPS = [1000, 200, 300, 400, 500, 600, 700, 800]
+# line_territory: départements 54 = communes 0-3, 57 = 4-7; EPCI E0 = 0-2, E1 = 3-5, E2 = 6-7; ZE Z0 = 0-3, Z1 = 4-7
+
+
+@pytest.fixture(scope="module")
+def result():
+    t = line_territory(POPS)
+    # sites at communes 0 and 5; the neighbours are 7.4 km away, more than 5 minutes: only 0 and 5 are covered
+    res = cov.coverage(["99000", "99005"], 5, territory=t)
+    assert res.covered.tolist() == [True, False, False, False, False, True, False, False]
+    return res
+
+
+@pytest.mark.parametrize("level,expected", [
+    # code: (communes, uncovered communes, population, covered population), by hand from the layout above
+    ("departement", {"54": (4, 3, 1900, 1000), "57": (4, 3, 2600, 600)}),
+    ("epci", {"E0": (3, 2, 1500, 1000), "E1": (3, 2, 1500, 600), "E2": (2, 2, 1500, 0)}),
+    ("ze", {"Z0": (4, 3, 1900, 1000), "Z1": (4, 3, 2600, 600)}),
+])
+def test_by_level_counts_the_uncovered_communes_and_the_covered_population(result, level, expected):
+    """Kills: the by-level uncovered count counting the covered communes (or the population mixed up)."""
+    table = result.by(level).set_index("code")
+    got = {code: (int(r.communes), int(r.uncovered_communes), float(r.population), float(r.covered_population))
+           for code, r in table.iterrows()}
+    assert got == expected
+
+
+def test_region_totals_by_hand(result):
+    assert result.uncovered_communes == 6
+    assert result.covered_population == 1600 and result.uncovered_population == 4500 - 1600
+    assert list(result.uncovered_codes) == ["99001", "99002", "99003", "99004", "99006", "99007"]
