@@ -50,7 +50,7 @@ lint-imports: $(STAMP)
 MUTANTS ?=
 mutate: $(STAMP)
 	nice -n 10 $(BIN)/mutmut run --max-children 1 $(MUTANTS)
-	$(BIN)/python -m scripts.mutation_scores
+	$(BIN)/python scripts/mutation_scores.py
 
 ## bench: print every benchmark figure with its budget
 bench: $(STAMP)
