@@ -37,3 +37,18 @@ def test_region_totals_by_hand(result):
     assert result.uncovered_communes == 6
     assert result.covered_population == 1600 and result.uncovered_population == 4500 - 1600
     assert list(result.uncovered_codes) == ["99001", "99002", "99003", "99004", "99006", "99007"]
+
+
+def test_by_level_demand_counts_only_the_communes_whose_demand_is_known():
+    """Jobseekers are published for even communes only (``line_territory``): 5 % of the population there."""
+    t = line_territory(POPS)
+    res = cov.coverage(["99000", "99005"], 5, territory=t, weight="demandeurs_emploi")
+    table = res.by("departement").set_index("code")
+    # 54: communes 0 and 2 known (50 + 15), 0 covered (50); 57: 4 and 6 known (25 + 35), 5 covered but unknown
+    assert table["nom"].to_dict() == {"54": "Meurthe-et-Moselle", "57": "Moselle"}
+    assert table["demand"].to_dict() == pytest.approx({"54": 65.0, "57": 60.0})
+    assert table["covered_demand"].to_dict() == pytest.approx({"54": 50.0, "57": 0.0})
+    assert table["covered_share"].to_dict() == pytest.approx({"54": 50 / 65, "57": 0.0})
+    assert list(table.columns) == ["nom", "communes", "uncovered_communes", "population", "covered_population",
+                                   "demand", "covered_demand", "covered_share"]
+    assert table["uncovered_communes"].dtype.kind == "i"
