@@ -52,3 +52,33 @@ def test_by_level_demand_counts_only_the_communes_whose_demand_is_known():
     assert list(table.columns) == ["nom", "communes", "uncovered_communes", "population", "covered_population",
                                    "demand", "covered_demand", "covered_share"]
     assert table["uncovered_communes"].dtype.kind == "i"
+
+
+def test_each_commune_names_its_nearest_site_by_hand(result):
+    """Sites at communes 0 and 5: communes 0-2 are nearer to 0, communes 3-7 nearer to 5 (equal steps of 7.4 km)."""
+    assert list(result.nearest) == ["99000"] * 3 + ["99005"] * 5
+    assert result.communes["nearest_site"].tolist() == ["99000"] * 3 + ["99005"] * 5
+    assert list(result.nearest_idx) == [0] * 3 + [1] * 5
+
+
+def test_no_site_means_no_nearest_site_and_infinite_times():
+    t = line_territory(POPS)
+    res = cov.coverage([], 30, territory=t)
+    assert list(res.nearest) == [""] * 8 and list(res.nearest_idx) == [-1] * 8
+    assert (res.times == float("inf")).all() and res.covered_population == 0 and res.covered_share == 0.0
+
+
+def test_thresholds_and_inputs_are_refused_in_french():
+    t = line_territory(POPS)
+    assert cov.coverage(["99000"], 180, territory=t).minutes == 180  # both bounds inclusive
+    assert cov.coverage(["99000"], 5, territory=t).minutes == 5
+    with pytest.raises(ValueError, match=r"^Seuil de temps hors limites \(5 à 180 min\) : 181$"):
+        cov.check_minutes(181)
+    with pytest.raises(ValueError, match=r"^Seuil de temps invalide : 'abc'$"):
+        cov.check_minutes("abc")
+    with pytest.raises(ValueError, match=r"^Pondération inconnue : 'revenu' \(attendu : population, pop_1564, "
+                                         r"demandeurs_emploi\)$"):
+        cov.coverage(["99000"], 30, territory=t, weight="revenu")
+    site = t.points_at_communes(["99000"]).assign(lon=float("nan"))
+    with pytest.raises(ValueError, match=r"^Site sans coordonnées : placez-le dans une commune\.$"):
+        cov.coverage(site, 30, territory=t)
