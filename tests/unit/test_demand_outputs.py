@@ -70,3 +70,22 @@ def test_spatial_check_against_the_public_figures_by_hand():
     assert out["lorraine_modele"] == pytest.approx(lorraine) and out["total_modele"] == pytest.approx(res.total_after)
     assert out["part_lorraine_modele_pct"] == pytest.approx(100 * out["lorraine_modele"] / out["total_modele"])
     assert 0 < out["lorraine_modele"] < out["total_modele"]
+
+
+@pytest.mark.parametrize("central,high,level,text", [
+    (62.9, 80.0, "centrale", "s'autofinance dès l'année 4 à l'estimation centrale"),          # = break-even: pays
+    (62.8, 62.9, "haute", "s'autofinance dès l'année 4 seulement à l'estimation haute"),
+    (40.0, 62.8, "jamais", "ne s'autofinance pas, même à l'estimation haute — il faudrait 63 auditeurs"),
+])
+def test_viability_the_one_rule_at_its_boundaries(central, high, level, text):
+    """Expected learners ≥ break-even (62.9 → 63 needed), at the central then the high estimate, by hand."""
+    v = D.viability({"central": central, "low": 0.0, "high": high}, 62.9)
+    assert set(v) == {"level", "needed", "text"} and (v["level"], v["needed"]) == (level, 63)
+    assert v["text"].replace("\u202f", " ").replace("\xa0", " ") == text  # French spacing aside
+
+
+def test_viability_without_estimate_or_break_even():
+    assert D.viability(None, 62.9) == {"level": "inconnu", "text": "demande non estimée", "needed": 62.9}
+    assert D.viability({"central": 1e6, "low": 0, "high": 1e6}, None) == {
+        "level": "jamais", "text": "n'atteint jamais son point mort, quel que soit le nombre d'auditeurs",
+        "needed": None}
