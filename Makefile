@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-postgres browser-deps geodata check bench serve clean
+.PHONY: run test test-fast test-postgres browser-deps geodata check bench serve clean lint-imports mutate
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,6 +18,7 @@ run: $(STAMP)
 
 ## test: install (first time, Chromium included) and run every test: unit, callbacks, browser
 test: $(STAMP) browser-deps
+	$(BIN)/lint-imports --config .importlinter
 	$(BIN)/python -m geodata.check
 	$(BIN)/python -m pytest -q tests
 
@@ -39,6 +40,17 @@ browser-deps:
 ## geodata: rebuild geodata/ from ../shared/raw (only needed when sources change)
 geodata: $(STAMP)
 	$(BIN)/python -m geodata.build && $(BIN)/python -m geodata.check
+
+## lint-imports: the layer contract of .importlinter (models/ imports neither Dash, nor components/, nor pages/)
+lint-imports: $(STAMP)
+	$(BIN)/lint-imports --config .importlinter
+
+## mutate: mutation testing of models/ with mutmut (setup.cfg; slow, not in CI: see README "Tests").
+##   One module: make mutate MUTANTS='models.demand*'; then $(BIN)/mutmut results / show NAME
+MUTANTS ?=
+mutate: $(STAMP)
+	nice -n 10 $(BIN)/mutmut run --max-children 1 $(MUTANTS)
+	$(BIN)/python scripts/mutation_scores.py
 
 ## bench: print every benchmark figure with its budget
 bench: $(STAMP)

@@ -2,7 +2,8 @@
 
 SQLite file ``instance/atlas.db`` by default (created on first use), PostgreSQL (or any SQLAlchemy URL) when
 ``DATABASE_URL`` is set (``postgresql+psycopg://user:pass@host/db``, psycopg 3). Each store declares its tables
-on :data:`metadata`; :func:`ensure_schema` creates them once, under a lock, so several workers starting together
+on :data:`metadata`; :func:`ensure_schema` creates them once (each table when its store is first used: this
+module imports no store, so ``python -m models.users list`` loads neither pandas nor the models), under a lock, so several workers starting together
 do not race. Every write goes through :func:`write_transaction` (serialised: SQLite ``BEGIN IMMEDIATE``,
 PostgreSQL advisory lock), so what a user is told has been saved is in the database.
 """
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 metadata = MetaData()
 log = logging.getLogger("atlas")
 LOCK_BASE = 741_300  # PostgreSQL advisory lock keys of this app: LOCK_BASE + 0 (schema), + 1 (writes)
-_ready: "weakref.WeakSet" = weakref.WeakSet()  # engines whose schema is in place
+_ready: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # engine → names of the tables in place
 _ready_lock = threading.Lock()
 
 
@@ -149,17 +150,19 @@ def write_transaction(eng: Engine, key: int = 1):
 
 
 def ensure_schema(eng: Engine) -> Engine:
-    """Create every declared table (and the columns added since) once per engine, safely under several workers."""
-    if eng in _ready:
+    """Create every table declared so far (and the columns added since) once per engine, safely under several
+    workers. A store declares its table when imported and calls this before each use, so a table declared later
+    is created then."""
+    declared = frozenset(metadata.tables)
+    if declared <= _ready.get(eng, frozenset()):
         return eng
     with _ready_lock:
-        if eng in _ready:
+        if declared <= _ready.get(eng, frozenset()):
             return eng
-        import models.network, models.scenarios, models.users, models.weightings  # noqa: E401,F401 - declare tables
         with write_transaction(eng, key=0) as conn:
             metadata.create_all(conn)
             _add_missing_columns(conn)
-        _ready.add(eng)
+        _ready[eng] = declared
     return eng
 
 

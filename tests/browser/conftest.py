@@ -1,11 +1,15 @@
 """Browser fixtures: the real app served on a free port, driven by headless Debian Chromium via Selenium.
 
 ``dash_server`` (base URL), ``browser`` (a fresh Chrome driver per test), ``screenshot(name)`` (PNG in
-tests/output/). Without Chromium the tests are skipped locally but fail under CI (CI=true), which installs it.
+tests/output/). Every test that drives a browser ends with an empty console: a SEVERE entry of the browser log
+(a JavaScript error, a failed request, a CSP refusal, a Dash callback error) fails it, as in Dash's own tests;
+only the entries of :data:`BENIGN_CONSOLE` are ignored, each for a stated reason, and a test that provokes an
+error on purpose says so with ``@pytest.mark.console_errors_expected("regex", ...)``. Without Chromium the tests are skipped locally but fail under CI (CI=true), which installs it.
 """
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -21,6 +25,21 @@ from benchmarks.browser import available as chrome_available
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "tests" / "output"
+
+# Console entries that are not errors of the app (regular expressions on the message), each with its reason.
+BENIGN_CONSOLE: tuple[str, ...] = ()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "console_errors_expected(*patterns): console errors this test provokes on "
+                                       "purpose (regular expressions); any other SEVERE entry still fails it")
+
+
+def console_errors(driver, allowed=()) -> list[str]:
+    """SEVERE entries of the browser log since the last read, less the benign and the ``allowed`` ones."""
+    skip = (*BENIGN_CONSOLE, *allowed)
+    return [e["message"] for e in driver.get_log("browser")
+            if e["level"] == "SEVERE" and not any(re.search(p, e["message"]) for p in skip)]
 
 
 def _free_port() -> int:
@@ -59,14 +78,20 @@ def dash_server():
 
 
 @pytest.fixture
-def browser():
+def browser(request):
     if not chrome_available():
         if os.environ.get("CI"):
             pytest.fail(f"Chromium introuvable ({CHROMIUM}, {CHROMEDRIVER}) alors que la CI doit l'installer")
         pytest.skip("Chromium/chromedriver absents : tests navigateur ignorés hors CI")
     driver = chrome(logs=True)
     yield driver
-    driver.quit()
+    marker = request.node.get_closest_marker("console_errors_expected")
+    try:
+        errors = console_errors(driver, marker.args if marker else ())
+    finally:
+        driver.quit()
+    if errors:
+        pytest.fail(f"erreurs dans la console du navigateur : {errors[:5]}", pytrace=False)
 
 
 @pytest.fixture

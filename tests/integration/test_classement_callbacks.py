@@ -78,8 +78,17 @@ def test_default_ranking_lists_the_25_acv_towns_in_rank_order(dash_app):
     assert all(row["concept"] for row in rows)  # concept suggestion from models.concept_fit
     bars = r["cls-bars"]["figure"]["data"]
     assert len(bars) == len(KEYS)  # one stacked trace per weighted criterion
-    map_patch = json.dumps(r["cls-map"]["figure"])
-    assert "Troyes" in map_patch or expected.iloc[0]["nom"] in map_patch
+    # the map: each point is a town at its place, labelled with its rank and coloured by its score
+    ops = {tuple(op["location"][2:]): op["params"]["value"] for op in r["cls-map"]["figure"]["operations"]}
+    by_name = expected.set_index("nom")
+    places = scoring.cached_table(tuple(scoring.ranking_candidates())).table.set_index("nom")
+    assert len(ops[("customdata",)]) == 25
+    for i, (name, score_text) in enumerate(ops[("customdata",)]):
+        town = by_name.loc[name]
+        assert ops[("text",)][i] == str(town["rang"])
+        assert ops[("marker", "color")][i] == pytest.approx(round(float(town["score"]), 1))
+        assert (ops[("lon",)][i], ops[("lat",)][i]) == pytest.approx((places.loc[name, "lon"], places.loc[name, "lat"]),
+                                                                     abs=1e-4)
 
 
 def test_a_weight_change_sends_only_the_weight_dependent_fields(dash_app):

@@ -94,12 +94,14 @@ def test_contributions_sum_to_the_score(acv_table):
 
 
 def test_normalisation_is_min_max_over_the_candidates_with_direction():
-    x = np.tile(np.array([[0.0], [5.0], [10.0]]), (1, len(KEYS)))
+    """Through the ranking the app calls: one weighted criterion, score = 100 × the min–max normalised value."""
+    x = np.tile(np.array([[0.0], [5.0], [10.0], [2.5]]), (1, len(KEYS)))
     ct = CriteriaTable(synthetic(x))
-    up = ct.normalised({k: 1 for k in KEYS})
-    down = ct.normalised({k: -1 for k in KEYS})
-    assert np.allclose(up[:, 0], [0, 0.5, 1])
-    assert np.allclose(down[:, 0], [1, 0.5, 0])
+    for key in (KEYS[0], KEYS[-1]):
+        up = ct.rank(only(key), {key: 1}).set_index("code_insee")["score"]
+        down = ct.rank(only(key), {key: -1}).set_index("code_insee")["score"]
+        assert up.to_dict() == pytest.approx({"00000": 0.0, "00001": 50.0, "00002": 100.0, "00003": 25.0})
+        assert down.to_dict() == pytest.approx({"00000": 100.0, "00001": 50.0, "00002": 0.0, "00003": 75.0})
 
 
 def test_a_criterion_equal_for_every_candidate_is_neutral():

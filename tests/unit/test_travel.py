@@ -8,19 +8,22 @@ import pytest
 from models import travel, travel_cli, travel_fit
 from models.travel import (TravelSettings, distance_matrix_km, great_circle_km_from_vectors, haversine_km,
                            minutes_between, minutes_from_km, travel_time_matrix, unit_vectors)
-from tests.territories import line_communes
+from models.territory import Territory, UnknownCommune
+from tests.territories import line_communes, line_territory
 
 OLD = TravelSettings("regle_1_3")
 
 
 @pytest.fixture
-def line(monkeypatch):
-    """Five communes 7.4 km apart stand in for the commune points of geodata."""
-    com = line_communes([1000, 2000, 3000, 4000, 5000])
-    codes = com["code_insee"].to_numpy()
-    points = (codes, {c: i for i, c in enumerate(codes)}, unit_vectors(com["lon"], com["lat"]))
-    monkeypatch.setattr(travel, "_commune_points", lambda: points)
-    return com
+def line():
+    """Five communes 7.4 km apart (their points and codes)."""
+    return line_communes([1000, 2000, 3000, 4000, 5000])
+
+
+@pytest.fixture
+def terr():
+    """The same five communes as a territory: the models' way to times between communes (no module swap)."""
+    return line_territory([1000, 2000, 3000, 4000, 5000])
 
 
 @pytest.fixture(scope="module")
@@ -132,27 +135,37 @@ def test_describe_names_the_calibration_and_the_old_rule():
 
 
 # ---------------------------------------------------------------------------------------------- matrices
-def test_travel_time_matrix_is_the_curve_of_straight_line_km(line):
+def test_times_between_communes_are_the_curve_of_straight_line_km(terr):
     s = TravelSettings(time_factor=1.5)
-    t = travel_time_matrix(line.code_insee[:2], line.code_insee, s)
-    km = distance_matrix_km(line.lon[:2], line.lat[:2], line.lon, line.lat)
+    com = terr.communes
+    t = terr.minutes_from(terr.codes[:2], s)
+    km = distance_matrix_km(com.lon[:2], com.lat[:2], com.lon, com.lat)
     assert t.shape == (2, 5)
     np.testing.assert_allclose(t, minutes_from_km(km) * 1.5, atol=1e-3)
-    np.testing.assert_allclose(minutes_between(line.lon[:2], line.lat[:2], line.lon, line.lat, s), t, atol=1e-9)
+    np.testing.assert_allclose(minutes_between(com.lon[:2], com.lat[:2], com.lon, com.lat, s), t, atol=1e-9)
 
 
-def test_travel_time_matrix_defaults_to_every_commune_and_float32(line):
-    t = travel_time_matrix(["99002"], None, dtype=np.float32)
+def test_times_to_every_commune_in_float32_nearest_is_itself(terr):
+    t = terr.minutes_from(["99002"], dtype=np.float32)
     assert t.shape == (1, 5) and t.dtype == np.float32
-    assert np.argmin(t[0]) == 2
+    assert np.argmin(t[0]) == 2 and t[0, 1] == t[0, 3] < t[0, 0] == t[0, 4]  # symmetric around itself
 
 
-def test_unknown_code_raises_keyerror_in_french(line):
+def test_unknown_code_is_refused_in_french(terr):
+    with pytest.raises(UnknownCommune, match="n'est pas celui d'une commune"):
+        terr.minutes_from(["00000"])
+
+
+def test_travel_time_matrix_of_the_benchmarks_agrees_with_the_territory():
+    """``travel_time_matrix`` (used by the benchmarks only) gives the times the models use, on the real communes."""
+    t = Territory.from_geodata()
+    codes = ["10387", "57463", "88160"]
+    np.testing.assert_allclose(travel_time_matrix(codes, None), t.minutes_from(codes), atol=1e-9)
     with pytest.raises(KeyError, match="Code commune inconnu"):
         travel_time_matrix(["00000"], None)
 
 
-def test_routed_matrix_replaces_the_estimate_for_its_pairs(line, routed_file):
+def test_routed_matrix_replaces_the_estimate_for_its_pairs(line, terr, routed_file):
     assert travel.routed_matrix_available()
     lon, lat = line.lon.to_numpy(), line.lat.to_numpy()
     estimate = minutes_between(lon, lat, lon, lat)
@@ -161,7 +174,7 @@ def test_routed_matrix_replaces_the_estimate_for_its_pairs(line, routed_file):
     others = np.ones_like(t, bool)
     others[0, 2] = others[4, 0] = False
     np.testing.assert_array_equal(t[others], estimate[others])
-    np.testing.assert_array_equal(travel_time_matrix(line.code_insee, None), t)
+    np.testing.assert_array_equal(terr.minutes_from(line.code_insee), t)
     sites = minutes_between(lon, lat, [5.05, 5.15], [48.5, 48.5], from_ids=line.code_insee, to_ids=["S0", "S1"])
     assert sites[1, 1] == 7.0 and sites[0, 1] != 7.0
     # other settings or no ids: the estimate
@@ -171,12 +184,12 @@ def test_routed_matrix_replaces_the_estimate_for_its_pairs(line, routed_file):
     assert not travel.describe(OLD).startswith("temps routés")
 
 
-def test_routed_file_without_its_columns_is_refused_in_french(line, tmp_path, monkeypatch):
+def test_routed_file_without_its_columns_is_refused_in_french(terr, tmp_path, monkeypatch):
     path = tmp_path / "travel_minutes.parquet"
     pd.DataFrame({"from": ["99000"], "minutes": [3.0]}).to_parquet(path)
     monkeypatch.setattr(travel, "ROUTED_MINUTES_PATH", path)
     with pytest.raises(ValueError, match="colonne\\(s\\) manquante\\(s\\) : origine, destination"):
-        travel_time_matrix(["99000"], None)
+        terr.minutes_from(["99000"])
 
 
 def test_no_routed_file_is_committed():

@@ -1,0 +1,64 @@
+"""The JSON of ``python -m models.coverage --json``: every field, its value against the committed geodata or the
+result object (issue #17: the CLI's fields were guarded by a subset-of-keys check only)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import geodata
+from models import coverage as cov
+from models.network import reference_label, reference_network
+from models.travel import describe
+
+KEYS = {"minutes", "weight", "estimated", "travel_model", "time_factor", "travel_label", "network_version", "sites",
+        "covered_population", "total_population", "covered_share", "covered_demand", "total_demand",
+        "covered_demand_share", "known_communes", "uncovered_communes", "uncovered_population", "zones_blanches",
+        "by_departement"}
+
+
+@pytest.fixture(scope="module")
+def cli():
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert cov.main(["--minutes", "30", "--weight", "demandeurs_emploi", "--json"]) == 0
+    return json.loads(buf.getvalue())
+
+
+def test_every_field_of_the_json_with_its_value(cli):
+    com = geodata.communes()
+    res = cov.coverage(reference_network(), 30, weight="demandeurs_emploi")
+    assert set(cli) == KEYS
+    assert (cli["minutes"], cli["weight"], cli["estimated"]) == (30.0, "demandeurs_emploi", True)
+    assert (cli["travel_model"], cli["time_factor"], cli["travel_label"]) == ("calibre", 1.0, describe())
+    assert cli["network_version"] == reference_label() and cli["sites"] == res.sites
+    assert cli["total_population"] == com["population"].sum()
+    assert cli["covered_population"] == res.covered_population < cli["total_population"]
+    assert cli["uncovered_population"] == cli["total_population"] - cli["covered_population"]
+    assert cli["covered_share"] == pytest.approx(cli["covered_population"] / cli["total_population"])
+    # jobseekers are published for ~180 communes only: demand ≠ population, known communes counted
+    assert cli["total_demand"] == pytest.approx(com["demandeurs_emploi"].sum())
+    assert cli["known_communes"] == com["demandeurs_emploi"].notna().sum() < len(com)
+    assert cli["covered_demand"] == pytest.approx(res.covered_demand) and cli["covered_demand"] != cli["covered_population"]
+    assert cli["covered_demand_share"] == pytest.approx(cli["covered_demand"] / cli["total_demand"])
+    assert cli["uncovered_communes"] == int((~res.covered).sum()) > 0
+    assert cli["zones_blanches"] == len(res.zones_blanches) > 0
+
+
+def test_by_departement_rows_against_the_communes(cli):
+    com = geodata.communes()
+    pop = com.groupby("departement")["population"].sum()
+    names = com.groupby("departement")["departement_nom"].first()
+    rows = cli["by_departement"]
+    assert [r["departement"] for r in rows] == sorted(pop.index)
+    for r in rows:
+        assert set(r) == {"departement", "nom", "population", "covered_population", "covered_share",
+                          "uncovered_communes"}
+        assert r["nom"] == names[r["departement"]] and r["population"] == pop[r["departement"]]
+        assert 0 < r["covered_population"] < r["population"]
+        assert r["covered_share"] == pytest.approx(r["covered_population"] / r["population"])
+    assert sum(r["uncovered_communes"] for r in rows) == cli["uncovered_communes"]
+    assert sum(r["covered_population"] for r in rows) == cli["covered_population"]
