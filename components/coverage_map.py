@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import geodata
 from components import map_base
 from components.data_routes import COMMUNES_URL
+from components.graph_config import export_meta
 
 TIME_MAX = 90  # minutes: top of the colour scale (farther communes share the darkest colour)
 UNCOVERED_COLOUR = "#D55E00"  # Okabe–Ito vermilion: uncovered communes are filled with it, opaque, so the legend's
@@ -139,4 +140,8 @@ def coverage_figure(result, nearest_names, **roles) -> go.Figure:
     time_trace.reversescale = True  # dark = far
     fig = go.Figure([time_trace, uncovered_trace(result.uncovered_codes, result.minutes), site_trace(**roles)])
     map_base.base_layout(fig, uirevision="couverture", zoom=6.2)
+    fig.update_layout(meta=export_meta(
+        "Couverture du réseau Cnam : temps estimé jusqu'au site le plus proche (au-delà du seuil : vermillon)",
+        "temps estimés par le modèle calibré de l'atlas ; INSEE, populations légales 2021 ; sites : MESR 2017, presse",
+        "couverture_reseau_cnam", legend=True))
     return fig  # legend: HTML over the map (legend_items), so it never falls below the screen

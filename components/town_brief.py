@@ -41,8 +41,9 @@ def en_bref(p, v: Verdict, rank: tuple[int, int, str] | None) -> html.Section:
     f = p.facts
     if rank:
         n, total, href = rank
-        rank_line = [f"Rang au classement multicritère : {n} sur {total} (pondération par défaut) — ",
-                     dcc.Link("voir le classement", href=href, id="ville-rang-lien"), "."]
+        rank_line = [f"Rang au classement multicritère : {n} sur {total} (pondération par défaut)",
+                     html.Span([" — ", dcc.Link("voir le classement", href=href, id="ville-rang-lien")],
+                               className="print-hide"), "."]
     else:
         rank_line = ["Rang au classement : indisponible."]
     why = v.reason.split(" — ", 1)[-1]

@@ -13,7 +13,7 @@ from dash import Input, Output, Patch, callback, clientside_callback, dcc, html,
 import geodata
 from components import map_base
 from components.commune_search import commune_search
-from components.graph_config import graph_config
+from components.graph_config import export_meta, graph_config
 from components.map_layers import LAYERS, layer_counts, point_traces, trace_keys
 from components.map_scale import scale_for
 from components.map_scale import fmt_number
@@ -50,7 +50,16 @@ def figure(variable: str, layers: list[str]) -> go.Figure:
                             hovertemplate=props["hovertemplate"], text=props["text"]),
         *point_traces(set(layers)),
     ])
+    fig.update_layout(meta=_export(variable))
     return map_base.base_layout(fig, show_departements=DEPARTEMENTS in layers)
+
+
+def _export(variable: str) -> dict:
+    """What the map's image export says: the variable, its source, the layers' legend."""
+    var = VARIABLES[variable]
+    return export_meta(f"{var.label} — communes du Grand Est, villes moyennes et sites du Cnam",
+                       f"{var.source} (en gris : donnée absente) ; points : MESR, ANCT, Éducation nationale, SNCF (voir la page Sources)",
+                       f"carte_grand_est_{variable}", legend=True)
 
 
 def _layer_options():
@@ -127,6 +136,7 @@ def change_variable(variable):
     choro = patch["data"][CHORO]
     for key in PATCHED:
         choro[key] = props[key]
+    patch["layout"]["meta"] = _export(variable)
     return patch, variable_info(variable), "?" + urlencode({"variable": variable})
 
 
