@@ -17,9 +17,12 @@
     return (text || "graphique").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
       .replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 60) || "graphique";
   }
-  function heading(gd) {  // the chart's own title on the page, when its figure does not name itself
-    var box = gd.closest("section, .card, .ville-block, .tab-pane, .col, [class*='col-']");
-    var h = box && box.querySelector("h1, h2, h3, h4, h5, .card-header");
+  function heading(gd) {  // the chart's own title, else the nearest heading above it on the page
+    var own = gd.layout && gd.layout.title && (gd.layout.title.text || gd.layout.title);
+    if (typeof own === "string" && own.trim()) { return own.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim(); }
+    var above = [].filter.call(document.querySelectorAll("h1, h2, h3, h4, h5, .card-header, label.chart-title"),
+      function (h) { return h.offsetParent !== null && (h.compareDocumentPosition(gd) & Node.DOCUMENT_POSITION_FOLLOWING); });
+    var h = above[above.length - 1];
     return h ? h.textContent.trim() : document.title.split(" — ")[0];
   }
   /* The image a meeting can reuse: the figure as on screen plus its title, its source, the date and its legend

@@ -47,3 +47,19 @@ def test_map_png_export_has_title_source_date_legend_and_a_meaningful_name(dash_
     data = files[0].read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
     (Path(__file__).resolve().parents[1] / "output" / "export-carte.png").write_bytes(data)
+
+
+def test_every_chart_export_names_itself_after_its_heading(dash_server, browser):
+    """A chart without its own export title (the simulator's) takes its block's heading: never plot-image.png."""
+    browser.get(dash_server + "/simulateur?ville=55545")
+    WebDriverWait(browser, 60).until(lambda b: b.execute_script(
+        "return [...document.querySelectorAll('.js-plotly-plot')].filter(g => g._fullLayout).length >= 2;"))
+    exports = browser.execute_script(
+        "return [...document.querySelectorAll('.js-plotly-plot')].filter(g => g._fullLayout).map(g => {"
+        " const e = window.atlasExportFigure(g); return [e.figure.layout.title.text, e.options.filename,"
+        " e.figure.layout.annotations.slice(-1)[0].text]; });")
+    for title, name, note in exports:
+        assert title and "newplot" not in name and "plot-image" not in name, (title, name)
+        assert re.fullmatch(r"[a-z0-9_]+_20\d\d-\d\d-\d\d", name), name
+        assert "Atlas Cœur des territoires" in note and re.search(MONTHS, note), note
+    assert len({name for _, name, _ in exports}) > 1  # each chart its own name
