@@ -15,6 +15,7 @@ import geodata
 from components.kpi_cards import kpi_card, kpi_row
 from components.town_map import records, svg_legend_items, town_map_svg
 from models import fr_format as F
+from models.display_names import bmo_basin, occupation
 from models.partners import KINDS
 
 LEVEL_TEXT = {"forte": "adéquation forte", "moyenne": "adéquation moyenne", "faible": "adéquation faible"}
@@ -47,7 +48,7 @@ def header(p, brief=None) -> html.Header:
     """Name and population, then ``brief`` (the "En bref" block: read first), then the identity facts."""
     facts = [("Code INSEE", p.code_insee), ("Département", f"{p.departement_nom} ({p.departement})"),
              ("Intercommunalité", p.epci_nom), ("Zone d'emploi", p.ze_nom), ("Bassin de vie", p.bv_nom),
-             ("Bassin d'emploi BMO", p.bmo_nom.title()),
+             ("Bassin d'emploi BMO", bmo_basin(p.bmo_nom)),
              ("Densité", f"{p.densite_libelle} ({p.densite}/7)" if p.densite else p.densite_libelle or "—"),
              ("Action Cœur de Ville", "oui" if p.is_acv else "non")]
     return html.Header([
@@ -174,7 +175,7 @@ def bmo_block(p) -> html.Section:
     for r in records(p.bmo_top):
         secret = "secret statistique"
         rows.append(html.Tr([
-            html.Td(r.metier),
+            html.Td(occupation(r.metier)),
             html.Td(F.num(r.projets), className="num"),
             html.Td(secret if r.secret_difficiles or F.is_missing(r.projets_difficiles) else F.num(r.projets_difficiles),
                     className="num"),
@@ -184,7 +185,7 @@ def bmo_block(p) -> html.Section:
                                             html.Th("dont difficiles", className="num"),
                                             html.Th("Part difficile", className="num")])), html.Tbody(rows)],
                        className="table table-sm ville-table", id="ville-bmo")
-    return block(f"Besoins de recrutement du bassin {p.bmo_nom.title()}", [
+    return block(f"Besoins de recrutement du bassin {bmo_basin(p.bmo_nom)}", [
         html.P([f"Projets jugés difficiles : ", html.Strong(f.fmt(f.value)), f" (Grand Est : {f.fmt(f.region)}). "
                 f"Les {len(p.bmo_top)} métiers aux projets les plus nombreux :"]),
         table,
