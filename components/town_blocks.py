@@ -18,7 +18,16 @@ from models import fr_format as F
 from models.display_names import bmo_basin, occupation
 from models.partners import KINDS
 
-LEVEL_TEXT = {"forte": "adéquation forte", "moyenne": "adéquation moyenne", "faible": "adéquation faible"}
+LEVEL_TEXT = {"forte": "convient bien", "moyenne": "convient en partie", "faible": "convient peu"}
+
+
+def fit_summary(fit) -> str:
+    """A concept's verdict in words, consistent with its count of assets: a missing host condition is said as such
+    (it outweighs any number of assets), never as a "weak fit with 4 assets out of 5"."""
+    assets = f"{F.plural(len(fit.has), 'atout')} sur {fit.n_known} critères connus"
+    if not fit.prerequisite_met:
+        return f"ne convient pas : une condition d'accueil manque (✗ en tête de liste) — malgré {assets}"
+    return f"{LEVEL_TEXT[fit.level]} — {assets}"
 WEAK_NOTES = {
     "missions_locales": "Position : mairie de la commune du siège (pas d'adresse connue) ; antennes absentes.",
     "france_travail": "Liste des agences de 2019 (certaines ont pu déménager ou fusionner).",
@@ -71,7 +80,7 @@ def concept_cards(code_insee: str, fits, suggestion: tuple[str, str]) -> html.Se
         badge = [dbc.Badge("Concept suggéré", color="dark", className="ms-2")] if fit.concept == suggested else []
         cards.append(dbc.Col(dbc.Card([
             dbc.CardHeader([html.Span(fit.label, className="fw-bold fs-5"), *badge,
-                            html.Div(f"{LEVEL_TEXT[fit.level]} — {F.plural(len(fit.has), 'atout')} sur {fit.n_known}",
+                            html.Div(fit_summary(fit),
                                      className="fit-level")]),
             dbc.CardBody([html.Ul(items, className="fit-list"),
                           dbc.Button("Simuler ce concept", href=simulator_href(code_insee, fit.concept),
@@ -82,7 +91,7 @@ def concept_cards(code_insee: str, fits, suggestion: tuple[str, str]) -> html.Se
         html.P(["Suggestion : ", html.Strong(reason)], id="ville-suggestion", className="ville-suggestion"),
         dbc.Row(cards, className="g-2"),
         html.P("✓ atout présent · ✗ atout absent · ? donnée manquante (non comptée). Une condition d'accueil absente "
-               "(population, lycée dans la commune, bassin de population) rend l'adéquation faible. Temps et bassins de "
+               "(population, lycée dans la commune, bassin de population) suffit à écarter le concept. Temps et bassins de "
                "population estimés (modèle de trajet calibré, voir la page Sources).", className="ville-note"),
     ], "ville-concepts")
 

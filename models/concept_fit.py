@@ -249,7 +249,9 @@ def _verdict(fits: list[ConceptFit], f) -> Verdict:
         headline = f"{f.nom} ne réunit les conditions d'accueil d'aucun des trois concepts : " + best.lacks[0] + "."
     else:
         status = "candidate"
-        headline = f"{f.nom} est une ville candidate : {best.label}, adéquation {best.level}."
+        fit_words = {"forte": "le concept qui convient le mieux", "moyenne": "le concept qui convient le mieux, en "
+                     "partie", "faible": "le concept le moins mal adapté"}[best.level]
+        headline = f"{f.nom} est une ville candidate : {best.label}, {fit_words}."
     n = len(best.has)
     reason = f"{best.label} : {F.plural(n, 'atout')} sur {best.n_known}" + (f" — {main_reason}" if main_reason else "")
     if f.pole and status != "trop_petite":
