@@ -101,7 +101,7 @@ def layout(variable: str = DEFAULT_VARIABLE, **_query):
                      id="map-container", className="map-container", **{"data-fit-bounds": map_base.FIT_BOUNDS})
     # hidden once the communes are painted (assets/09_map_drawn.js); static, not a spinning wheel: an animation
     # over the map makes the software renderer repaint every frame and delays the first draw several seconds
-    graph.children = [graph.children, html.Div([html.Span("⏳", className="map-loading-icon", **{"aria-hidden": "true"}),
+    graph.children = [graph.children, html.Div([html.Span(className="map-loading-icon", **{"aria-hidden": "true"}),
                                                 html.Span("Chargement de la carte…")],
                                                className="map-loading", role="status")]
     graph = dcc.Loading(graph, type="circle", delay_show=800)  # later redraws (variable, background)
