@@ -56,6 +56,13 @@
   }
   new MutationObserver(function () { all(hook); })
     .observe(document.documentElement, {childList: true, subtree: true});
-  new MutationObserver(function () { all(on() ? enlarge : restore); })
+  // panels hidden: the regional map's layer panel (its legend) is gone, so the map shows its own legend
+  function mapLegend() {
+    var gd = document.querySelector("#map-graph .js-plotly-plot");
+    if (!gd || !gd._fullLayout) { return; }
+    var want = document.body.classList.contains("panels-hidden");
+    if (gd._fullLayout.showlegend !== want) { Plotly.relayout(gd, {showlegend: want}); }
+  }
+  new MutationObserver(function () { all(on() ? enlarge : restore); mapLegend(); })
     .observe(document.body, {attributes: true, attributeFilter: ["class"]});
 })();

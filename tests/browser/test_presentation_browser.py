@@ -80,3 +80,16 @@ def test_hide_panels_gives_the_whole_width(dash_server, browser, path):
     click(browser, browser.find_element(By.ID, "panel-toggle"))
     wait.until(lambda b: not panel.is_displayed())
     assert browser.find_element(By.ID, "panel-toggle").text == "Afficher les panneaux"
+
+
+def test_regional_map_shows_its_legend_once_the_panels_are_hidden(dash_server, browser, screenshot):
+    wait = _open(browser, dash_server, "/")
+    legend = "return document.querySelectorAll('#map-graph .legend .traces').length;"
+    assert browser.execute_script(legend) == 0  # the layer panel is the legend
+    click(browser, browser.find_element(By.ID, "panel-toggle"))
+    wait.until(lambda b: b.execute_script(legend) > 0)
+    names = browser.execute_script(
+        "return [...document.querySelectorAll('#map-graph .legend .legendtext')].map(t => t.textContent);")
+    assert any(n.startswith("Villes Action Cœur de Ville") for n in names), names
+    assert any(n.startswith("Sites du Cnam") for n in names), names
+    screenshot("legende-sans-panneaux")
