@@ -1,5 +1,5 @@
 /* Presentation mode for charts: every text of a chart at 20 px or more while body.presentation is set, and
-   back to the figure's own sizes when it is turned off. Layout-level sizes only (titles, axes, legend). */
+   back to the figure's own sizes when it is turned off. Layout-level sizes (titles, axes, legend) and the colour bars of maps. */
 (function () {
   if (typeof Plotly === "undefined") { return; }
   var MIN = 20;
@@ -22,8 +22,25 @@
     });
     gd._atlasOriginal = original;
     if (Object.keys(update).length) { Plotly.relayout(gd, update); }
+    // colour bars of maps (trace-level fonts): ticks and title at 20 px too
+    var traces = gd._atlasOriginalTraces || {};
+    (gd._fullData || []).forEach(function (t, i) {
+      var cb = t.colorbar;
+      if (!cb || t.showscale === false || (i in traces)) { return; }
+      var tick = cb.tickfont && cb.tickfont.size, title = cb.title && cb.title.font && cb.title.font.size;
+      if ((tick && tick < MIN) || (title && title < MIN)) {
+        var src = (gd.data[i] && gd.data[i].colorbar) || {};
+        traces[i] = {"colorbar.tickfont.size": (src.tickfont && src.tickfont.size) || null,
+                     "colorbar.title.font.size": (src.title && src.title.font && src.title.font.size) || null};
+        Plotly.restyle(gd, {"colorbar.tickfont.size": MIN, "colorbar.title.font.size": MIN}, [i]);
+      }
+    });
+    gd._atlasOriginalTraces = traces;
   }
   function restore(gd) {
+    var traces = gd._atlasOriginalTraces;
+    gd._atlasOriginalTraces = null;
+    if (traces) { Object.keys(traces).forEach(function (i) { Plotly.restyle(gd, traces[i], [Number(i)]); }); }
     if (!gd._atlasOriginal) { return; }
     var update = {};
     Object.keys(gd._atlasOriginal).forEach(function (k) { update[k] = gd._atlasOriginal[k]; });
@@ -39,6 +56,13 @@
   }
   new MutationObserver(function () { all(hook); })
     .observe(document.documentElement, {childList: true, subtree: true});
-  new MutationObserver(function () { all(on() ? enlarge : restore); })
+  // panels hidden: the regional map's layer panel (its legend) is gone, so the map shows its own legend
+  function mapLegend() {
+    var gd = document.querySelector("#map-graph .js-plotly-plot");
+    if (!gd || !gd._fullLayout) { return; }
+    var want = document.body.classList.contains("panels-hidden");
+    if (gd._fullLayout.showlegend !== want) { Plotly.relayout(gd, {showlegend: want}); }
+  }
+  new MutationObserver(function () { all(on() ? enlarge : restore); mapLegend(); })
     .observe(document.body, {attributes: true, attributeFilter: ["class"]});
 })();

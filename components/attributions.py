@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from models.display_names import plain
+
 PRODUCTEURS = "INSEE, ANCT, Ministère de l'Éducation nationale (DEPP), France Travail, DARES"
 LICENCE = "Licence Ouverte / Etalab 2.0"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
@@ -33,5 +35,5 @@ def attribution_lines(datasets: dict) -> list[str]:
     lines = []
     for d in datasets.values():
         if "licence ouverte" in str(d.get("licence", "")).lower():
-            lines.append(f"{d.get('publisher', '?')} — {d.get('title', d.get('file', '?'))} ({d.get('date', '?')})")
+            lines.append(plain(f"{d.get('publisher', '?')} — {d.get('title', d.get('file', '?'))} ({d.get('date', '?')})"))
     return sorted(dict.fromkeys(lines))

@@ -13,10 +13,11 @@ import plotly.graph_objects as go
 import geodata
 from components import map_base
 from components.data_routes import COMMUNES_URL
+from components.graph_config import export_meta
 
 TIME_MAX = 90  # minutes: top of the colour scale (farther communes share the darkest colour)
-UNCOVERED_COLOUR = "#D55E00"  # Okabe–Ito vermilion: uncovered communes get a translucent vermilion veil
-UNCOVERED_FILL = "rgba(213, 94, 0, 0.35)"
+UNCOVERED_COLOUR = "#D55E00"  # Okabe–Ito vermilion: uncovered communes are filled with it, opaque, so the legend's
+UNCOVERED_FILL = UNCOVERED_COLOUR  # swatch is exactly the colour on the map (a veil would blend with the time colour)
 TRACE_TIME, TRACE_UNCOVERED, TRACE_SITES = range(3)
 # One point trace for every site: a trace that starts empty keeps its map layer under the communes when it
 # later receives points, so existing, proposed, selected sites and candidates share one always non-empty trace.
@@ -110,9 +111,10 @@ def legend_items(minutes: float = 30, optimised: bool = False):
     from dash import html
 
     roles = ["reseau", "propose", "candidat"] if optimised else ["reseau", "candidat"]
-    items = [html.Div([html.Span(SITE_STYLES[r][3], className=f"cov-legend-symbol cov-legend-{r}"),
-                       SITE_STYLES[r][0]]) for r in roles]
-    items.append(html.Div([html.Span(className="cov-legend-veil"),
+    items = [html.Div([html.Span(SITE_STYLES[r][3], className=f"cov-legend-symbol cov-legend-{r}",
+                                 style={"color": SITE_STYLES[r][1]}), SITE_STYLES[r][0]]) for r in roles]
+    items.append(html.Div([html.Span(className="cov-legend-veil", style={"background": UNCOVERED_FILL,
+                                                                          "borderColor": UNCOVERED_COLOUR}),
                            f"Commune à plus de {minutes:g} min d'un site"]))
     return html.Div(items, className="cov-legend", id="cov-legend")
 
@@ -121,7 +123,7 @@ def uncovered_trace(uncovered_codes, minutes: float) -> go.Choroplethmap:
     return go.Choroplethmap(
         geojson=COMMUNES_URL, featureidkey="id", locations=list(uncovered_codes), z=[1] * len(uncovered_codes),
         colorscale=[[0, UNCOVERED_FILL], [1, UNCOVERED_FILL]], showscale=False,
-        marker={"line": {"width": 0.4, "color": UNCOVERED_COLOUR}}, hoverinfo="skip",
+        marker={"line": {"width": 0.4, "color": UNCOVERED_COLOUR}, "opacity": 1}, hoverinfo="skip",
         name=f"Commune non couverte (> {minutes:g} min)", showlegend=True)
 
 
@@ -138,4 +140,8 @@ def coverage_figure(result, nearest_names, **roles) -> go.Figure:
     time_trace.reversescale = True  # dark = far
     fig = go.Figure([time_trace, uncovered_trace(result.uncovered_codes, result.minutes), site_trace(**roles)])
     map_base.base_layout(fig, uirevision="couverture", zoom=6.2)
+    fig.update_layout(meta=export_meta(
+        "Couverture du réseau Cnam : temps estimé jusqu'au site le plus proche (au-delà du seuil : vermillon)",
+        "temps estimés par le modèle calibré de l'atlas ; INSEE, populations légales 2021 ; sites : MESR 2017, presse",
+        "couverture_reseau_cnam", legend=True))
     return fig  # legend: HTML over the map (legend_items), so it never falls below the screen

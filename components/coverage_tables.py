@@ -62,7 +62,7 @@ def candidate_columns(unit: str = "hab.", minutes: float = 30) -> list[dict]:
         col("catchment", f"Habitants à {minutes:g} min", "int"),
         col("expected_learners", "Apprenants attendus / an", "int"), col("low", "bas", "int"),
         col("high", "haut", "int"), col("net_new", "dont nets", "int"),
-        col("break_even", "Point mort (apprenants)", "int"),
+        col("break_even", "Point mort (apprenants / an)", "int"),
         col("viable", "Viable", "yesno"), col("origine", "Origine", minWidth=150),
         col("code_insee", "Code INSEE", **HIDDEN),
     ]
@@ -75,7 +75,7 @@ CHOSEN_COLUMNS = [
     col("served_population", "Habitants desservis", "int"),
     col("expected_learners", "Apprenants attendus / an", "int"), col("low", "bas", "int"), col("high", "haut", "int"),
     col("drawn", "pris aux sites existants", "int"), col("net_new", "nets", "int"),
-    col("break_even", "Point mort (apprenants)", "int"), col("viable", "Viable", "yesno"),
+    col("break_even", "Point mort (apprenants / an)", "int"), col("viable", "Viable", "yesno"),
     col("cost", "Coût années 0–3", "eur"), col("code_insee", "Code INSEE", **HIDDEN),
 ]
 COMPARISON_COLUMNS = [
@@ -85,16 +85,23 @@ COMPARISON_COLUMNS = [
     col("largest_zone", "Plus grande zone blanche (hab.)", "int", minWidth=170),
     col("zones_blanches", "Zones", "int"), col("detail", "Détail", minWidth=260),
 ]
-ZONE_COLUMNS = [
-    col("rang", "Rang", "int"), col("nom", "Zone : principales communes (départements)", minWidth=320),
-    col("population", "Population", "int"), col("communes", "Communes", "int"), col("demand", "Demande", "int"),
-    col("minutes_max", "Temps max. (min)", "int"),
+WHOLE = {"wrapText": True, "autoHeight": True, "cellStyle": {"lineHeight": "1.3", "wordBreak": "normal",
+                                                              "paddingTop": "4px", "paddingBottom": "4px"}}
+DEMAND_TIP = {"headerTooltip": "Demande pondérée : habitants, 15–64 ans ou demandeurs d'emploi selon le choix "
+                               "« Pondérer la demande par »"}
+ZONE_COLUMNS = [  # the answer first: most people left out first, the zone's whole name beside its population
+    col("rang", "Rang", "int", maxWidth=90), col("nom", "Zone : principales communes (départements)", minWidth=320,
+                                                 flex=3, **WHOLE),
+    col("population", "Population (hab.)", "int"), col("demand", "Demande (pondérée)", "int", **DEMAND_TIP),
+    col("communes", "Communes (nombre)", "int"), col("minutes_max", "Temps max. (min)", "int"),
 ]
-LEVEL_COLUMNS = [
-    col("code", "Code"), col("nom", "Nom", minWidth=220), col("communes", "Communes", "int"),
-    col("uncovered_communes", "Non couvertes", "int"), col("population", "Population", "int"),
-    col("covered_population", "Habitants couverts", "int"), col("demand", "Demande", "int"),
-    col("covered_share", "Part couverte", "pct"),
+LEVEL_COLUMNS = [  # worst served first: the covered share leads, then the territory's whole name
+    col("covered_share", "Part couverte", "pct", sort="asc", pinned="left", maxWidth=130),
+    col("nom", "Territoire", minWidth=220, flex=2, **WHOLE),
+    col("uncovered_population", "Habitants non couverts", "int"), col("population", "Population (hab.)", "int"),
+    col("covered_population", "Habitants couverts", "int"), col("demand", "Demande (pondérée)", "int", **DEMAND_TIP),
+    col("uncovered_communes", "Communes non couvertes", "int"), col("communes", "Communes (nombre)", "int"),
+    col("code", "Code"),
 ]
 NETWORK_COLUMNS = [
     col("commune", "Commune", minWidth=150, **LINK), col("nom", "Libellé", minWidth=260), col("type", "Type"),

@@ -8,6 +8,7 @@ No callback here.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -311,6 +312,14 @@ def zone_rows(res, limit: int = 200) -> list[dict]:
             for r in z.itertuples()]
 
 
+def level_rows(res, level: str) -> list[dict]:
+    """Coverage by territory, worst served first (lowest covered share, then most people left out)."""
+    t = res.by(level)
+    t = t.assign(uncovered_population=t["population"] - t["covered_population"])
+    t = t.sort_values(["covered_share", "uncovered_population"], ascending=[True, False], na_position="last")
+    return t.to_dict("records")
+
+
 def _comparison_row(label, res, base_count, detail="") -> dict:
     z = res.zones_blanches
     return {"reseau": label, "sites": len(res.points), "nouveaux": len(res.points) - base_count,
@@ -336,13 +345,27 @@ def comparison_rows(sc: Scene) -> list[dict]:
     return rows
 
 
+LEARNER_COLUMNS = ("expected_learners", "low", "high", "net_new", "drawn")
+
+
+def whole_learners(rows: pd.DataFrame) -> pd.DataFrame:
+    """Learners are people: whole numbers on screen and in the CSV (the break-even rounded up, as the simulator)."""
+    rows = rows.copy()
+    for c in LEARNER_COLUMNS:
+        if c in rows:
+            rows[c] = rows[c].map(lambda v: None if pd.isna(v) else int(round(float(v))))
+    if "break_even" in rows:
+        rows["break_even"] = rows["break_even"].map(lambda v: None if pd.isna(v) else int(math.ceil(float(v) - 1e-9)))
+    return rows
+
+
 def chosen_rows(sc: Scene) -> list[dict]:
-    return [] if sc.outcome is None else sc.outcome.sites.to_dict("records")
+    return [] if sc.outcome is None else whole_learners(sc.outcome.sites).to_dict("records")
 
 
 def candidate_rows(state: dict, store: dict) -> list[dict]:
     table = planner.candidate_table(cs.plan_request(state), store["sites"], store["label"])
-    return table.drop(columns=["acv", "heberge"]).to_dict("records")
+    return whole_learners(table.drop(columns=["acv", "heberge"])).to_dict("records")
 
 
 # ---------------------------------------------------------------------------------------------- the whole view
@@ -402,7 +425,7 @@ def view(sc: Scene, previous: dict | None = None) -> dict:
         "candidates": None if cand_key == previous.get("candidates") else rows,
         "candidate_columns": ct.candidate_columns(_unit_short(st), st["minutes"]),
         "candidate_note": candidate_note(st, len(rows), sc.store), "zones": zone_rows(sc.shown),
-        "levels": sc.shown.by(level).to_dict("records"), "rule": rule_sentence(st),
+        "levels": level_rows(sc.shown, level), "rule": rule_sentence(st),
         "legend": cmap.legend_items(st["minutes"], sc.outcome is not None),
         "added": ("Ajoutées : " + ", ".join(names.get(c, c) for c in st["ajouts"])) if st["ajouts"] else None,
         "travel": sources_note(sc),

@@ -21,3 +21,10 @@ def graph(graph_id: str, figure=None, config: dict | None = None, **kwargs) -> d
     if figure is not None:
         kwargs["figure"] = figure
     return dcc.Graph(id=graph_id, config=graph_config(**(config or {})), **kwargs)
+
+
+def export_meta(title: str, source: str, filename: str, legend: bool = False) -> dict:
+    """``layout.meta`` of a figure whose image export must say what it is: the toolbar's download button
+    (``assets/07_graph_toolbar.js``) adds ``title``, "Source : ``source``", the date and, with ``legend``, the
+    legend of its traces, and names the file ``<filename>_<date>.png``."""
+    return {"export": {"title": title, "source": source, "filename": filename, "legend": legend}}

@@ -44,24 +44,16 @@ def base_layout(fig: go.Figure, *, style: str = OFFLINE_STYLE, center=None, zoom
 
 
 def choropleth(locations, z, *, colorscale="Cividis", zmin=None, zmax=None, colorbar: dict | None = None,
-               customdata=None, hovertemplate: str | None = None, name: str = "communes") -> go.Choroplethmap:
-    """Commune choropleth whose geometry is the shared GeoJSON URL (fetched once: plotly caches it by URL)."""
+               customdata=None, hovertemplate: str | None = None, name: str = "communes",
+               text=None) -> go.Choroplethmap:
+    """Commune choropleth whose geometry is the shared GeoJSON URL (fetched once: plotly caches it by URL).
+
+    One trace per map: MapLibre tessellates and paints the 5,115 polygons once per trace (a second trace over
+    the same communes doubles the first draw); communes without a value get the grey band of the colour scale
+    (``components.map_scale.scale_for``)."""
     return go.Choroplethmap(
         geojson=COMMUNES_URL, locations=locations, z=z, featureidkey="id", colorscale=colorscale, zmin=zmin,
         zmax=zmax, marker={"line": {"width": 0.15, "color": "#ffffff"}, "opacity": 0.92},
         colorbar={"thickness": 22, "len": 0.8, "x": 1.0, "xanchor": "right", "tickfont": {"size": 15},
                   **(colorbar or {})},
-        customdata=customdata, hovertemplate=hovertemplate, name=name, showlegend=False)
-
-
-def missing_choropleth(locations, missing, customdata=None) -> go.Choroplethmap:
-    """Grey for communes without a value ("donnée absente", never zero), transparent elsewhere.
-
-    ``missing`` is 1/0 per commune, so changing the variable sends one digit per commune.
-    """
-    return go.Choroplethmap(
-        geojson=COMMUNES_URL, locations=locations, z=missing, featureidkey="id", zmin=0, zmax=1,
-        colorscale=[[0, "rgba(0,0,0,0)"], [0.5, "rgba(0,0,0,0)"], [0.5, MISSING_COLOUR], [1, MISSING_COLOUR]],
-        showscale=False, marker={"line": {"width": 0.15, "color": "#ffffff"}}, customdata=customdata,
-        hovertemplate="<b>%{customdata[0]}</b><br>donnée absente<extra></extra>", name="Donnée absente",
-        showlegend=True)
+        customdata=customdata, hovertemplate=hovertemplate, name=name, showlegend=False, text=text)

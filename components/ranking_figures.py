@@ -33,7 +33,8 @@ def _hover_values(codes: tuple[str, ...]) -> dict[str, np.ndarray]:
     table = cached_table(codes).table
     out = {}
     for c in CRITERIA:
-        out[c.key] = np.array(["inconnu" if np.isnan(v) else F.num_short(v, 1)
+        decimals = 1 if c.unit in ("%", "min") else 0  # learners, people, sites: whole numbers
+        out[c.key] = np.array(["inconnu" if np.isnan(v) else F.num(v, decimals)
                                for v in table[c.key].to_numpy(dtype=float)], dtype=object)
     return out
 

@@ -117,7 +117,8 @@ def column_defs() -> list[dict]:
     ]
     for c in CRITERIA:
         digits = 1 if c.unit in ("%", "min", "km") else 0
-        cols.append({"field": c.key, "headerName": c.label + (f" ({c.unit})" if c.unit in ("%", "min", "km") else ""),
+        unit = f" ({c.unit})" if c.unit and f"({c.unit})" not in c.label else ""  # every figure with its unit
+        cols.append({"field": c.key, "headerName": c.label + unit,
                      "headerTooltip": c.explanation(), "width": 170, "filter": "agNumberColumnFilter",
                      "type": "rightAligned", "valueFormatter": {"function": FR_NUMBER % digits},
                      "cellStyle": MISSING_STYLE})

@@ -15,9 +15,19 @@ import geodata
 from components.kpi_cards import kpi_card, kpi_row
 from components.town_map import records, svg_legend_items, town_map_svg
 from models import fr_format as F
+from models.display_names import bmo_basin, occupation
 from models.partners import KINDS
 
-LEVEL_TEXT = {"forte": "adéquation forte", "moyenne": "adéquation moyenne", "faible": "adéquation faible"}
+LEVEL_TEXT = {"forte": "convient bien", "moyenne": "convient en partie", "faible": "convient peu"}
+
+
+def fit_summary(fit) -> str:
+    """A concept's verdict in words, consistent with its count of assets: a missing host condition is said as such
+    (it outweighs any number of assets), never as a "weak fit with 4 assets out of 5"."""
+    assets = f"{F.plural(len(fit.has), 'atout')} sur {fit.n_known} critères connus"
+    if not fit.prerequisite_met:
+        return f"ne convient pas : une condition d'accueil manque (✗ en tête de liste) — malgré {assets}"
+    return f"{LEVEL_TEXT[fit.level]} — {assets}"
 WEAK_NOTES = {
     "missions_locales": "Position : mairie de la commune du siège (pas d'adresse connue) ; antennes absentes.",
     "france_travail": "Liste des agences de 2019 (certaines ont pu déménager ou fusionner).",
@@ -47,7 +57,7 @@ def header(p, brief=None) -> html.Header:
     """Name and population, then ``brief`` (the "En bref" block: read first), then the identity facts."""
     facts = [("Code INSEE", p.code_insee), ("Département", f"{p.departement_nom} ({p.departement})"),
              ("Intercommunalité", p.epci_nom), ("Zone d'emploi", p.ze_nom), ("Bassin de vie", p.bv_nom),
-             ("Bassin d'emploi BMO", p.bmo_nom.title()),
+             ("Bassin d'emploi BMO", bmo_basin(p.bmo_nom)),
              ("Densité", f"{p.densite_libelle} ({p.densite}/7)" if p.densite else p.densite_libelle or "—"),
              ("Action Cœur de Ville", "oui" if p.is_acv else "non"),
              ("Petites villes de demain (ANCT, janvier 2021)", "oui" if p.facts.get("is_pvd") else "non")]
@@ -71,7 +81,7 @@ def concept_cards(code_insee: str, fits, suggestion: tuple[str, str]) -> html.Se
         badge = [dbc.Badge("Concept suggéré", color="dark", className="ms-2")] if fit.concept == suggested else []
         cards.append(dbc.Col(dbc.Card([
             dbc.CardHeader([html.Span(fit.label, className="fw-bold fs-5"), *badge,
-                            html.Div(f"{LEVEL_TEXT[fit.level]} — {F.plural(len(fit.has), 'atout')} sur {fit.n_known}",
+                            html.Div(fit_summary(fit),
                                      className="fit-level")]),
             dbc.CardBody([html.Ul(items, className="fit-list"),
                           dbc.Button("Simuler ce concept", href=simulator_href(code_insee, fit.concept),
@@ -82,7 +92,7 @@ def concept_cards(code_insee: str, fits, suggestion: tuple[str, str]) -> html.Se
         html.P(["Suggestion : ", html.Strong(reason)], id="ville-suggestion", className="ville-suggestion"),
         dbc.Row(cards, className="g-2"),
         html.P("✓ atout présent · ✗ atout absent · ? donnée manquante (non comptée). Une condition d'accueil absente "
-               "(population, lycée dans la commune, bassin de population) rend l'adéquation faible. Temps et bassins de "
+               "(population, lycée dans la commune, bassin de population) suffit à écarter le concept. Temps et bassins de "
                "population estimés (modèle de trajet calibré, voir la page Sources).", className="ville-note"),
     ], "ville-concepts")
 
@@ -175,7 +185,7 @@ def bmo_block(p) -> html.Section:
     for r in records(p.bmo_top):
         secret = "secret statistique"
         rows.append(html.Tr([
-            html.Td(r.metier),
+            html.Td(occupation(r.metier)),
             html.Td(F.num(r.projets), className="num"),
             html.Td(secret if r.secret_difficiles or F.is_missing(r.projets_difficiles) else F.num(r.projets_difficiles),
                     className="num"),
@@ -185,7 +195,7 @@ def bmo_block(p) -> html.Section:
                                             html.Th("dont difficiles", className="num"),
                                             html.Th("Part difficile", className="num")])), html.Tbody(rows)],
                        className="table table-sm ville-table", id="ville-bmo")
-    return block(f"Besoins de recrutement du bassin {p.bmo_nom.title()}", [
+    return block(f"Besoins de recrutement du bassin {bmo_basin(p.bmo_nom)}", [
         html.P([f"Projets jugés difficiles : ", html.Strong(f.fmt(f.value)), f" (Grand Est : {f.fmt(f.region)}). "
                 f"Les {len(p.bmo_top)} métiers aux projets les plus nombreux :"]),
         table,

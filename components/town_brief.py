@@ -31,11 +31,14 @@ def ranking_position(code_insee: str) -> tuple[int, int, str]:
     return int(row["rang"]), len(ranked), href
 
 
-def _cnam_line(f) -> str:
+def _cnam_line(f) -> list:
     if f["n_cnam_commune"]:
-        return f"Site du Cnam dans la commune : {f['cnam_nom']} ({f['cnam_source']})."
-    return (f"Site du Cnam le plus proche : {f['cnam_nom']}, {f['cnam_commune']} — ≈ {F.minutes(f['cnam_min'])} "
-            f"en voiture (estimé), {F.km(f['cnam_km'])} à vol d'oiseau.")
+        return [f"Site du Cnam dans la commune : {f['cnam_nom']} ({f['cnam_source']})."]
+    town = f["cnam_commune"]  # every town name a link to its profile
+    if f.get("cnam_code"):
+        town = dcc.Link(town, href=f"/ville/{f['cnam_code']}", id="ville-cnam-proche-lien")
+    return [f"Site du Cnam le plus proche : {f['cnam_nom']}, ", town, f" — ≈ {F.minutes(f['cnam_min'])} "
+            f"en voiture (estimé), {F.km(f['cnam_km'])} à vol d'oiseau."]
 
 
 def en_bref(p, v: Verdict, rank: tuple[int, int, str] | None) -> html.Section:
@@ -43,8 +46,9 @@ def en_bref(p, v: Verdict, rank: tuple[int, int, str] | None) -> html.Section:
     f = p.facts
     if rank:
         n, total, href = rank
-        rank_line = [f"Rang au classement multicritère : {n} sur {total} (pondération par défaut) — ",
-                     dcc.Link("voir le classement", href=href, id="ville-rang-lien"), "."]
+        rank_line = [f"Rang au classement multicritère : {n} sur {total} (pondération par défaut)",
+                     html.Span([" — ", dcc.Link("voir le classement", href=href, id="ville-rang-lien")],
+                               className="print-hide"), "."]
     else:
         rank_line = ["Rang au classement : indisponible."]
     why = v.reason.split(" — ", 1)[-1]

@@ -50,6 +50,7 @@ from models import demand
 from models import fr_format as F
 from models import town_facts as TF
 from models import transit
+from models.display_names import bmo_basin
 from models.cli import FrenchArgumentParser, fail
 from models.territory import Territory, UnknownCommune, check_code
 from models.territory_reference import region_values
@@ -145,10 +146,10 @@ def _clef_en_main(f, ref) -> ConceptFit:
     (has if n20 >= LYCEES_VIVIER_MIN else lacks).append(
         txt + (" — vivier d'alternants" if n20 >= LYCEES_VIVIER_MIN else f" (moins de {LYCEES_VIVIER_MIN})"))
     if F.is_missing(f.bmo_part_difficiles):
-        unknown.append(f"part des recrutements difficiles du bassin {f.bmo_nom} non publiée")
+        unknown.append(f"part des recrutements difficiles du bassin {bmo_basin(f.bmo_nom)} non publiée")
     else:
         txt = (f"{F.pct(f.bmo_part_difficiles, 0)} des projets de recrutement jugés difficiles dans le bassin "
-               f"{f.bmo_nom} vs {F.pct(ref['bmo_part_difficiles'].value, 0)} en région (BMO 2024)")
+               f"{bmo_basin(f.bmo_nom)} vs {F.pct(ref['bmo_part_difficiles'].value, 0)} en région (BMO 2024)")
         (has if f.bmo_part_difficiles >= ref["bmo_part_difficiles"].value else lacks).append(txt)
     return _fit("clef_en_main", f, has, lacks, unknown, host_lacks)
 
@@ -265,7 +266,9 @@ def _verdict(fits: list[ConceptFit], f) -> Verdict:
         headline = f"{f.nom} ne réunit les conditions d'accueil d'aucun des trois concepts : " + best.lacks[0] + "."
     else:
         status = "candidate"
-        headline = f"{f.nom} est une ville candidate : {best.label}, adéquation {best.level}."
+        fit_words = {"forte": "le concept qui convient le mieux", "moyenne": "le concept qui convient le mieux, en "
+                     "partie", "faible": "le concept le moins mal adapté"}[best.level]
+        headline = f"{f.nom} est une ville candidate : {best.label}, {fit_words}."
     n = len(best.has)
     reason = f"{best.label} : {F.plural(n, 'atout')} sur {best.n_known}" + (f" — {main_reason}" if main_reason else "")
     if f.pole and status != "trop_petite":

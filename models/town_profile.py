@@ -18,6 +18,7 @@ import pandas as pd
 import geodata
 
 from models import fr_format as F
+from models.display_names import bmo_basin
 from models.cli import FrenchArgumentParser
 from models.partners import KINDS, UnknownCommune, commune_row, partners_near
 from models.territory_reference import (METHOD_RATIO, SECTORS, Reference, bmo_share_difficult, defm_latest_month,
@@ -154,7 +155,7 @@ def _figures(c: pd.Series) -> list[Figure]:
             "non publié pour cette commune (publié pour les communes de plus de 1 000 ménages environ)"),
     ]
     share = bmo_share_difficult(c.bmo_code)
-    figs.append(Figure("bmo_part_difficiles", f"Besoins de recrutement (bassin BMO {c.bmo_nom})",
+    figs.append(Figure("bmo_part_difficiles", f"Besoins de recrutement (bassin BMO {bmo_basin(c.bmo_nom)})",
                        "Part des projets de recrutement jugés difficiles", share, "%",
                        "France Travail / Crédoc, enquête BMO", "bmo", "2024", None,
                        reg["bmo_part_difficiles"].value, METHOD_RATIO + " (cellules publiées) ; pas de valeur "

@@ -13,7 +13,7 @@ from dash import Input, Output, Patch, callback, clientside_callback, dcc, html,
 import geodata
 from components import map_base
 from components.commune_search import commune_search
-from components.graph_config import graph_config
+from components.graph_config import export_meta, graph_config
 from components.map_layers import LAYERS, layer_counts, point_traces, trace_keys
 from components.map_scale import scale_for
 from components.map_scale import fmt_number
@@ -25,38 +25,41 @@ dash.register_page(__name__, path="/", name="Carte", order=0,
 
 DEPARTEMENTS = "departements"
 DEFAULT_LAYERS = ["acv", "cnam_officiel", "cnam_presse", DEPARTEMENTS]  # the subject on; the rest on demand
-CHORO, MISSING = 1, 0        # trace indices: the "donnée absente" layer is drawn first, under the values
-FIRST_POINT_TRACE = 2
+CHORO = 0  # one choropleth trace: every commune, "donnée absente" in the grey band of its colour scale
+FIRST_POINT_TRACE = 1
+PATCHED = ("z", "zmin", "zmax", "colorscale", "colorbar", "hovertemplate", "text")  # what a variable change sends
 
 
 @lru_cache(maxsize=1)
 def _customdata():
-    """Name, population and jobseekers per commune, for the hover cards (static: built once)."""
+    """Name and population per commune, for the hover cards (static: built once)."""
     com = geodata.communes()
-    return np.column_stack([com.nom + " (" + com.departement + ")", com.population,
-                            com.demandeurs_emploi.astype(float)])
+    return np.column_stack([com.nom + " (" + com.departement + ")", com.population])
 
 
 def _choropleth_props(key: str) -> dict:
-    vals = values(key)
-    props = scale_for(VARIABLES[key], vals)
-    props["missing"] = vals.isna().astype(int).to_numpy()
-    return props
+    return scale_for(VARIABLES[key], values(key))
 
 
 def figure(variable: str, layers: list[str]) -> go.Figure:
     com = geodata.communes()
     props = _choropleth_props(variable)
-    custom = _customdata()
     fig = go.Figure([
-        map_base.missing_choropleth(com.code_insee, props["missing"], customdata=custom),
         map_base.choropleth(com.code_insee, props["z"], colorscale=props["colorscale"], zmin=props["zmin"],
-                            zmax=props["zmax"], colorbar=props["colorbar"], customdata=custom,
-                            hovertemplate=props["hovertemplate"]),
+                            zmax=props["zmax"], colorbar=props["colorbar"], customdata=_customdata(),
+                            hovertemplate=props["hovertemplate"], text=props["text"]),
         *point_traces(set(layers)),
     ])
-    fig.data[CHORO].reversescale = props.get("reversescale", False)
+    fig.update_layout(meta=_export(variable))
     return map_base.base_layout(fig, show_departements=DEPARTEMENTS in layers)
+
+
+def _export(variable: str) -> dict:
+    """What the map's image export says: the variable, its source, the layers' legend."""
+    var = VARIABLES[variable]
+    return export_meta(f"{var.label} — communes du Grand Est, villes moyennes et sites du Cnam",
+                       f"{var.source} (en gris : donnée absente) ; points : MESR, ANCT, Éducation nationale, SNCF (voir la page Sources)",
+                       f"carte_grand_est_{variable}", legend=True)
 
 
 def _layer_options():
@@ -96,8 +99,11 @@ def layout(variable: str = DEFAULT_VARIABLE, **_query):
                                style={"height": "calc(100vh - 130px)", "minHeight": "560px"},
                                config=graph_config(scrollZoom=True, responsive=True)),
                      id="map-container", className="map-container", **{"data-fit-bounds": map_base.FIT_BOUNDS})
-    graph.children = [graph.children, html.Div([dbc.Spinner(color="primary"), html.Span("Chargement de la carte…")],
-                                               className="map-loading", role="status")]  # hidden once drawn (CSS)
+    # hidden once the communes are painted (assets/09_map_drawn.js); static, not a spinning wheel: an animation
+    # over the map makes the software renderer repaint every frame and delays the first draw several seconds
+    graph.children = [graph.children, html.Div([html.Span(className="map-loading-icon", **{"aria-hidden": "true"}),
+                                                html.Span("Chargement de la carte…")],
+                                               className="map-loading", role="status")]
     graph = dcc.Loading(graph, type="circle", delay_show=800)  # later redraws (variable, background)
     return html.Div([
         dcc.Location(id="map-nav", refresh="callback-nav"),
@@ -127,11 +133,10 @@ def change_variable(variable):
         return no_update, "Indicateur inconnu.", no_update
     props = _choropleth_props(variable)
     patch = Patch()
-    patch["data"][MISSING]["z"] = props["missing"]
     choro = patch["data"][CHORO]
-    for key in ("z", "zmin", "zmax", "colorscale", "colorbar", "hovertemplate"):
+    for key in PATCHED:
         choro[key] = props[key]
-    choro["reversescale"] = props.get("reversescale", False)
+    patch["layout"]["meta"] = _export(variable)
     return patch, variable_info(variable), "?" + urlencode({"variable": variable})
 
 

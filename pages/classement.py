@@ -127,7 +127,7 @@ def layout(w: str | None = None, add: str | None = None, m: str | None = None, *
         html.P("Comparez les villes candidates critère par critère et réglez vous-même le poids de chaque critère.",
                className="lead"),
         alert,
-        dbc.Row([dbc.Col(controls, lg=4, xl=3), dbc.Col(results, lg=8, xl=9)], className="g-3"),
+        dbc.Row([dbc.Col(controls, lg=4, xl=3, className="atlas-side-panel"), dbc.Col(results, lg=8, xl=9)], className="g-3"),
     ], id="cls-page")
 
 

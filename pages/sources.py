@@ -15,6 +15,7 @@ from dash import html
 from components import demand_sources
 from components.attributions import LICENCE, LICENCE_URL, attribution_lines
 from models import fr_format as F
+from models.display_names import plain
 
 dash.register_page(__name__, path="/sources", name="Sources", title="Sources — Atlas Cœur des territoires")
 log = logging.getLogger("atlas")
@@ -92,23 +93,26 @@ def _trust_badge(trust: str) -> dbc.Badge:
 
 def _dataset_card(name: str, d: dict) -> dbc.Col:
     def line(label, value):
-        return html.Li([html.B(f"{label} : "), str(value)]) if value not in (None, "") else None
+        return html.Li([html.B(f"{label} : "), plain(value)]) if value not in (None, "") else None
 
     rows = d.get("rows")
     body = [
         html.H3(d.get("title", name), className="h5"),
         _trust_badge(d.get("trust", "non renseignée")),
         html.Ul([
-            line("Fichier", d.get("file")),
             line("Producteur", d.get("publisher")),
-            line("Origine", d.get("origin")),
             line("Date des données", d.get("date")),
             line("Licence", d.get("licence")),
             line("Lignes", F.num(rows) if isinstance(rows, (int, float)) else rows),
             line("Sert à", d.get("used_for")),
         ], className="list-unstyled mt-2 mb-1 sources-fields"),
-        html.Div([html.B("Limites connues : "), d["gaps"]], className="weak-source") if d.get("gaps") else
+        html.Div([html.B("Limites connues : "), plain(d["gaps"])], className="weak-source") if d.get("gaps") else
         html.Div("Pas de limite particulière signalée.", className="small text-muted"),
+        # where the file comes from exactly (depot, commit, file name): for the technical team, folded
+        html.Details([html.Summary("Origine technique du fichier", className="small"),
+                      html.Ul([line("Fichier", d.get("file")), html.Li([html.B("Origine : "), str(d["origin"])])
+                               if d.get("origin") else None], className="list-unstyled small mb-0")],
+                     className="mt-1"),
     ]
     return dbc.Col(html.Div(body, className="map-panel h-100", id=f"src-dataset-{name}"), lg=6, className="mb-3")
 
@@ -156,7 +160,7 @@ def _assumptions_section():
         html.P(["Les chiffres financiers qu'aucune source publique ne donne sont des ", html.B("hypothèses"),
                 ", toutes dans un seul fichier (models/parameters.toml), modifiables dans le simulateur. "
                 "« Hypothèse à vérifier » : ordre de grandeur plausible, à confirmer avec la direction financière."]),
-        html.P([html.B("Contexte régional : "), context.get("source", "")], className="small"),
+        html.P([html.B("Contexte régional : "), plain(context.get("source", ""))], className="small"),
         dbc.Accordion([
             dbc.AccordionItem(common_table, title=f"Hypothèses communes aux concepts ({len(common)})"),
             dbc.AccordionItem(own_table, title=f"Hypothèses propres à chaque concept ({len(own)})"),
@@ -279,16 +283,17 @@ def layout(**_query):
         html.H1("Sources des données", className="h3"),
         html.P("D'où vient chaque chiffre de l'atlas : producteur, origine, date, licence, usage, limites connues et "
                "fiabilité ; puis les hypothèses de calcul.", className="lead"),
-        html.P(f"Données reconstruites de façon reproductible par « {manifest.get('build', 'python -m geodata.build')} »."
-               f" {len(datasets)} jeux de données.", className="small text-muted"),
+        html.P(f"{len(datasets)} jeux de données publics, reconstruits à l'identique à chaque mise à jour.",
+               className="small text-muted"),
         html.H2("Jeux de données", className="h4 mt-3"),
         dbc.Row([_dataset_card(name, d) for name, d in sorted(datasets.items(),
                                                                key=lambda kv: kv[1].get("title", kv[0]))],
                 id="src-datasets"),
-        html.H2("Fichiers du dossier geodata/", className="h4 mt-3"),
-        html.P("Chaque fichier livré avec l'atlas ; l'empreinte des fichiers de données est comparée au manifeste.",
-               className="small"),
-        _files_table(),
+        html.Details([
+            html.Summary("Détails techniques : fichiers livrés avec l'atlas et leur empreinte", className="h4 mt-3"),
+            html.P("Chaque fichier livré avec l'atlas ; l'empreinte des fichiers de données est comparée au "
+                   "manifeste.", className="small"),
+            _files_table()], id="src-files-details"),
         html.H2("Hypothèses de calcul", className="h4 mt-3"),
         html.Div(_travel_section(), className="map-panel mb-3"),
         html.H2("Critères du classement : échelle, source et date", className="h4 mt-3"),

