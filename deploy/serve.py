@@ -89,7 +89,10 @@ def main() -> int:
         return 2
     run = Path(os.environ.get("ATLAS_RUN_DIR") or tempfile.mkdtemp(prefix="atlas-serve-"))
     run.mkdir(parents=True, exist_ok=True)
-    sock = run / "gunicorn.sock"
+    sock_dir = Path(tempfile.mkdtemp(prefix="atlas-sock-"))  # private folder of gunicorn's socket, directly in /tmp
+    if os.geteuid() == 0:  # root: nginx's workers run as "nobody", they must reach the socket (folder not listable)
+        os.chmod(sock_dir, 0o711)
+    sock = sock_dir / "gunicorn.sock"
     listen = default_listen()
     conf = write_config(run, listen, sock)
     env = {**os.environ, "ATLAS_BIND": f"unix:{sock}"}
@@ -123,6 +126,7 @@ def main() -> int:
         return 1
     finally:
         stop()
+        shutil.rmtree(sock_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
