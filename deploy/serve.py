@@ -96,6 +96,7 @@ def main() -> int:
     listen = default_listen()
     conf = write_config(run, listen, sock)
     env = {**os.environ, "ATLAS_BIND": f"unix:{sock}"}
+    env.setdefault("ATLAS_JOBS_DIR", str(run / "jobs"))  # background jobs: one diskcache shared by the workers
     procs: list[subprocess.Popen] = []
 
     def stop(*_args):

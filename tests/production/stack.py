@@ -168,3 +168,38 @@ def hold_attacks(url: str, plan: dict[str, int], seconds: float, bound: float):
     for a in attacks:
         a.join(10)
     return mon, {a.kind: a for a in attacks}
+
+
+def end_id(session: requests.Session, url: str) -> str:
+    """The page load's signed ``end_id`` (Dash's config in the HTML shell), echoed by the renderer on every callback."""
+    import html
+    import json
+    import re
+
+    page = session.get(url + "/", timeout=30).text
+    config = re.search(r'<script id="_dash-config" type="application/json">(.*?)</script>', page, re.S).group(1)
+    return json.loads(html.unescape(config))["end_id"]
+
+
+def call(session: requests.Session, url: str, body: dict, end: str, timeout: float = 120, poll: float = 0.4):
+    """POST a callback as the renderer does; a background one answers a job handle at once, then is polled.
+
+    Returns (seconds to the first answer, seconds to the result, the result JSON or None for 204, background?)."""
+    t0 = time.perf_counter()
+    r = session.post(url + "/_dash-update-component", params={"endId": end}, json=body, timeout=timeout)
+    first = time.perf_counter() - t0
+    r.raise_for_status()
+    data = r.json() if r.status_code == 200 else None
+    if not (data and "cacheKey" in data):
+        return first, first, data, False
+    params = {"endId": end, "cacheKey": data["cacheKey"], "job": data["job"]}
+    while time.perf_counter() - t0 < timeout:
+        time.sleep(poll)
+        r = session.post(url + "/_dash-update-component", params=params, json=body, timeout=timeout)
+        r.raise_for_status()
+        if r.status_code == 204:
+            return first, time.perf_counter() - t0, None, True
+        data = r.json()
+        if "response" in data:
+            return first, time.perf_counter() - t0, data, True
+    raise TimeoutError("background job without result")
