@@ -48,7 +48,7 @@ geodata: $(STAMP)
 	$(BIN)/python -m geodata.build && $(BIN)/python -m geodata.check
 
 ## bench: print every benchmark figure with its budget
-bench: $(STAMP)
+bench: $(STAMP) nginx-deps
 	$(BIN)/python -m benchmarks
 
 ## serve: production stack (deploy/serve.py): nginx (deploy/nginx.conf.template: timeouts, body limit, buffering,

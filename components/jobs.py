@@ -25,6 +25,13 @@ INTERVAL = 400  # ms between two polls of a running job
 HIDDEN, SHOWN = {"display": "none"}, {"display": "block"}
 
 
+def _data_version() -> str:
+    """Changes when the committed data or the parameters change (a cached result is then recomputed)."""
+    root = Path(__file__).resolve().parent.parent
+    files = [*sorted((root / "geodata").glob("*.*")), root / "models" / "parameters.toml"]
+    return str(max((f.stat().st_mtime_ns for f in files if f.exists()), default=0))
+
+
 def _manager():
     if os.environ.get("ATLAS_SYNC_CALLBACKS") == "1":
         return None
@@ -34,7 +41,10 @@ def _manager():
 
         folder = Path(os.environ.get("ATLAS_JOBS_DIR") or Path(__file__).resolve().parent.parent / "instance" / "jobs")
         folder.mkdir(parents=True, exist_ok=True)
-        return DiskcacheManager(diskcache.Cache(str(folder)))
+        # results kept an hour per (arguments, data version): two users asking the same optimisation both get it
+        # (without a cache the first reader would delete the shared result), a repeat is answered at the first poll
+        return DiskcacheManager(diskcache.Cache(str(folder), size_limit=256 * 2**20), cache_by=[_data_version],
+                                expire=3600)
     except ImportError as exc:  # requirements not installed (make installs them): the app still answers
         log.warning("Calculs longs dans la requête (tâches de fond indisponibles : %s) — `make` installe diskcache, "
                     "multiprocess et psutil.", exc)

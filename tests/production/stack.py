@@ -44,8 +44,8 @@ def running(kind: str = "stack", env: dict | None = None, log=subprocess.DEVNULL
     set-up before issue 19 (sync workers, bound on a TCP port). Yields the base URL."""
     tmp = Path(tempfile.mkdtemp(prefix=f"atlas-{kind}-"))
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/atlas.db", **(env or {})}
-    env.pop("ATLAS_SYNC_CALLBACKS", None)  # the served app runs its heavy callbacks in the background, as in production
+    base = {k: v for k, v in os.environ.items() if k != "ATLAS_SYNC_CALLBACKS"}  # background jobs, as in production
+    env = {**base, "DATABASE_URL": f"sqlite:///{tmp}/atlas.db", **(env or {})}
     if kind == "stack":
         env.update(ATLAS_LISTEN=f"127.0.0.1:{port}", ATLAS_RUN_DIR=str(tmp / "run"))
         cmd = [sys.executable, "deploy/serve.py"]
