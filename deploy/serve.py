@@ -49,6 +49,24 @@ def default_listen() -> str:
     return ("0.0.0.0:" if open_to_all else "127.0.0.1:") + port
 
 
+def _world_readable(path: Path) -> bool:
+    """Whether any user can read ``path`` (a folder): o+x on every parent, o+rx on itself."""
+    if not path.stat().st_mode & 0o005 == 0o005:
+        return False
+    return all(p.stat().st_mode & 0o001 for p in path.parents)
+
+
+def worker_user() -> str:
+    """nginx's ``user`` line: none when not root (workers run as the current user); as root, nginx's default
+    ("nobody") when it can read assets/, else root (e.g. a clone under /root, as CI's), said on stderr."""
+    if os.geteuid() != 0:
+        return ""
+    if _world_readable(ROOT / "assets"):
+        return "user nobody nogroup;"
+    print("serve : assets/ illisible pour « nobody », les processus nginx tournent en root", file=sys.stderr)
+    return "user root root;"
+
+
 def write_config(run: Path, listen: str, socket_path: Path) -> Path:
     """nginx.conf of this run, from the template; returns its path."""
     for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi", "logs"):
@@ -59,7 +77,7 @@ def write_config(run: Path, listen: str, socket_path: Path) -> Path:
         mime.write_text(MIME_FALLBACK)
     text = (TEMPLATE.read_text().replace("@@RUN@@", str(run)).replace("@@ROOT@@", str(ROOT))
             .replace("@@SOCKET@@", str(socket_path)).replace("@@LISTEN@@", listen)
-            .replace("@@MIME_TYPES@@", str(mime))
+            .replace("@@MIME_TYPES@@", str(mime)).replace("@@USER@@", worker_user())
             .replace("@@ACCESS_LOG@@", os.environ.get("ATLAS_ACCESS_LOG") or "off"))
     conf = run / "nginx.conf"
     conf.write_text(text)
