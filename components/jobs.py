@@ -13,6 +13,7 @@ the running one.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from pathlib import Path
@@ -32,6 +33,22 @@ def _data_version() -> str:
     return str(max((f.stat().st_mtime_ns for f in files if f.exists()), default=0))
 
 
+JOB_NICE = 10  # job processes yield the CPU to the workers (the shell and light callbacks first)
+JOB_SLOTS = int(os.environ.get("ATLAS_JOB_SLOTS", "1"))  # jobs computing at once; the others wait, without CPU
+
+
+def _run_job(folder: Path, job_fn, *args):
+    """In the job's process: lower priority, wait for a free slot (a lock file; freed by the kernel even when the
+    job is killed by a cancel), then run."""
+    import fcntl
+
+    os.nice(JOB_NICE)
+    slot = os.getpid() % max(1, JOB_SLOTS)
+    with open(folder / f"slot-{slot}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        job_fn(*args)
+
+
 def _manager():
     if os.environ.get("ATLAS_SYNC_CALLBACKS") == "1":
         return None
@@ -43,8 +60,11 @@ def _manager():
         folder.mkdir(parents=True, exist_ok=True)
         # results kept an hour per (arguments, data version): two users asking the same optimisation both get it
         # (without a cache the first reader would delete the shared result), a repeat is answered at the first poll
-        return DiskcacheManager(diskcache.Cache(str(folder), size_limit=256 * 2**20), cache_by=[_data_version],
-                                expire=3600)
+        class Manager(DiskcacheManager):
+            def call_job_fn(self, key, job_fn, args, context):
+                return super().call_job_fn(key, functools.partial(_run_job, folder, job_fn), args, context)
+
+        return Manager(diskcache.Cache(str(folder), size_limit=256 * 2**20), cache_by=[_data_version], expire=3600)
     except ImportError as exc:  # requirements not installed (make installs them): the app still answers
         log.warning("Calculs longs dans la requête (tâches de fond indisponibles : %s) — `make` installe diskcache, "
                     "multiprocess et psutil.", exc)
