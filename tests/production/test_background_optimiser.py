@@ -90,7 +90,7 @@ def test_optimiser_is_a_background_job_and_the_shell_keeps_answering(stack):
 
 def test_cancel_ends_the_job_process(stack):
     url, session, end, deps = stack
-    slow = {**OPTIMISE, "k": 20, "candidats": "toutes", "minutes": 45}  # about a minute of solving here
+    slow = {**OPTIMISE, "k": 40, "candidats": "toutes", "minutes": 45, "methode": "rapide"}  # ~12 s of solving here
     r = session.post(url + "/_dash-update-component", params={"endId": end}, json=_render_body(deps, slow), timeout=30)
     handle = r.json()
     pid = int(handle["job"].split("~")[0])
