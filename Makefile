@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-postgres browser-deps geodata check bench serve clean lint-imports mutate
+.PHONY: run test test-fast test-postgres browser-deps nginx-deps geodata check bench serve clean lint-imports mutate
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -16,8 +16,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(BIN)/python app.py
 
-## test: install (first time, Chromium included) and run every test: unit, callbacks, browser
-test: $(STAMP) browser-deps
+## test: install (first time, Chromium and nginx included) and run every test: layer contract, unit, callbacks,
+## browser, production
+test: $(STAMP) browser-deps nginx-deps
 	$(BIN)/lint-imports --config .importlinter
 	$(BIN)/python -m geodata.check
 	$(BIN)/python -m pytest -q tests
@@ -37,6 +38,13 @@ browser-deps:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; \
 	fi
 
+## nginx-deps: Debian's nginx-light for `make serve` and tests/production (root or sudo only when it is missing)
+nginx-deps:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx-light; \
+	fi
+
 ## geodata: rebuild geodata/ from ../shared/raw (only needed when sources change)
 geodata: $(STAMP)
 	$(BIN)/python -m geodata.build && $(BIN)/python -m geodata.check
@@ -53,12 +61,13 @@ mutate: $(STAMP)
 	$(BIN)/python scripts/mutation_scores.py
 
 ## bench: print every benchmark figure with its budget
-bench: $(STAMP)
+bench: $(STAMP) nginx-deps
 	$(BIN)/python -m benchmarks
 
-## serve: production server (gunicorn, 2 workers, gunicorn.conf.py: limits, French errors, 127.0.0.1 without accounts)
-serve: $(STAMP)
-	$(BIN)/gunicorn -c gunicorn.conf.py app:server
+## serve: production stack (deploy/serve.py): nginx (deploy/nginx.conf.template: timeouts, body limit, buffering,
+## headers, gzip, assets) in front of gunicorn (gunicorn.conf.py: 2 threaded workers) on a private unix socket
+serve: $(STAMP) nginx-deps
+	$(BIN)/python deploy/serve.py
 
 clean:
 	rm -rf $(VENV) tests/output .pytest_cache

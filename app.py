@@ -11,7 +11,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 
-from components import auth, data_routes, errors, guard, security
+from components import auth, data_routes, errors, guard, jobs, security
 from components.attributions import footer_attributions
 from components.navbar import nav_entries, navbar
 from models import data_health, users
@@ -30,6 +30,7 @@ app = Dash(
     title="Atlas Cœur des territoires — Cnam Grand Est",
     update_title=None,
     on_error=errors.on_callback_error,
+    background_callback_manager=jobs.MANAGER,  # heavy callbacks (optimiser) in background processes (issue 19)
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
 server = app.server

@@ -1,5 +1,12 @@
-"""gunicorn settings of the atlas (``make serve`` = ``gunicorn -c gunicorn.conf.py app:server``).
+"""gunicorn settings of the atlas. ``make serve`` runs it behind nginx (``deploy/serve.py``: gunicorn on a private
+unix socket, nginx in front buffering every request and answer); ``gunicorn -c gunicorn.conf.py app:server`` alone
+still works (loopback, no proxy).
 
+- threaded workers (gthread): 2 processes x 8 threads, so one slow request (a town page being built) does not hold
+  a whole process; the optimiser runs in a background job (components/jobs.py), not in a request;
+- read timeouts: a new connection that sends nothing within ``keepalive`` seconds goes back to the poller (it holds
+  no thread), an idle keep-alive connection is closed after ``keepalive`` seconds, a request that runs longer than
+  ``timeout`` seconds gets its worker restarted;
 - request limits: request line 4 094 bytes (longer → 414), 100 headers of 8 190 bytes at most (→ 431/400);
   bodies are capped by the app (8 MB → 413, components/security.py);
 - gunicorn's own error pages (sent before the app sees the request) are French, without server name or version;
@@ -16,12 +23,16 @@ import gunicorn
 import gunicorn.util
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = os.environ.get("ATLAS_WORKER_CLASS", "gthread")  # "sync" = the set-up before issue 19 (benchmarks)
+threads = int(os.environ.get("ATLAS_THREADS", "8"))
+keepalive = 5
 timeout = 60
 graceful_timeout = 20
 limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
 accesslog = os.environ.get("ATLAS_ACCESS_LOG") or None
+control_socket_disable = True  # gunicorn 27's ~/.gunicorn/gunicorn.ctl would be shared by every instance of the machine
 
 
 def _default_bind() -> str:

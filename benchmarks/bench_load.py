@@ -1,78 +1,69 @@
-"""Issue #11 — load: gunicorn (2 workers, gunicorn.conf.py) on loopback, 20 clients for 30 s, bounded.
+"""Issues #11 and #19 — load: 20 clients for 30 s with the optimiser in the mix, on loopback, bounded.
 
-Each client loops over three requests as a browser sends them: the shell ``GET /``, the page of a town
-(``/ville/<code>``: the router callback that builds its layout) and a simulator slider move (the callback that
-computes the state). Prints throughput, p50/p95/p99 per request and the error count (budget: 0 errors).
+16 clients loop over three requests as a browser sends them: the shell ``GET /``, the page of Verdun
+(``/ville/55545``: the router callback that builds its layout) and a simulator slider move; 4 clients loop over
+optimisations of /couverture (the render callback with ``opt``, k and minutes varied so most are not cached), as
+the renderer does it (a background job polled every 400 ms when the app runs them in the background).
 
-    python -m benchmarks.bench_load [--seconds 30] [--clients 20]
+Two set-ups:
+- ``avant``: the set-up before issue 19 — gunicorn alone (gunicorn.conf.py with sync workers, 2 processes),
+  the optimiser computed inside the request;
+- ``apres``: ``make serve`` — nginx in front of gunicorn gthread (2 x 8 threads), the optimiser a background job.
+
+The load generator runs on the same machine (same cores) as the server: its own CPU use is in the figures.
+
+    python -m benchmarks.bench_load [--seconds 30] [--clients 20] [--mode avant|apres|both]
+
+``python -m benchmarks`` measures ``apres`` only (budget: p95 of ``/`` and ``/ville/55545`` ≤ 500 ms, 0 errors).
 """
 from __future__ import annotations
 
 import argparse
 import os
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 import requests
 
 from benchmarks import Measure
 
-ISSUE = "#11 charge"
-ROOT = Path(__file__).resolve().parent.parent
-TOWNS = ["54329", "08409", "55545", "88160", "51454", "10387", "67180", "57463"]
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(port: int) -> subprocess.Popen:
-    tmp = tempfile.mkdtemp(prefix="atlas-load-")
-    env = {**os.environ, "ATLAS_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2",
-           "DATABASE_URL": f"sqlite:///{tmp}/load.db"}
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:server"], cwd=ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/_dash-layout", timeout=5).status_code == 200:
-                return proc
-        except requests.RequestException:
-            time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError("gunicorn n'a pas démarré")
+ISSUE = "#19 charge"
+TOWN = "55545"
+OPTIMISERS = 4  # of the clients
+BUDGET_MS = 500
+SETUPS = {"avant": ("gunicorn-sync", {"ATLAS_SYNC_CALLBACKS": "1"}), "apres": ("stack", {})}
 
 
 def _bodies(url: str) -> dict:
     from benchmarks.bench_simulator import slider_request
-    from tests.dash_client import page_body
+    from components import coverage_state as cs
+    from components import network_editor as editor
     from components.simulator_state import slider_names
+    from models import network as netmod
+    from tests.dash_client import page_body, request_body
 
     class Sim:  # what slider_request needs of the simulator page
         SLIDERS = list(slider_names())
 
     deps = requests.get(url + "/_dash-dependencies", timeout=30).json()
-
-    return {"towns": [page_body(f"/ville/{c}") for c in TOWNS],
+    store = editor.network_store(netmod.Network(sites=netmod.reference_network()))
+    optimise = [request_body(deps, "cov-state.data", {
+        "cov-state.data": {**cs.DEFAULTS, "k": k, "minutes": m, "candidats": "acv_bv", "opt": True},
+        "cov-network-store.data": store, "cov-rendered.data": {}}, output="cov-map.figure")
+        for m in (30, 45, 20, 60) for k in range(4, 16)]
+    return {"town": page_body(f"/ville/{TOWN}"), "optimise": optimise,
             "sliders": [slider_request(Sim, deps, "hub", v) for v in range(60, 300, 10)]}
 
 
-def _client(url, bodies, stop_at, out, errors, i):
+def _light_client(url, bodies, stop_at, out, errors, i):
     s = requests.Session()
     n = i
     while time.perf_counter() < stop_at:
         n += 1
         for name, method, path, body in (
                 ("/", "GET", "/", None),
-                ("/ville/<code>", "POST", "/_dash-update-component", bodies["towns"][n % len(bodies["towns"])]),
+                (f"/ville/{TOWN}", "POST", "/_dash-update-component", bodies["town"]),
                 ("simulateur (callback)", "POST", "/_dash-update-component",
                  bodies["sliders"][n % len(bodies["sliders"])])):
             t0 = time.perf_counter()
@@ -84,53 +75,78 @@ def _client(url, bodies, stop_at, out, errors, i):
             (out[name] if ok else errors).append((time.perf_counter() - t0) * 1000 if ok else name)
 
 
-def measure(seconds: float = 30, clients: int = 20) -> dict:
-    """Run the load; returns {request: [ms…]}, errors, requests per second."""
-    port = _port()
-    proc = _start(port)
-    url = f"http://127.0.0.1:{port}"
-    try:
+def _optimiser_client(url, bodies, stop_at, out, errors, i):
+    from tests.production.stack import call, end_id
+
+    s = requests.Session()
+    end = end_id(s, url)
+    n = i * 7
+    while time.perf_counter() < stop_at:
+        n += 1
+        try:
+            _first, total, data, _bg = call(s, url, bodies["optimise"][n % len(bodies["optimise"])], end, timeout=120)
+            ok = bool(data and "response" in data)
+        except (requests.RequestException, TimeoutError):
+            ok, total = False, 0
+        (out["optimisation (résultat)"] if ok else errors).append(total * 1000 if ok else "optimisation")
+
+
+def measure(mode: str = "apres", seconds: float = 30, clients: int = 20) -> dict:
+    """Run the load on one set-up; returns {request: [ms…]}, errors, requests per second."""
+    from tests.production.stack import running
+
+    kind, env = SETUPS[mode]
+    with running(kind, env) as url:
         bodies = _bodies(url)
-        for b in bodies["towns"][:2] + bodies["sliders"][:2]:  # warm both workers' caches a little
-            requests.post(url + "/_dash-update-component", json=b, timeout=60)
-        out = {"/": [], "/ville/<code>": [], "simulateur (callback)": []}
+        for _ in range(4):  # warm both workers a little
+            requests.post(url + "/_dash-update-component", json=bodies["town"], timeout=60)
+            requests.post(url + "/_dash-update-component", json=bodies["sliders"][0], timeout=60)
+        out = {"/": [], f"/ville/{TOWN}": [], "simulateur (callback)": [], "optimisation (résultat)": []}
         errors: list = []
         t0 = time.perf_counter()
-        threads = [threading.Thread(target=_client, args=(url, bodies, t0 + seconds, out, errors, i))
-                   for i in range(clients)]
+        threads = [threading.Thread(target=_optimiser_client if i < OPTIMISERS else _light_client,
+                                    args=(url, bodies, t0 + seconds, out, errors, i)) for i in range(clients)]
         for t in threads:
             t.start()
         for t in threads:
-            t.join(seconds + 60)  # bounded: a stuck request times out after 30 s
+            t.join(seconds + 150)  # bounded: a stuck request times out after 30 s, an optimisation after 120 s
         elapsed = time.perf_counter() - t0
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    total = sum(len(v) for v in out.values())
+    total = sum(len(v) for k, v in out.items() if not k.startswith("optimisation"))
     return {"ms": out, "errors": errors, "rps": total / elapsed, "elapsed": elapsed}
 
 
-def run(seconds: float | None = None, clients: int = 20) -> list[Measure]:
-    seconds = seconds or float(os.environ.get("ATLAS_LOAD_SECONDS", "30"))
-    res = measure(seconds, clients)
-    label = f"{clients} clients, {seconds:g} s, gunicorn 2 workers"
-    ms = [Measure(ISSUE, f"débit ({label})", res["rps"], "req/s"),
-          Measure(ISSUE, "erreurs (réponses non 200 ou expirées)", len(res["errors"]), "", 0)]
+def measures(mode: str, seconds: float, clients: int) -> list[Measure]:
+    res = measure(mode, seconds, clients)
+    label = f"{mode} : {clients} clients dont {OPTIMISERS} optimiseurs, {seconds:g} s, générateur sur les mêmes cœurs"
+    ms = [Measure(ISSUE, f"{mode} débit hors optimisations ({label})", res["rps"], "req/s"),
+          Measure(ISSUE, f"{mode} erreurs (réponses non 200 ou expirées)", len(res["errors"]), "",
+                  0 if mode == "apres" else None)]
     for name, values in res["ms"].items():
         if values:
             p50, p95, p99 = np.percentile(values, [50, 95, 99])
-            ms += [Measure(ISSUE, f"{name} p50 / p95 / p99 ({len(values)} requêtes) — p50", p50, "ms"),
-                   Measure(ISSUE, f"{name} p95", p95, "ms"), Measure(ISSUE, f"{name} p99", p99, "ms")]
+            budget = BUDGET_MS if mode == "apres" and name in ("/", f"/ville/{TOWN}") else None
+            ms += [Measure(ISSUE, f"{mode} {name} p50 ({len(values)} requêtes)", p50, "ms"),
+                   Measure(ISSUE, f"{mode} {name} p95", p95, "ms", budget),
+                   Measure(ISSUE, f"{mode} {name} p99", p99, "ms")]
     return ms
+
+
+def run(seconds: float | None = None, clients: int = 20) -> list[Measure]:
+    from deploy.serve import find_nginx
+
+    seconds = seconds or float(os.environ.get("ATLAS_LOAD_SECONDS", "30"))
+    if find_nginx() is None:
+        raise RuntimeError("nginx absent (make nginx-deps) : charge de la pile de production non mesurée")
+    return measures("apres", seconds, clients)
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--mode", choices=["avant", "apres", "both"], default="both")
     a = ap.parse_args()
-    for m in run(a.seconds, a.clients):
-        print(f"{m.name:<70} {m.value:>10.1f} {m.unit}")
+    for mode in (["avant", "apres"] if a.mode == "both" else [a.mode]):
+        for m in measures(mode, a.seconds, a.clients):
+            budget = "" if m.budget is None else f"(budget ≤ {m.budget:g} {m.unit})"
+            print(f"{m.name:<110} {m.value:>10.1f} {m.unit} {budget}", flush=True)

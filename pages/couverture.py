@@ -16,6 +16,7 @@ from components import coverage_map as cmap
 from components import coverage_panels as panels
 from components import coverage_state as cs
 from components import coverage_view as cv
+from components import jobs
 from components import network_editor as editor
 from models import network as netmod
 from models import planner
@@ -86,6 +87,7 @@ def layout(**query):
         dcc.Store(id="cov-rendered", data={**keys, "candidates": v["candidate_key"]}),
         *[_alert(e) for e in errors],
         html.Div(id="cov-state-alert"),
+        jobs.progress_block("cov", "Calcul de la couverture et de l'optimisation en cours…"),
         dbc.Row([dbc.Col(panels.control_panel(state, rule_default(state, store), _concepts(), v), lg=3,
                          className="atlas-side-panel"),
                  dbc.Col([html.Div(v["kpis"], id="cov-kpis"), panels.map_block(figure, v["legend"], v["travel"])], lg=9)],
@@ -136,7 +138,7 @@ def reduce(*args):
           Output("cov-rule-text", "children"), Output("cov-added-list", "children"),
           Output("cov-travel-note", "children"), Output("cov-rendered", "data"),
           Input("cov-state", "data"), Input("cov-network-store", "data"), State("cov-rendered", "data"),
-          prevent_initial_call=True)
+          prevent_initial_call=True, **jobs.background("cov", [(Output("cov-optimise", "disabled"), True, False)]))
 def render(state, store, rendered):
     """The view of a state: the map as a patch (only what changed), KPIs, messages and tables."""
     sc = cv.scene(state, store)

@@ -1,0 +1,97 @@
+"""Heavy callbacks off the request path (issue 19): Dash background callbacks with a diskcache manager.
+
+A callback declared with ``**jobs.background(...)`` runs in a process of its own: the request that starts it
+answers at once, the browser then asks every ``INTERVAL`` ms whether the result is there, so no gunicorn thread
+waits behind an optimisation and the shell and the light callbacks keep answering. While it runs the page shows
+an animated bar and a "Annuler le calcul" button (``progress_block``); a new request of the same callback cancels
+the running one.
+
+- ``ATLAS_SYNC_CALLBACKS=1`` (set by tests/conftest.py): plain synchronous callbacks, as the callback tests call
+  them directly; the bar is still shown while the request runs, the cancel button is hidden;
+- ``ATLAS_JOBS_DIR``: the diskcache folder, shared by every worker process (a result may be asked from another
+  worker than the one that started the job); default ``instance/jobs`` (``make serve`` uses its run folder).
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from pathlib import Path
+
+import dash_bootstrap_components as dbc
+from dash import Output, html
+
+log = logging.getLogger("atlas")
+INTERVAL = 400  # ms between two polls of a running job
+HIDDEN, SHOWN = {"display": "none"}, {"display": "block"}
+
+
+def _data_version() -> str:
+    """Changes when the committed data or the parameters change (a cached result is then recomputed)."""
+    root = Path(__file__).resolve().parent.parent
+    files = [*sorted((root / "geodata").glob("*.*")), root / "models" / "parameters.toml"]
+    return str(max((f.stat().st_mtime_ns for f in files if f.exists()), default=0))
+
+
+JOB_NICE = 10  # job processes yield the CPU to the workers (the shell and light callbacks first)
+JOB_SLOTS = int(os.environ.get("ATLAS_JOB_SLOTS", "1"))  # jobs computing at once; the others wait, without CPU
+
+
+def _run_job(folder: Path, job_fn, *args):
+    """In the job's process: lower priority, wait for a free slot (a lock file; freed by the kernel even when the
+    job is killed by a cancel), then run."""
+    import fcntl
+
+    os.nice(JOB_NICE)
+    slot = os.getpid() % max(1, JOB_SLOTS)
+    with open(folder / f"slot-{slot}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        job_fn(*args)
+
+
+def _manager():
+    if os.environ.get("ATLAS_SYNC_CALLBACKS") == "1":
+        return None
+    try:
+        import diskcache
+        from dash import DiskcacheManager
+
+        folder = Path(os.environ.get("ATLAS_JOBS_DIR") or Path(__file__).resolve().parent.parent / "instance" / "jobs")
+        folder.mkdir(parents=True, exist_ok=True)
+        # results kept an hour per (arguments, data version): two users asking the same optimisation both get it
+        # (without a cache the first reader would delete the shared result), a repeat is answered at the first poll
+        class Manager(DiskcacheManager):
+            def call_job_fn(self, key, job_fn, args, context):
+                return super().call_job_fn(key, functools.partial(_run_job, folder, job_fn), args, context)
+
+        return Manager(diskcache.Cache(str(folder), size_limit=256 * 2**20), cache_by=[_data_version], expire=3600)
+    except ImportError as exc:  # requirements not installed (make installs them): the app still answers
+        log.warning("Calculs longs dans la requête (tâches de fond indisponibles : %s) — `make` installe diskcache, "
+                    "multiprocess et psutil.", exc)
+        return None
+
+
+MANAGER = _manager()
+
+
+def background(prefix: str, running: list | None = None) -> dict:
+    """The keyword arguments of a heavy ``@callback``: in the background with ``prefix``'s bar and cancel button
+    (:func:`progress_block`), plus the ``running`` triples given; synchronous with the bar only when no manager."""
+    from dash import Input
+
+    shown = [(Output(f"{prefix}-job", "style"), SHOWN, HIDDEN)] + list(running or [])
+    if MANAGER is None:
+        return {"running": shown}
+    return {"background": True, "interval": INTERVAL, "running": shown,
+            "cancel": [Input(f"{prefix}-job-cancel", "n_clicks")]}
+
+
+def progress_block(prefix: str, label: str = "Calcul en cours…") -> html.Div:
+    """Hidden until the heavy callback runs: an animated bar, what is running, and the cancel button."""
+    cancel = dbc.Button("Annuler le calcul", id=f"{prefix}-job-cancel", color="secondary", outline=True, size="sm",
+                        className="mt-1", style=None if MANAGER is not None else HIDDEN)
+    return html.Div([
+        dbc.Progress(value=100, striped=True, animated=True, label=label, className="mt-2",
+                     style={"height": "1.4rem"}),
+        cancel,
+    ], id=f"{prefix}-job", role="status", **{"aria-live": "polite"}, style=HIDDEN)

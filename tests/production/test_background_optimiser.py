@@ -1,0 +1,114 @@
+"""Issue 19, part 1: the optimiser of /couverture runs off the request path (Dash background callback, diskcache
+manager) in the production stack: the request that starts it answers a job handle at once, `/` keeps answering
+while it runs, the result is the one the synchronous callback gives, and "Annuler le calcul" ends the job's process.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+
+import pytest
+import requests
+
+from components import coverage_state as cs
+from components import network_editor as editor
+from deploy.serve import find_nginx
+from models import network as netmod
+from tests.dash_client import request_body
+from tests.production.stack import call, end_id, running
+
+pytestmark = [
+    pytest.mark.skipif(find_nginx() is None, reason="nginx absent : `make nginx-deps` l'installe (paquet Debian "
+                       "nginx-light, root ou sudo), la pile de production n'est pas testée"),
+]
+STORE = editor.network_store(netmod.Network(sites=netmod.reference_network()))
+OPTIMISE = {**cs.DEFAULTS, "k": 8, "candidats": "acv_bv", "opt": True}
+
+
+def _diskcache_installed() -> bool:
+    try:
+        import diskcache  # noqa: F401
+        import multiprocess  # noqa: F401
+        import psutil  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def stack():
+    if not _diskcache_installed():
+        pytest.fail("diskcache / multiprocess / psutil absents : `make` installe requirements.txt")
+    with running("stack") as url:
+        s = requests.Session()
+        yield url, s, end_id(s, url), s.get(url + "/_dash-dependencies", timeout=30).json()
+
+
+def _render_body(deps, state):
+    return request_body(deps, "cov-state.data", {"cov-state.data": state, "cov-network-store.data": STORE,
+                                                 "cov-rendered.data": {}}, output="cov-map.figure")
+
+
+def test_optimiser_is_a_background_job_and_the_shell_keeps_answering(stack):
+    url, session, end, deps = stack
+    result = {}
+
+    def optimise():
+        result["call"] = call(requests.Session(), url, _render_body(deps, OPTIMISE), end)
+
+    worker = threading.Thread(target=optimise)
+    worker.start()
+    shell = []
+    while worker.is_alive():
+        t0 = time.perf_counter()
+        r = requests.get(url + "/", timeout=10)
+        shell.append((r.status_code, time.perf_counter() - t0))
+        time.sleep(0.2)
+    worker.join()
+    first, total, data, background = result["call"]
+    assert background, "the optimiser answered in the request, not as a background job"
+    assert first < 2.0, f"starting the job took {first:.2f} s"
+    assert len(shell) >= 3, f"the job ended too fast ({total:.2f} s) to show the shell answering meanwhile"
+    assert all(code == 200 and dt < 1.5 for code, dt in shell), shell
+
+    # the same outputs as the synchronous callback (the callback tests' path: ATLAS_SYNC_CALLBACKS=1)
+    import app
+
+    sync = app.server.test_client().post("/_dash-update-component", json=_render_body(deps, OPTIMISE)).get_json()
+    got = data["response"]
+    assert got["cov-chosen"]["rowData"] == sync["response"]["cov-chosen"]["rowData"]
+    assert len(got["cov-chosen"]["rowData"]) == 8
+    def message(out):  # the computing time it states ("… 11 s).") differs from one run to the other
+        return re.sub(r"[\d,]+\xa0s\)", "N s)", json.dumps(out["cov-opt-message"], ensure_ascii=False))
+
+    assert message(got) == message(sync["response"])
+    assert "8 nouveaux sites" in message(got)
+
+
+def test_cancel_ends_the_job_process(stack):
+    url, session, end, deps = stack
+    slow = {**OPTIMISE, "k": 40, "candidats": "toutes", "minutes": 45, "methode": "rapide"}  # ~12 s of solving here
+    r = session.post(url + "/_dash-update-component", params={"endId": end}, json=_render_body(deps, slow), timeout=30)
+    handle = r.json()
+    pid = int(handle["job"].split("~")[0])
+    assert os.path.exists(f"/proc/{pid}"), "the job process should be running"
+    assert handle["cancel"] == [{"id": "cov-job-cancel", "property": "n_clicks"}]
+    cancel = request_body(deps, "cov-job-cancel.n_clicks", {"cov-job-cancel.n_clicks": 1})
+    c = session.post(url + "/_dash-update-component", params={"endId": end, "cancelJob": handle["job"]}, json=cancel,
+                     timeout=30)
+    assert c.status_code in (200, 204)
+    deadline = time.time() + 10
+    while os.path.exists(f"/proc/{pid}") and time.time() < deadline:
+        with open(f"/proc/{pid}/stat") as f:  # a zombie (reaped later by its parent) no longer runs
+            if f.read().split(")")[-1].split()[0] == "Z":
+                break
+        time.sleep(0.1)
+    gone = not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split(")")[-1].split()[0] == "Z"
+    assert gone, "the job process still runs after the cancel"
+    # polling the cancelled job gives no update (nothing half-computed is shown)
+    poll = session.post(url + "/_dash-update-component", json=_render_body(deps, slow), timeout=30,
+                        params={"endId": end, "cacheKey": handle["cacheKey"], "job": handle["job"]})
+    assert poll.status_code == 204 or "response" not in poll.json()
