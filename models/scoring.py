@@ -45,6 +45,7 @@ import pandas as pd
 
 from models import fr_format as F
 from models.cli import FrenchArgumentParser
+from models.display_names import plain
 from models import town_facts as TF
 from models.concept_fit import LYCEES_VIVIER_MIN
 from models.territory import Territory
@@ -101,7 +102,7 @@ class Criterion:
 
     def source_text(self) -> str:
         """« Source : producer (date) » for the UI."""
-        return f"Source : {self.source} ({self.date})." if self.date else f"Source : {self.source}."
+        return f"Source : {self.source} ({plain(self.date)})." if self.date else f"Source : {self.source}."
 
     def explanation(self) -> str:
         """Definition, scale, source and date in one French paragraph (tooltips, /classement, /sources)."""

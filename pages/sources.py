@@ -206,7 +206,7 @@ def _ranking_criteria_section() -> dbc.Table:
     from models.scoring import CRITERIA
 
     head = html.Thead(html.Tr([html.Th(h) for h in ("Critère", "Échelle", "Source", "Date")]))
-    body = [html.Tr([html.Td(c.label), html.Td(c.scale_text()), html.Td(c.source), html.Td(c.date)],
+    body = [html.Tr([html.Td(c.label), html.Td(c.scale_text()), html.Td(c.source), html.Td(plain(c.date))],
                     id=f"src-criterion-{c.key}") for c in CRITERIA]
     return dbc.Table([head, html.Tbody(body)], bordered=False, hover=True, responsive=True, size="sm",
                      id="src-ranking-criteria", className="bg-white")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -257,6 +258,7 @@ def test_layout_reproduces_the_url_and_reports_bad_parts(dash_app):
 def test_sources_page_lists_every_dataset_every_geodata_file_and_the_assumptions():
     import geodata
     from models.simulator import load_catalogue
+    from models.display_names import plain
     from pages import sources
 
     text = json.dumps(sources.layout().to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)
@@ -266,7 +268,7 @@ def test_sources_page_lists_every_dataset_every_geodata_file_and_the_assumptions
     for name, d in geodata.sources()["datasets"].items():
         assert d["title"] in text and d["licence"] in text
         if d["gaps"]:
-            assert d["gaps"] in text
+            assert plain(d["gaps"]) in text  # as shown: dates in words, no build identifiers
     spec = next(iter(load_catalogue().concepts.values())).specs
     assert all(s.label in text for s in spec.values())
     assert "Licence Ouverte / Etalab 2.0" in text and "INSEE" in text
@@ -276,6 +278,7 @@ def test_sources_page_lists_every_dataset_every_geodata_file_and_the_assumptions
 def test_classement_explains_each_criterion_scale_source_and_date(dash_app):
     """Issue 16: the criteria explanations say how counts and distances are scaled, and each criterion's source
     and date; /sources lists the same."""
+    from models.display_names import plain
     from pages import classement, sources
 
     page = json.dumps(classement.layout().to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)
@@ -285,9 +288,10 @@ def test_classement_explains_each_criterion_scale_source_and_date(dash_app):
     assert "échelle saturante fixe n = 5 / (5 + distance) (0\u00a0km → 1,00 ; 5\u00a0km → 0,50" in page
     for c in CRITERIA:
         assert c.source and c.date
-        assert f"Source : {c.source} ({c.date})." in page
+        assert f"Source : {c.source} ({plain(c.date)})." in page  # dates in words on screen
         assert f"cls-def-{c.key}" in page and f"src-criterion-{c.key}" in src
-        assert c.scale_text() in src and c.date in src
+        assert c.scale_text() in src and plain(c.date) in src
+        assert not re.search(r"\b20\d\d-\d\d-\d\d\b", plain(c.date))
 
 
 def test_grid_names_saint_avold_station_in_valmont_and_the_mission_locale_of_saint_louis(dash_app):

@@ -61,21 +61,27 @@ def ranking_ml_radius() -> float:
 
 # ------------------------------------------------------------------ ranking criteria
 
-def test_ranking_mission_locale_is_2_in_town_1_within_the_radius_0_beyond(ml_distance):
-    """Kills: the ranking's mission-locale radius 20 → 50 km (or any radius other than the one it states)."""
+def test_ranking_mission_locale_is_full_in_town_at_least_half_within_the_radius_under_half_beyond(ml_distance):
+    """Kills: the ranking's mission-locale radius 15 → 50 km (or any radius other than the one it states), a
+    distance taken from another point than the nearest head office, a scale that is not 1 in town and ½ at the radius."""
     radius = ranking_ml_radius()
     # "nearby" for a public that often has no car: a 50 km radius would make almost every town "near"
     assert 10 <= radius <= 25
-    assert re.search(rf"\b{radius:g}\s?km", scoring.BY_KEY["mission_locale"].definition)  # the radius it states
-    inside, outside = witnesses(ml_distance, radius)
-    far = ml_distance[(ml_distance["n_ml"] == 0) & (ml_distance["km"] > radius + 5)].index[:2].tolist()
+    assert re.search(rf"\b{radius:g}\s?km au plus", scoring.BY_KEY["mission_locale_km"].explanation())
+    inside, outside = witnesses(ml_distance, radius, n=6)
     in_town = ml_distance[ml_distance["n_ml"] > 0].index[:2].tolist()
-    codes = inside + outside + far + in_town
-    t = scoring.criteria_table(codes)
-    expected = [1.0] * len(inside) + [0.0] * (len(outside) + len(far)) + [2.0] * len(in_town)
-    assert t["mission_locale"].tolist() == expected
+    t = scoring.criteria_table(inside + outside + in_town)
+    named = set(t.index[t["mission_locale_nommee"]])  # a town an ML names counts as served (distance 0)
+    inside, outside = [c for c in inside if c not in named][:2], [c for c in outside if c not in named][:2]
+    assert len(inside) == 2 and len(outside) == 2
+    n = dict(zip(t.index, scoring.CriteriaTable(t).normalised()[:, KEYS.index("mission_locale_km")]))
+    assert [n[c] >= 0.5 for c in inside + outside] == [True, True, False, False]
+    assert t.loc[inside + outside, "mission_locale_proche"].tolist() == [True, True, False, False]
+    assert [n[c] for c in in_town] == [1.0, 1.0] and t.loc[in_town, "mission_locale_km"].tolist() == [0.0, 0.0]
     assert t.loc[inside + outside, "mission_locale_km"].to_numpy() == pytest.approx(
         ml_distance.loc[inside + outside, "km"].to_numpy(), abs=0.01)
+    for c in inside + outside:  # the scale, by hand: radius / (radius + km)
+        assert n[c] == pytest.approx(radius / (radius + ml_distance.loc[c, "km"]), abs=1e-3)
 
 
 def test_ranking_counts_each_france_services_once(communes):
