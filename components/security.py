@@ -109,18 +109,8 @@ def _items_ok(items, specs: list) -> bool:
 def _outputs_ok(outputs, output: str) -> bool:
     parts = output[2:-2].split("...") if output.startswith("..") else [output]
     listed = outputs if isinstance(outputs, list) and output.startswith("..") else [outputs]
-    if len(listed) != len(parts):
-        return False
-    for item, part in zip(listed, parts):
-        cid, _, prop = part.rpartition(".")
-        spec = {"id": cid, "property": prop.split("@")[0]}
-        pattern = _pattern(cid)
-        if isinstance(item, list):
-            if pattern is None or not all(_one_item_ok(it, spec, pattern) for it in item):
-                return False
-        elif not _one_item_ok(item, spec, pattern):
-            return False
-    return True
+    specs = [{"id": cid, "property": prop.split("@")[0]} for cid, _, prop in (p.rpartition(".") for p in parts)]
+    return _items_ok(listed, specs)
 
 
 def callback_body_problem(body, callback_map: dict) -> str | None:

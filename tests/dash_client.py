@@ -122,3 +122,18 @@ def outputs(response) -> dict:
 def text(value) -> str:
     """Visible text of a component (or list of them) as it comes back in JSON."""
     return texts(json.dumps(value, ensure_ascii=False)) if value is not None else ""
+
+
+def walk(node):
+    """Every component (dict with ``props``) of a JSON layout."""
+    if isinstance(node, list):
+        for n in node:
+            yield from walk(n)
+    elif isinstance(node, dict) and "props" in node:
+        yield node
+        yield from walk(node["props"].get("children"))
+
+
+def by_id(tree, cid):
+    """The component of a JSON layout whose id is ``cid`` (None if absent)."""
+    return next((c for c in walk(tree) if c["props"].get("id") == cid), None)

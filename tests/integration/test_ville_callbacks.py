@@ -6,7 +6,7 @@ import json
 import pytest
 import geodata
 from models import fr_format as F
-from tests.dash_client import callback, outputs, page, text
+from tests.dash_client import by_id, callback, outputs, page, text, walk
 
 
 @pytest.fixture(scope="module")
@@ -21,20 +21,6 @@ def layout(client, code, search="") -> dict:
     status, body = page(client, f"/ville/{code}", search)
     assert status == 200 and "Traceback" not in body
     return json.loads(body)
-
-
-def walk(node):
-    """Every component (dict with ``props``) of a JSON layout."""
-    if isinstance(node, list):
-        for n in node:
-            yield from walk(n)
-    elif isinstance(node, dict) and "props" in node:
-        yield node
-        yield from walk(node["props"].get("children"))
-
-
-def by_id(tree, cid):
-    return next((c for c in walk(tree) if c["props"].get("id") == cid), None)
 
 
 def ville_callback(client, trigger, values, **kw):
