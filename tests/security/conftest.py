@@ -35,3 +35,25 @@ def db_url(request, tmp_path):
 def new_engine(url: str):
     """A separate engine, as a separate worker process would have (own pool, own schema check)."""
     return db.engine.__wrapped__(url)
+
+
+@pytest.fixture(scope="module")
+def app_module():
+    """The app, imported once (its pages registered) for the tests that drive it through Flask's test client."""
+    import app
+
+    return app
+
+
+def editor_account(name: str, password: str = "mot de passe de test"):
+    """Body of an ``editor`` fixture: one account in the test database, removed afterwards with its sessions and
+    sign-in attempts (other tests run with no account)."""
+    from sqlalchemy import delete
+
+    from models import users
+
+    users.add_user(name, password, None)
+    yield name
+    with users._eng().begin() as conn:
+        for table in (users.users_table, users.sessions_table, users.attempts_table):
+            conn.execute(delete(table))

@@ -6,30 +6,19 @@ import json
 import re
 
 import pytest
-from sqlalchemy import delete
 
 from components import auth
-from models import network, scenarios, users
+from models import network, scenarios
+from tests.security.conftest import editor_account
 from tests.dash_client import callback, page, texts
 
 REMOTE = {"REMOTE_ADDR": "203.0.113.7"}
 DELETE = "sim-delete.submit_n_clicks"
 
 
-@pytest.fixture(scope="module")
-def app_module():
-    import app
-
-    return app
-
-
 @pytest.fixture
 def editor():
-    """One editor account in the test database, removed afterwards (other tests run with no account)."""
-    users.add_user("Éditrice Test", "mot de passe de test", None)
-    yield "Éditrice Test"
-    with users._eng().begin() as conn:
-        conn.execute(delete(users.users_table))
+    yield from editor_account("Éditrice Test")
 
 
 def _scenario() -> int:

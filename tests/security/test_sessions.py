@@ -12,26 +12,16 @@ from sqlalchemy import delete, update
 
 from components import auth, security
 from models import scenarios, users
+from tests.security.conftest import editor_account
 from tests.dash_client import callback
 from tests.security.test_edit_rights import DELETE, _delete, _scenario, _sign_in
 
 NAME, PASSWORD = "Éditeur Sessions", "mot de passe des sessions"
 
 
-@pytest.fixture(scope="module")
-def app_module():
-    import app
-
-    return app
-
-
 @pytest.fixture
 def editor():
-    users.add_user(NAME, PASSWORD, None)
-    yield NAME
-    with users._eng().begin() as conn:
-        for t in (users.users_table, users.sessions_table, users.attempts_table):
-            conn.execute(delete(t))
+    yield from editor_account(NAME, PASSWORD)
 
 
 def _signed_in(app_module, remote="203.0.113.20"):

@@ -8,10 +8,9 @@ import re
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import delete
 
 from components import auth
-from models import users
+from tests.security.conftest import editor_account
 from tests.dash_client import page, texts
 
 BACK = "/simulateur?ville=55545&concept=hub"
@@ -20,19 +19,9 @@ OUTSIDE = ["//evil.com", "https://evil.com", "https://evil.com/simulateur", "htt
            "/auth/deconnexion", "/connexion?next=//evil.com", "", None, 42]
 
 
-@pytest.fixture(scope="module")
-def app_module():
-    import app
-
-    return app
-
-
 @pytest.fixture
 def editor():
-    users.add_user("Claire Retour", "mot de passe de test", None)
-    yield "Claire Retour"
-    with users._eng().begin() as conn:
-        conn.execute(delete(users.users_table))
+    yield from editor_account("Claire Retour")
 
 
 def _token(client, search: str = "") -> str:
