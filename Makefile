@@ -54,7 +54,7 @@ lint-imports: $(STAMP)
 	$(BIN)/lint-imports --config .importlinter
 
 ## mutate: mutation testing of models/ with mutmut (setup.cfg; slow, not in CI: see README "Tests").
-##   One module: make mutate MUTANTS='models.demand*'; then $(BIN)/mutmut results / show NAME
+##   One module: make mutate MUTANTS='models.domain.demand*'; then $(BIN)/mutmut results / show NAME
 MUTANTS ?=
 mutate: $(STAMP)
 	nice -n 10 $(BIN)/mutmut run --max-children 1 $(MUTANTS)

@@ -14,11 +14,12 @@ from dash import Dash, dcc, html
 from components import auth, data_routes, errors, guard, jobs, security
 from components.attributions import footer_attributions
 from components.navbar import nav_entries, navbar
-from models import data_health, users
+from models.loaders import data_health
+from models.stores import users
 
 
 # read every dataset once, at start (not on a user's first click), and check it: a damaged geodata/ gives the
-# French "données indisponibles" page on every URL instead of a traceback (models/data_health.py)
+# French "données indisponibles" page on every URL instead of a traceback (models/loaders/data_health.py)
 # (schemas, value ranges, parameters and travel calibration too; every problem is logged, the first one shown)
 DATA_PROBLEM = data_health.check()
 

@@ -37,7 +37,7 @@ control_socket_disable = True  # gunicorn 27's ~/.gunicorn/gunicorn.ctl would be
 
 def _default_bind() -> str:
     try:
-        from models import users
+        from models.stores import users
 
         open_to_all = users.has_accounts()
     except Exception:  # noqa: BLE001 - database unknown: stay on loopback

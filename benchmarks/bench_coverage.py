@@ -21,8 +21,8 @@ MINUTES = 30
 def instance():
     """Existing network, ACV candidates + the 50 most populated other communes (not hosting a site)."""
     import geodata
-    from models.network import reference_network
-    from models.planner import candidate_codes
+    from models.stores.network import reference_network
+    from models.domain.planning import candidate_codes
 
     existing = list(reference_network()["code_insee"])
     acv = candidate_codes("acv", exclude=existing)
@@ -36,8 +36,8 @@ def spopt_comparison(existing, candidates) -> list[Measure]:
     from spopt.locate import MCLP
 
     import geodata
-    from models.planner import PlanningProblem, solve
-    from models.travel import travel_time_matrix
+    from models.domain.planning import PlanningProblem, solve
+    from models.domain.travel import travel_time_matrix
 
     facilities = existing + candidates
     cost = travel_time_matrix(facilities, None, dtype=np.float32).T.astype(float)  # (communes, facilities)
@@ -87,8 +87,8 @@ def threshold_callback_ms() -> float:
     from components import coverage_state as cs
     from components import coverage_view as cv
     from components import network_editor as editor
-    from models import network as netmod
-    from models import planner
+    from models.stores import network as netmod
+    from models.domain import planning as planner
     from pages import couverture
 
     client = app.server.test_client()
@@ -118,8 +118,8 @@ def optimise_callback_ms() -> float:
     import app
     from components import coverage_state as cs
     from components import network_editor as editor
-    from models import network as netmod
-    from models import planner
+    from models.stores import network as netmod
+    from models.domain import planning as planner
 
     client = app.server.test_client()
     client.get("/_dash-layout")
@@ -137,8 +137,8 @@ def optimise_callback_ms() -> float:
 
 
 def run() -> list[Measure]:
-    from models.coverage import coverage
-    from models.planner import PlanningProblem, solve
+    from models.domain.coverage import coverage
+    from models.domain.planning import PlanningProblem, solve
 
     existing, acv, candidates = instance()
 

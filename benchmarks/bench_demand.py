@@ -9,10 +9,10 @@ ISSUE = "#20 demande"
 
 
 def run() -> list[Measure]:
-    from models import demand, planner
-    from models.network import reference_network
-    from models.simulator import break_even_spread, default_parameters
-    from models.territory import Territory
+    from models.domain import demand, planning as planner
+    from models.stores.network import reference_network
+    from models.domain.simulator import break_even_spread, default_parameters
+    from models.domain.territory import Territory
 
     territory = Territory.from_geodata()
     com = territory.communes

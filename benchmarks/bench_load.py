@@ -40,7 +40,7 @@ def _bodies(url: str) -> dict:
     from components import coverage_state as cs
     from components import network_editor as editor
     from components.simulator_state import slider_names
-    from models import network as netmod
+    from models.stores import network as netmod
     from tests.dash_client import page_body, request_body
 
     class Sim:  # what slider_request needs of the simulator page

@@ -20,7 +20,7 @@ def fill(eng, n: int) -> None:
     """``n`` edits of history written straight into the table."""
     from sqlalchemy import insert
 
-    from models import network as net
+    from models.stores import network as net
 
     now = datetime.now(timezone.utc)
     rows = []
@@ -33,7 +33,7 @@ def fill(eng, n: int) -> None:
 
 
 def edit_seconds(eng, repeats: int = 5) -> float:
-    from models import network as net
+    from models.stores import network as net
 
     net.current_network(eng)
     times = []
@@ -47,7 +47,7 @@ def edit_seconds(eng, repeats: int = 5) -> float:
 
 
 def run() -> list[Measure]:
-    from models import db
+    from models.stores import db
 
     out = {}
     with tempfile.TemporaryDirectory() as tmp:

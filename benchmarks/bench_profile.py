@@ -40,7 +40,7 @@ def run() -> list[Measure]:
 
     import geodata
     from components.town_exports import html_export
-    from models import concept_fit, town_profile
+    from models.domain import concept_fit, town_profile
 
     import app  # noqa: F401 — registers the pages
     from dash._utils import to_json

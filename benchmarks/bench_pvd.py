@@ -22,7 +22,7 @@ K = 12
 
 
 def _solve(problem, time_limit):
-    from models import planner
+    from models.domain import planning as planner
 
     t0 = time.perf_counter()
     res = planner.solve(problem, K, "exact", eligibility=planner.Eligibility.acv(), time_limit=time_limit)
@@ -30,8 +30,8 @@ def _solve(problem, time_limit):
 
 
 def run() -> list[Measure]:
-    from models import planner
-    from models.network import reference_network
+    from models.domain import planning as planner
+    from models.stores.network import reference_network
 
     net = reference_network()
     out = []

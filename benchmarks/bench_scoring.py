@@ -16,13 +16,13 @@ BUDGET_MS = 50.0
 
 
 def _weights(rng):
-    from models.scoring import KEYS, WEIGHT_MAX
+    from models.domain.scoring import KEYS, WEIGHT_MAX
 
     return {k: float(rng.choice(np.arange(0, WEIGHT_MAX + 0.5, 0.5))) for k in KEYS} | {"population": 1.0}
 
 
 def _callback_request(client, key, weights, added):
-    from models.scoring import KEYS, check_weights
+    from models.domain.scoring import KEYS, check_weights
 
     w, d = check_weights(weights)
     payload = {
@@ -44,10 +44,10 @@ def _callback_request(client, key, weights, added):
 
 def run() -> list[Measure]:
     import geodata
-    from models import scoring
+    from models.domain import scoring
 
     rng = np.random.default_rng(6)
-    from models.territory import Territory
+    from models.domain.territory import Territory
 
     scoring._table_for.cache_clear()
     Territory.from_geodata().memo.clear()  # cold: the town facts are computed again

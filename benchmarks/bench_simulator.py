@@ -44,7 +44,7 @@ def slider_move(client, sim, deps, concept: str, value: int):
 
 
 def run() -> list[Measure]:
-    from models.simulator import default_parameters, sensitivity, simulate
+    from models.domain.simulator import default_parameters, sensitivity, simulate
 
     params = default_parameters("hub")
     out = [Measure(ISSUE, "simulate() — années 0 à 6 + KPI (hub)", time_ms(lambda: simulate(params), 200), "ms", 5)]

@@ -13,9 +13,9 @@ RAW = Path(__file__).resolve().parents[2] / "shared" / "raw"
 
 def run() -> list[Measure]:
     import geodata
-    from models import transit
-    from models.network import reference_network
-    from models.territory import Territory
+    from models.domain import transit
+    from models.stores.network import reference_network
+    from models.domain.territory import Territory
 
     geodata.load_all()
     territory = Territory.from_geodata()

@@ -42,9 +42,9 @@ def _control(name: str, block: dict) -> list[Measure]:
 
 
 def full_matrix_s() -> float:
-    """Median of 3: the 5,115 × 5,115 estimate (float32) through :func:`models.travel.minutes_between`."""
+    """Median of 3: the 5,115 × 5,115 estimate (float32) through :func:`models.domain.travel.minutes_between`."""
     import geodata
-    from models.travel import minutes_between
+    from models.domain.travel import minutes_between
 
     com = geodata.communes()
     lon, lat = com["lon"].to_numpy(float), com["lat"].to_numpy(float)
@@ -57,8 +57,8 @@ def full_matrix_s() -> float:
 
 
 def run() -> list[Measure]:
-    from models import travel
-    from models.travel_fit import load_samples, sample_metrics
+    from models.domain import travel
+    from models.domain.travel_fit import load_samples, sample_metrics
 
     metrics = sample_metrics(load_samples(), travel.calibrated_curve())
     br = metrics["bas_rhin_osrm_2016"]["all"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from models.display_names import plain
+from models.text.display_names import plain
 
 PRODUCTEURS = "INSEE, ANCT, Ministère de l'Éducation nationale (DEPP), France Travail, DARES"
 LICENCE = "Licence Ouverte / Etalab 2.0"

@@ -1,6 +1,6 @@
-"""Edit rights: reading is open, changing the shared state needs a signed-in editor (models/users.py).
+"""Edit rights: reading is open, changing the shared state needs a signed-in editor (models/stores/users.py).
 
-- sessions by Flask-Login over server-side records (models/users.py): the cookie holds a random token, revoked at
+- sessions by Flask-Login over server-side records (models/stores/users.py): the cookie holds a random token, revoked at
   sign-out, expired after ``ATLAS_SESSION_HOURS``, replaced at each sign-in; cookies ``HttpOnly``, ``SameSite=Lax``
   and ``Secure`` whenever the request came over HTTPS (directly or through the proxy, see README) or with
   ``ATLAS_COOKIE_SECURE=1``;
@@ -31,7 +31,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from models import users
+from models.stores import users
 
 LOCAL_EDITOR = "poste local"
 REFUSAL = ("Modification refusée : connectez-vous avec un compte éditeur (menu « Connexion ») pour modifier le "

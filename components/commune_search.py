@@ -2,7 +2,7 @@
 
 ``commune_search("map")`` gives a dropdown whose value is a ``code_insee``; the page decides what choosing does
 (the map opens ``/ville/<code>``, the simulator simulates the town). The ordering is
-:mod:`models.commune_search`'s: the exact name first (accents, hyphens, case, "St"/"Saint" do not count), then
+:mod:`models.text.commune_search`'s: the exact name first (accents, hyphens, case, "St"/"Saint" do not count), then
 names starting with the text, then the rest, by population; each option names its département.
 
 Enter opens the first match of what is typed *now*: ``assets/11_commune_search.js`` catches Enter in the box and
@@ -16,7 +16,7 @@ from functools import lru_cache
 from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
 
 import geodata
-from models.commune_search import CommuneIndex, fold  # noqa: F401 — fold: re-exported (town_exports)
+from models.text.commune_search import CommuneIndex, fold  # noqa: F401 — fold: re-exported (town_exports)
 
 MAX_OPTIONS = 12
 KIND, ENTER_KIND = "commune-search", "commune-search-enter"
@@ -39,7 +39,7 @@ def _option(match, typed: str = "") -> dict:
 
 
 def search(query: str, limit: int = MAX_OPTIONS) -> list[dict]:
-    """Dropdown options for ``query``, best first (see :mod:`models.commune_search`)."""
+    """Dropdown options for ``query``, best first (see :mod:`models.text.commune_search`)."""
     typed = str(query or "")[:60]
     return [_option(m, typed) for m in index().search(typed, limit)]
 

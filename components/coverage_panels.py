@@ -11,10 +11,10 @@ from dash import dcc, html
 from components import coverage_state as cs
 from components import coverage_tables as ct
 from components.commune_search import commune_search
-from models import fr_format as F
-from models import planner
-from models.catchment import WEIGHTS
-from models.travel import METHODS as TRAVEL_MODELS
+from models.text import fr_format as F
+from models.domain import planning as planner
+from models.domain.catchment import WEIGHTS
+from models.domain.travel import METHODS as TRAVEL_MODELS
 
 JOBSEEKERS_NOTE = ("Demandeurs d'emploi : connus pour environ 180 communes seulement (les plus grandes) ; les parts "
                    "sont calculées sur ces communes, les autres ne comptent pas (jamais comme zéro).")

@@ -15,9 +15,9 @@ from __future__ import annotations
 import math
 from urllib.parse import urlencode
 
-from models import planner
-from models.catchment import WEIGHTS
-from models.travel import METHODS as TRAVEL_MODELS
+from models.domain import planning as planner
+from models.domain.catchment import WEIGHTS
+from models.domain.travel import METHODS as TRAVEL_MODELS
 
 METHODS = {"rapide": "rapide (glouton, instantané)", "optimal": "optimal garanti (programme linéaire en nombres "
            "entiers)", "comparer": "les deux, pour comparer"}
@@ -50,7 +50,7 @@ class StateError(ValueError):
 
 
 def _concepts() -> list[str]:
-    from models import simulator
+    from models.domain import simulator
 
     return simulator.concept_ids()
 

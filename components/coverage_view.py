@@ -21,14 +21,14 @@ from components import coverage_map as cmap
 from components import coverage_state as cs
 from components import coverage_tables as ct
 from components.kpi_cards import kpi_card, kpi_row
-from models import demand
-from models import fr_format as F
-from models import network as netmod
-from models import planner
-from models import transit
-from models.catchment import WEIGHTS
-from models.coverage import coverage
-from models.travel import TravelSettings, describe
+from models.domain import demand
+from models.text import fr_format as F
+from models.stores import network as netmod
+from models.domain import planning as planner
+from models.domain import transit
+from models.domain.catchment import WEIGHTS
+from models.domain.coverage import coverage
+from models.domain.travel import TravelSettings, describe
 
 NBSP = "\u00a0"
 
@@ -158,7 +158,7 @@ def learners_card(sc: Scene):
 
 def transit_card(sc: Scene):
     """"Sans voiture": population reaching a site town within the threshold by TER + bike (reference Tuesday),
-    before → after once optimised (:func:`models.transit.transit_coverage`)."""
+    before → after once optimised (:func:`models.domain.transit.transit_coverage`)."""
     m = sc.state["minutes"]
     codes = [str(c) for c in sc.store["codes"]]
     b = transit.transit_coverage(codes, m)

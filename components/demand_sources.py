@@ -5,8 +5,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from models import demand
-from models import fr_format as F
+from models.domain import demand
+from models.text import fr_format as F
 
 WHAT = ("Combien d'apprenants un site peut-il attendre ? Un modèle gravitaire (famille de Huff, comme les problèmes "
         "« part de marché » des outils de localisation et l'accessibilité potentielle localisée de la DREES) : les "

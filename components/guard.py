@@ -1,4 +1,4 @@
-"""What stands between the outside and the pages: every page's query parsed at the edge (models/inputs.py), a
+"""What stands between the outside and the pages: every page's query parsed at the edge (models/text/inputs.py), a
 French message instead of a blank page when a layout fails, the "données indisponibles" page when geodata/ is
 damaged, and the "enregistrement indisponible" banner when the database cannot take writes.
 """
@@ -12,7 +12,8 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
 from components import errors
-from models import db, inputs
+from models.stores import db
+from models.text import inputs
 
 log = logging.getLogger("atlas")
 BANNER_TTL = 10.0  # seconds between two database probes of one worker

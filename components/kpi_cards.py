@@ -7,7 +7,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from models import fr_format as F
+from models.text import fr_format as F
 
 TITLE_STYLE = {"fontSize": "0.95rem", "fontWeight": 600, "color": "#444", "textTransform": "uppercase",
                "letterSpacing": "0.02em"}
@@ -34,6 +34,6 @@ def kpi_row(cards: list, **row_kwargs) -> dbc.Row:
                    **row_kwargs)
 
 
-# French numbers come from the one formatter (models.fr_format); these names stay for the pages.
+# French numbers come from the one formatter (models.text.fr_format); these names stay for the pages.
 fr_number = F.num
 fr_euros = F.euros

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import geodata
-from models.town_facts import network_sites
+from models.domain.town_facts import network_sites
 
 
 @dataclass(frozen=True)

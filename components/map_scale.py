@@ -15,8 +15,8 @@ import pandas as pd
 from plotly.colors import get_colorscale, sample_colorscale
 
 from components.map_base import MISSING_COLOUR
-from models import fr_format as F
-from models.map_variables import DENSITE_LABELS, MapVariable
+from models.text import fr_format as F
+from models.domain.map_variables import DENSITE_LABELS, MapVariable
 
 SEQUENTIAL = "Cividis"  # colour-blind safe, prints in grey
 MISSING_BAND = 0.001       # share of the colour scale below the values, for the communes without one

@@ -11,8 +11,8 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from components import auth
 from components import coverage_tables as ct
 from components.commune_search import commune_search
-from models import network as netmod
-from models.territory import Territory
+from models.stores import network as netmod
+from models.domain.territory import Territory
 
 SITE_FIELDS = ["site_id", "code_insee", "nom", "commune", "lon", "lat"]
 

@@ -2,7 +2,7 @@
 population threshold.
 
 The candidates (ACV towns + added communes; "ACV + Petites villes de demain" adds the 141 PVD towns) live in the store ``cls-candidates``; the page's ranking callback
-reads it. Codes are validated by :func:`models.scoring.ranking_candidates`.
+reads it. Codes are validated by :func:`models.domain.scoring.ranking_candidates`.
 """
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from dash import Input, Output, State, callback, ctx, html, no_update
 import geodata
 from components.commune_search import commune_search
 from components.ranking_url import MAX_ADDED
-from models import fr_format as F
-from models import scoring
-from models.scoring import ScoringError
-from models.territory import Territory
+from models.text import fr_format as F
+from models.domain import scoring
+from models.domain.scoring import ScoringError
+from models.domain.territory import Territory
 
 POP_THRESHOLDS = [5000, 10000, 20000, 50000]
 

@@ -12,8 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.map_base import FONT, base_layout
-from models import fr_format as F
-from models.scoring import CRITERIA, KEYS, cached_table
+from models.text import fr_format as F
+from models.domain.scoring import CRITERIA, KEYS, cached_table
 
 BAR_TOWNS = 30  # the contribution chart shows the first 30 towns (the table has them all)
 # Colours by theme (Okabe-Ito hues, colour-blind-safe), shades within a theme: population (blues), distance to
@@ -48,9 +48,9 @@ def contributions_figure(ranked: pd.DataFrame, codes: tuple[str, ...] | None = N
     Parameters
     ----------
     ranked : DataFrame
-        Output of :meth:`models.scoring.CriteriaTable.rank` (sorted by rank).
+        Output of :meth:`models.domain.scoring.CriteriaTable.rank` (sorted by rank).
     codes : tuple of str, optional
-        The candidate set (as given to :func:`models.scoring.cached_table`): raw values shown on hover.
+        The candidate set (as given to :func:`models.domain.scoring.cached_table`): raw values shown on hover.
     """
     top = ranked.head(BAR_TOWNS)
     labels = [f"{r}. {n}" + (" *" if m else "") for r, n, m in zip(top["rang"], top["nom"], top["manquants"])]

@@ -11,8 +11,8 @@ import dash_ag_grid as dag
 import pandas as pd
 
 import geodata
-from models.concept_fit import CONCEPTS, concept_fit_table
-from models.scoring import CRITERIA, KEYS, cached_table
+from models.domain.concept_fit import CONCEPTS, concept_fit_table
+from models.domain.scoring import CRITERIA, KEYS, cached_table
 
 FR_NUMBER = ("params.value == null ? 'n.d.' : "
              "Number(params.value).toLocaleString('fr-FR', {maximumFractionDigits: %d})")
@@ -23,7 +23,7 @@ MISSING_STYLE = {"styleConditions": [{"condition": "params.value == null",
 
 
 def _concepts(codes: tuple[str, ...]) -> pd.DataFrame:
-    """Suggested concept and its reason per town (models.concept_fit)."""
+    """Suggested concept and its reason per town (models.domain.concept_fit)."""
     t = concept_fit_table(list(codes)).set_index("code_insee")
     return pd.DataFrame({"concept": t["concept_suggere"].map(CONCEPTS), "raison": t["raison"]})
 

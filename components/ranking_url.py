@@ -12,7 +12,7 @@ Only unreserved URL characters are used: nothing needs percent-encoding.
 """
 from __future__ import annotations
 
-from models.scoring import (BY_KEY, CRITERIA, DEFAULT_DIRECTIONS, DEFAULT_WEIGHTS, KEYS, MISSING_RULES,
+from models.domain.scoring import (BY_KEY, CRITERIA, DEFAULT_DIRECTIONS, DEFAULT_WEIGHTS, KEYS, MISSING_RULES,
                             ScoringError, check_weights, ranking_candidates)
 
 MAX_ADDED = 300

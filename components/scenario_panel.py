@@ -2,7 +2,7 @@
 
 The panel talks to the page through three stores: it reads ``sim-state`` (the simulation on screen) and writes
 ``sim-loaded`` (a scenario to show) and ``sim-saved`` (``{"id": …}`` after a save, ``{"deleted": …}`` after a
-delete), which the page's state callback turns into state. Store: :mod:`models.scenarios`.
+delete), which the page's state callback turns into state. Store: :mod:`models.stores.scenarios`.
 """
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ from components.errors import log_failure
 from components.graph_config import graph
 from components.kpi_cards import fr_euros, fr_number
 from components.simulator_state import parameters
-from models.scenarios import ScenarioError, default_store, parse_scenario_id
-from models.simulator import CRUISING_YEAR, ParameterError, concept, concept_ids, make_parameters, simulate
+from models.stores.scenarios import ScenarioError, default_store, parse_scenario_id
+from models.domain.simulator import CRUISING_YEAR, ParameterError, concept, concept_ids, make_parameters, simulate
 
 log = logging.getLogger("atlas.simulateur")
 PARIS = ZoneInfo("Europe/Paris")

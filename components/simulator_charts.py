@@ -1,13 +1,13 @@
 """Figure builders of the simulator page (plain plotly dicts: no validation cost, fast live updates).
 
 Colours: Okabe–Ito (colour-blind safe) for categories; French number separators; large fonts for a projector.
-Every builder takes plain data from :mod:`models.simulator` (a ``SimulationResult`` or ``sensitivity`` rows).
+Every builder takes plain data from :mod:`models.domain.simulator` (a ``SimulationResult`` or ``sensitivity`` rows).
 """
 from __future__ import annotations
 
-from models import fr_format as F
-from models.inputs import plotly_text
-from models.simulator import COST_CATEGORIES, CRUISING_YEAR, OWN_FUNDS_LABEL, load_catalogue
+from models.text import fr_format as F
+from models.text.inputs import plotly_text
+from models.domain.simulator import COST_CATEGORIES, CRUISING_YEAR, OWN_FUNDS_LABEL, load_catalogue
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 REVENUE_COLOR, COST_COLOR, RESULT_COLOR = "#0072B2", "#D55E00", "#1a1a1a"

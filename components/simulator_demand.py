@@ -1,7 +1,7 @@
 """The simulator's town block: the town in one line, the learners it can expect (demand model, with range and the
 sites they are taken from), the per-town verdict against the break-even and its spread, the programme's targets.
 
-Figures come from :mod:`models.demand` (expected learners, the one viability rule) and :mod:`models.simulator`
+Figures come from :mod:`models.domain.demand` (expected learners, the one viability rule) and :mod:`models.domain.simulator`
 (break-even and its spread): the same as /ville, /classement and /couverture.
 """
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from models import demand
-from models import fr_format as F
-from models.simulator import CRUISING_YEAR, break_even_spread
-from models.town_facts import town_fact
+from models.domain import demand
+from models.text import fr_format as F
+from models.domain.simulator import CRUISING_YEAR, break_even_spread
+from models.domain.town_facts import town_fact
 
 TARGETS = ("Cibles du programme (documents fondateurs 2019, des objectifs, pas des résultats) : Clef en main ≈ 80 "
            "auditeurs en année 4 ; Fab ID 85 personnes par an ; Progressif 300 auditeurs après 3 ans ; hub : "

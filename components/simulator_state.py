@@ -1,7 +1,7 @@
 """State of /simulateur and its URL, as pure functions (no Dash): URL → state, user event → state, state → URL.
 
 A state is ``{"concept": id, "ville": code_insee | None, "overrides": {name: float}, "scenario": id | None}``.
-Every value in it has been validated once, by :func:`models.simulator.make_parameters`, when it entered (from the
+Every value in it has been validated once, by :func:`models.domain.simulator.make_parameters`, when it entered (from the
 URL, a slider, the table or a loaded scenario); the view then builds its parameters with :func:`parameters`
 without checking them again. The URL carries plain numbers (``95.5``), never a display format.
 """
@@ -12,9 +12,9 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 import geodata
-from models.demand import town_estimate
-from models.scenarios import ScenarioError, default_store
-from models.simulator import Parameters, ParameterError, concept, concept_ids, make_parameters
+from models.domain.demand import town_estimate
+from models.stores.scenarios import ScenarioError, default_store
+from models.domain.simulator import Parameters, ParameterError, concept, concept_ids, make_parameters
 
 DEFAULT_CONCEPT = "clef_en_main"
 RESERVED = {"ville", "concept", "scenario", "presentation"}  # URL keys that are not simulator parameters

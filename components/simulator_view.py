@@ -17,8 +17,8 @@ from components.graph_config import graph
 from components.kpi_cards import fr_euros, fr_number, kpi_card, kpi_row
 from components.simulator_state import (LEARNERS, expected, learners_source, nice_step, parameters, search_string,
                                         slider_names)
-from models.fr_format import num_short
-from models.simulator import CRUISING_YEAR, concept, sensitivity, simulate
+from models.text.fr_format import num_short
+from models.domain.simulator import CRUISING_YEAR, concept, sensitivity, simulate
 
 SLIDER, SLIDER_ROW, SLIDER_LABEL, SLIDER_VALUE = "sim-slider", "sim-slider-row", "sim-slider-label", "sim-slider-value"
 

@@ -1,6 +1,6 @@
 """Blocks of the town profile page (header, diagnostic table, BMO, partners, catchment, concept cards, sources).
 
-Pure layout builders from a :class:`models.town_profile.TownProfile`; no callbacks here. Every block is a
+Pure layout builders from a :class:`models.domain.town_profile.TownProfile`; no callbacks here. Every block is a
 ``.ville-block`` so the print stylesheet (assets/print.css) never cuts one across two pages. Status is given by
 words and symbols (✓ ✗ ?), never by colour alone, so the page reads in black and white.
 """
@@ -14,9 +14,9 @@ from dash import dcc, html
 import geodata
 from components.kpi_cards import kpi_card, kpi_row
 from components.town_map import records, svg_legend_items, town_map_svg
-from models import fr_format as F
-from models.display_names import bmo_basin, occupation
-from models.partners import KINDS
+from models.text import fr_format as F
+from models.text.display_names import bmo_basin, occupation
+from models.domain.partners import KINDS
 
 LEVEL_TEXT = {"forte": "convient bien", "moyenne": "convient en partie", "faible": "convient peu"}
 

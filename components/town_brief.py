@@ -1,7 +1,7 @@
 """Blocks of /ville that answer first: "En bref" (candidate or not, rank, nearest Cnam site, concept and why),
 rail and higher-education access, and the side-by-side comparison of two towns.
 
-Every value comes from :mod:`models.town_facts` (the same facts /classement and /simulateur read).
+Every value comes from :mod:`models.domain.town_facts` (the same facts /classement and /simulateur read).
 """
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from dash import dcc, html
 
 from components import town_demand
 from components.town_blocks import block, simulator_href
-from models import fr_format as F
-from models import transit
-from models.concept_fit import CONCEPTS, STATUS_TEXT, Verdict
-from models.network import reference_label
-from models.town_facts import network_sites
+from models.text import fr_format as F
+from models.domain import transit
+from models.domain.concept_fit import CONCEPTS, STATUS_TEXT, Verdict
+from models.stores.network import reference_label
+from models.domain.town_facts import network_sites
 
 STATUS_CLASS = {"candidate": "brief-ok", "deja_desservie": "brief-served", "trop_petite": "brief-no",
                 "sans_conditions": "brief-no"}
@@ -22,7 +22,7 @@ STATUS_CLASS = {"candidate": "brief-ok", "deja_desservie": "brief-served", "trop
 def ranking_position(code_insee: str) -> tuple[int, int, str]:
     """(rank, number of towns, /classement link) of the town with the default weights: among the ACV towns,
     plus this town when it is not one of them."""
-    from models import scoring
+    from models.domain import scoring
 
     ranked = scoring.ranking(add=[code_insee])
     row = ranked[ranked["code_insee"] == code_insee].iloc[0]

@@ -1,14 +1,14 @@
 """/ville: "Apprenants attendus" — what a site here can expect, concept by concept, against each break-even, and
-whom it would take the learners from. The figures are :func:`models.demand.town_estimate` (the same as the
-simulator, /classement and /couverture) and :func:`models.simulator.default_break_even`.
+whom it would take the learners from. The figures are :func:`models.domain.demand.town_estimate` (the same as the
+simulator, /classement and /couverture) and :func:`models.domain.simulator.default_break_even`.
 """
 from __future__ import annotations
 
 from dash import dcc, html
 
-from models import demand
-from models import fr_format as F
-from models.simulator import concept, default_break_even
+from models.domain import demand
+from models.text import fr_format as F
+from models.domain.simulator import concept, default_break_even
 
 VERDICT_CLASS = {"centrale": "demand-ok", "haute": "demand-maybe", "jamais": "demand-no", "inconnu": ""}
 SHORT = {"centrale": "oui, à l'estimation centrale", "haute": "seulement à l'estimation haute",

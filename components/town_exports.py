@@ -5,7 +5,7 @@ from datetime import date
 
 from components.commune_search import fold
 from components.town_map import town_map_html
-from models.town_profile import indicator_rows, profile
+from models.domain.town_profile import indicator_rows, profile
 
 
 def _slug(name: str) -> str:

@@ -20,8 +20,8 @@ import shapely
 import geodata
 from components.data_routes import COMMUNES_URL
 from components.map_base import FONT, OFFLINE_STYLE
-from models import fr_format as F
-from models.partners import KINDS
+from models.text import fr_format as F
+from models.domain.partners import KINDS
 
 def records(df) -> list[SimpleNamespace]:
     """Rows as attribute objects (much faster than ``DataFrame.itertuples`` on Arrow-backed columns)."""
@@ -55,7 +55,7 @@ NEIGHBOUR_KM = 20.0
 @lru_cache(maxsize=64)
 def neighbour_outlines(code_insee: str, radius_km: float = NEIGHBOUR_KM) -> dict:
     """Outlines of the communes whose town hall is within ``radius_km`` (context drawn in grey), simplified."""
-    from models.travel import haversine_km
+    from models.domain.travel import haversine_km
 
     com = geodata.communes()
     row = geodata.commune_index().loc[code_insee]
@@ -77,7 +77,7 @@ def _hover(kind: str, r) -> str:
 
 
 def town_map_figure(p) -> dict:
-    """Plotly map (as a figure dict, cached per town) of a :class:`models.town_profile.TownProfile`.
+    """Plotly map (as a figure dict, cached per town) of a :class:`models.domain.town_profile.TownProfile`.
 
     The outlines come from the shared commune GeoJSON URL (fetched once by the browser, then cached), so the
     figure itself only carries the points: the town is highlighted by its ``code_insee``.

@@ -1,6 +1,6 @@
 """Named weightings of /classement: save the current weights (a signed-in editor), reload one (everyone).
 
-Stored by :mod:`models.weightings` in the shared database; the author of a save is the signed-in account.
+Stored by :mod:`models.stores.weightings` in the shared database; the author of a save is the signed-in account.
 """
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from components import auth
 from components.errors import log_failure
 from components.ranking_url import values_by_key
-from models import scoring
-from models.scoring import KEYS
-from models.weightings import WeightingError, default_store
+from models.domain import scoring
+from models.domain.scoring import KEYS
+from models.stores.weightings import WeightingError, default_store
 
 log = logging.getLogger("atlas")
 WEIGHT_IDS = {"type": "cls-weight", "key": ALL}

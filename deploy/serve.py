@@ -41,7 +41,7 @@ def default_listen() -> str:
         return os.environ["ATLAS_LISTEN"]
     sys.path.insert(0, str(ROOT))
     try:
-        from models import users
+        from models.stores import users
 
         open_to_all = users.has_accounts()
     except Exception:  # noqa: BLE001 - database unknown: stay on loopback

@@ -145,14 +145,14 @@ def vintage_checks(check, report: dict, com: pd.DataFrame) -> None:
 
 
 def run_checks() -> dict:
-    from models import data_health
+    from models.loaders import data_health
 
     report: dict = {"checks": []}
 
     def check(name: str, ok: bool, detail: str) -> None:
         report["checks"].append({"name": name, "ok": bool(ok), "detail": detail})
 
-    # schemas and value ranges of every file first (models/data_health.py, the same check as at start-up): the
+    # schemas and value ranges of every file first (models/loaders/data_health.py, the same check as at start-up): the
     # invariants below would otherwise be computed on damaged data, or fail with a traceback
     health = data_health.problems()
     check("santé des données (schémas, valeurs)", not health,

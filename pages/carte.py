@@ -17,8 +17,8 @@ from components.graph_config import export_meta, graph_config
 from components.map_layers import LAYERS, layer_counts, point_traces, trace_keys
 from components.map_scale import scale_for
 from components.map_scale import fmt_number
-from models import fr_format as F
-from models.map_variables import DEFAULT_VARIABLE, DENSITE_LABELS, VARIABLES, values
+from models.text import fr_format as F
+from models.domain.map_variables import DEFAULT_VARIABLE, DENSITE_LABELS, VARIABLES, values
 
 dash.register_page(__name__, path="/", name="Carte", order=0,
                    title="Carte régionale — Atlas Cœur des territoires")

@@ -1,8 +1,8 @@
-"""/classement — multi-criteria ranking of candidate towns (models/scoring.py).
+"""/classement — multi-criteria ranking of candidate towns (models/domain/scoring.py).
 
 Weights and directions per criterion, communes added to the 25 ACV towns, missing-value rule: all in the URL
 (``components/ranking_url.py``), so a link reproduces the ranking. Named weightings in the shared database
-(``models/weightings.py``), CSV export.
+(``models/stores/weightings.py``), CSV export.
 """
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from components.weightings_panel import weightings_panel
 from components.ranking_figures import BAR_TOWNS, contributions_figure, map_data, map_figure
 from components.ranking_grid import MERGE_ROWS_JS, dynamic_columns, ranking_grid, row_data, static_rows
 from components.ranking_url import decode_query, encode_query, values_by_key
-from models import fr_format as F
-from models import scoring
-from models.network import reference_label
-from models.travel import describe
-from models.scoring import CRITERIA, KEYS, MISSING_RULES, ScoringError
+from models.text import fr_format as F
+from models.domain import scoring
+from models.stores.network import reference_label
+from models.domain.travel import describe
+from models.domain.scoring import CRITERIA, KEYS, MISSING_RULES, ScoringError
 
 dash.register_page(__name__, path="/classement", name="Classement",
                    title="Classement — Atlas Cœur des territoires")

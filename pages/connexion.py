@@ -57,7 +57,7 @@ def layout(erreur=None, next=None, **_query):  # noqa: A002 — the query parame
     ], className="py-3", style={"maxWidth": "36rem"})
 
 
-# the query text reaching layout() is capped (models/inputs.py); the form takes the whole ``next`` from the
+# the query text reaching layout() is capped (models/text/inputs.py); the form takes the whole ``next`` from the
 # address bar instead, so a long simulator state comes back whole (the server validates it on sign-in)
 clientside_callback(
     """function(search) {

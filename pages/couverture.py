@@ -3,8 +3,8 @@
 State → view (issue 12): the page state lives in the URL (:mod:`components.coverage_state`, validated once);
 :func:`reduce` turns the controls' events into a new state, :func:`render` turns a state into the view
 (:mod:`components.coverage_view` computes it: :func:`models.coverage.coverage` for the current and the
-proposed network, :func:`models.planner.plan` for the optimisation). The network editor and its callbacks
-live in :mod:`components.network_editor`. Times are estimates (:mod:`models.travel`).
+proposed network, :func:`models.domain.planning.plan` for the optimisation). The network editor and its callbacks
+live in :mod:`components.network_editor`. Times are estimates (:mod:`models.domain.travel`).
 """
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from components import coverage_state as cs
 from components import coverage_view as cv
 from components import jobs
 from components import network_editor as editor
-from models import network as netmod
-from models import planner
-from models import transit
+from models.stores import network as netmod
+from models.domain import planning as planner
+from models.domain import transit
 
 transit.warm()  # door-to-door TER matrix of the "sans voiture" card, once per process
 
@@ -51,7 +51,7 @@ def rule_default(state: dict, store: dict) -> bool:
 
 
 def _concepts() -> list[dict]:
-    from models import simulator
+    from models.domain import simulator
 
     return [{"label": simulator.concept(c).label, "value": c} for c in simulator.concept_ids()]
 

@@ -7,7 +7,7 @@ assumption, so a link reproduces the view.
 
 Reduce → render: :func:`on_event` turns a user action into a new state (:mod:`components.simulator_state`,
 pure), :func:`show` and :func:`show_tornado` render the state (:mod:`components.simulator_view`). Scenarios:
-:mod:`components.scenario_panel`. Model: :mod:`models.simulator`.
+:mod:`components.scenario_panel`. Model: :mod:`models.domain.simulator`.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from components import simulator_view as view
 from components.commune_search import commune_search, option_for
 from components.simulator_state import (Event, default_state, parameters, reduce, search_string,
                                         slider_names, state_from_query)
-from models.simulator import concept, concept_ids
+from models.domain.simulator import concept, concept_ids
 
 dash.register_page(__name__, path="/simulateur", name="Simulateur", order=1,
                    title="Simulateur — Atlas Cœur des territoires")

@@ -1,5 +1,5 @@
 """/sources — where every number comes from: datasets of geodata/sources.json, every file of geodata/, the
-simulator's assumptions (models/parameters.toml via models.simulator), travel-time assumptions, attributions.
+simulator's assumptions (models/parameters.toml via models.domain.simulator), travel-time assumptions, attributions.
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from dash import html
 
 from components import demand_sources
 from components.attributions import LICENCE, LICENCE_URL, attribution_lines
-from models import fr_format as F
-from models.display_names import plain
+from models.text import fr_format as F
+from models.text.display_names import plain
 
 dash.register_page(__name__, path="/sources", name="Sources", title="Sources — Atlas Cœur des territoires")
 log = logging.getLogger("atlas")
@@ -62,7 +62,7 @@ def simulator_assumptions() -> tuple[list[dict], list[dict], dict]:
 
     Per-concept rows carry one default per concept (``valeurs``: {concept label: value}) and the rationales.
     """
-    from models.simulator import load_catalogue
+    from models.domain.simulator import load_catalogue
 
     cat = load_catalogue()
     concepts = list(cat.concepts.values())
@@ -169,8 +169,8 @@ def _assumptions_section():
 
 
 def _ter_sentence() -> str:
-    """What the TER times are and their limits (models.transit, geodata/build_ter_times.py)."""
-    from models import transit
+    """What the TER times are and their limits (models.domain.transit, geodata/build_ter_times.py)."""
+    from models.domain import transit
 
     return (f"Temps en train ou car TER : {transit.assumptions_text()} Un balayage des correspondances (algorithme "
             "« connection scan », geodata/csa.py) donne, pour chaque commune ayant un arrêt TER à moins de 5 km, "
@@ -183,7 +183,7 @@ def _ter_sentence() -> str:
 
 
 def _travel_section() -> html.Div:
-    from models.travel import DEFAULT_SETTINGS, describe
+    from models.domain.travel import DEFAULT_SETTINGS, describe
 
     s = DEFAULT_SETTINGS
     return html.Ul([
@@ -202,8 +202,8 @@ def _travel_section() -> html.Div:
 
 
 def _ranking_criteria_section() -> dbc.Table:
-    """Every criterion of the ranking with its scale, source and date (models.scoring.CRITERIA)."""
-    from models.scoring import CRITERIA
+    """Every criterion of the ranking with its scale, source and date (models.domain.scoring.CRITERIA)."""
+    from models.domain.scoring import CRITERIA
 
     head = html.Thead(html.Tr([html.Th(h) for h in ("Critère", "Échelle", "Source", "Date")]))
     body = [html.Tr([html.Td(c.label), html.Td(c.scale_text()), html.Td(c.source), html.Td(plain(c.date))],
@@ -230,7 +230,7 @@ def _fit_row(name: str, sample: dict, subset: str) -> list:
 
 def _travel_fit_section() -> html.Div:
     """The fit table: both models on the calibration sample and the two out-of-sample checks."""
-    from models.travel import fit_report
+    from models.domain.travel import fit_report
 
     r = fit_report()
     c = r["coefficients"]

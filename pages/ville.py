@@ -1,6 +1,6 @@
 """/ville/<code_insee> — the town profile (fiche ville) an elected official reads, prints and shares.
 
-Model calls: :func:`models.town_profile.profile`, :func:`models.concept_fit.concept_fit`, ``verdict``; "En bref",
+Model calls: :func:`models.domain.town_profile.profile`, :func:`models.concept_fit.concept_fit`, ``verdict``; "En bref",
 access and comparison blocks: components/town_brief.py (``?comparer=<code_insee>`` shows two towns side by side).
 Figures: components/town_blocks.py, components/town_map.py. Exports: print (assets/print.css), CSV of the
 indicators (one row per indicator with its source and date), standalone offline HTML map (folium).
@@ -22,10 +22,10 @@ from components import town_demand
 from components.town_exports import csv_export, html_export
 from components.errors import log_failure
 from components.town_map import town_map_figure
-from models.concept_fit import concept_fit, suggest_concept, verdict
-from models.partners import UnknownCommune, commune_row
-from models.inputs import first
-from models.town_profile import profile, warm
+from models.domain.concept_fit import concept_fit, suggest_concept, verdict
+from models.domain.partners import UnknownCommune, commune_row
+from models.text.inputs import first
+from models.domain.town_profile import profile, warm
 
 warm()  # département / region references, computed once per process
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from models.territory import Territory
+from models.domain.territory import Territory
 
 LAT = 48.5
 

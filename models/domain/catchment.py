@@ -1,7 +1,7 @@
 """Demand within an estimated travel time of a town (its catchment).
 
 Used by the town profile (15/30/45 min) and the ranking (30 min).
-Times come from :meth:`Territory.minutes_from` → :func:`models.travel.minutes_between` (estimates, or a routed
+Times come from :meth:`Territory.minutes_from` → :func:`models.domain.travel.minutes_between` (estimates, or a routed
 matrix when one is installed), so every catchment changes at once.
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from models.territory import Territory
-from models.travel import TravelSettings
+from models.domain.territory import Territory
+from models.domain.travel import TravelSettings
 
 WEIGHTS = {
     "population": "Population",
@@ -58,7 +58,7 @@ def populations_within(codes, minutes: float, settings: TravelSettings | None = 
     minutes : float
         Travel-time threshold, inclusive.
     settings : TravelSettings, optional
-        Travel model (defaults of :mod:`models.travel`).
+        Travel model (defaults of :mod:`models.domain.travel`).
     weight : {"population", "pop_1564", "demandeurs_emploi"}
         Demand counted. Communes where it is unknown (NaN) are left out of the sum, not counted as 0.
     territory : Territory, optional

@@ -1,15 +1,15 @@
 """Which implantation concept fits a commune: what it has and lacks, in plain French, from the town facts.
 
 Three concepts (ids as in ``models/parameters.toml``): ``clef_en_main``, ``fab_id``, ``progressif``. Every
-fact comes from :mod:`models.town_facts` (one definition per fact). Each concept has **host conditions**
+fact comes from :mod:`models.domain.town_facts` (one definition per fact). Each concept has **host conditions**
 (all needed; without them the fit is "faible" whatever else the town has) and **assets** (criteria met →
 ``has``, not met → ``lacks``, data missing → ``unknown``, never counted as 0).
 
 Rules (thresholds are the module constants below)
 -------------------------------------------------
 Demand of a concept = the learners a new site of that concept can expect in the town, competing with the current
-network (:func:`models.demand.candidates`, the one demand model), against the concept's break-even
-(:func:`models.simulator.default_break_even`), with the one viability rule (:func:`models.demand.viability`):
+network (:func:`models.domain.demand.candidates`, the one demand model), against the concept's break-even
+(:func:`models.domain.simulator.default_break_even`), with the one viability rule (:func:`models.domain.demand.viability`):
 at the central estimate → an asset; only at the high estimate → a lack; not even at the high one → a host
 condition not met. A site that would take most of its learners from existing sites (a suburb) lacks an asset.
 
@@ -19,11 +19,11 @@ premises nor the public of a site.
 **Clef en main** (backed by a lycée) — host: a vocational lycée *in the commune*; the demand (above). Assets: ≥ ``LYCEES_VIVIER_MIN`` (3) vocational
 lycées within 20 km; difficult recruitments of the BMO bassin ≥ the regional share.
 **Fab ID** (third-place with the missions locales) — host: a mission locale nearby, the town fact ``ml_proche``
-(:mod:`models.town_facts`: head office in the commune, a town named by an ML, or a head office within
+(:mod:`models.domain.town_facts`: head office in the commune, a town named by an ML, or a head office within
 ``town_facts.ML_PROCHE_KM``, 15 km — the same definition as the ranking's). Assets: a France Travail agency
 within ``FT_PROCHE_KM``; zone unemployment above the
 region; poverty above the regional mean; a TER station or coach stop in the commune (a site its public can reach
-without a car), with who reaches it within 45 min by TER + bike (:func:`models.transit.catchment`, Cnam site and
+without a car), with who reaches it within 45 min by TER + bike (:func:`models.domain.transit.catchment`, Cnam site and
 ACV towns, where the timetable journeys were computed).
 **Progressif** (services first, then distance learning) — host: the demand (above). Assets: no Cnam site within ``CNAM_ELOIGNE_MIN`` (30 min); a France
 Services in the commune; public higher education in the commune (the academic resources a hub counts on).
@@ -46,17 +46,17 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from models import demand
-from models import fr_format as F
-from models import town_facts as TF
-from models import transit
-from models.display_names import bmo_basin
-from models.cli import FrenchArgumentParser, fail
-from models.territory import Territory, UnknownCommune, check_code
-from models.territory_reference import region_values
-from models.simulator import default_break_even
-from models.town_facts import LYCEES_RADIUS_KM, PETITE_COMMUNE_POP, fact_records, network_sites
-from models.travel import TravelSettings
+from models.domain import demand
+from models.text import fr_format as F
+from models.domain import town_facts as TF
+from models.domain import transit
+from models.text.display_names import bmo_basin
+from models.text.arguments import FrenchArgumentParser, fail
+from models.domain.territory import Territory, UnknownCommune, check_code
+from models.domain.territory_reference import region_values
+from models.domain.simulator import default_break_even
+from models.domain.town_facts import LYCEES_RADIUS_KM, PETITE_COMMUNE_POP, fact_records, network_sites
+from models.domain.travel import TravelSettings
 
 CONCEPTS = {"clef_en_main": "Clef en main", "fab_id": "Fab ID", "progressif": "Progressif"}
 CONCEPT_ORDER = tuple(CONCEPTS)

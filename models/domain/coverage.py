@@ -1,7 +1,7 @@
 """Coverage of the region by a network of sites within an estimated travel time.
 
 ``coverage(sites, minutes)`` answers: which communes have a site within T minutes (estimated, see
-:mod:`models.travel`), how much demand that is, by département / EPCI / zone d'emploi, and where the
+:mod:`models.domain.travel`), how much demand that is, by département / EPCI / zone d'emploi, and where the
 "zones blanches" are — groups of contiguous uncovered communes (polygons touching, from
 ``geodata.commune_neighbours()``), ranked by population.
 
@@ -23,11 +23,11 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from models import fr_format as F
-from models.catchment import WEIGHTS
-from models.cli import FrenchArgumentParser, fail, split_codes  # noqa: F401 (re-exported for the planner CLI)
-from models.territory import Territory
-from models.travel import DEFAULT_SETTINGS, TravelSettings, describe
+from models.text import fr_format as F
+from models.domain.catchment import WEIGHTS
+from models.text.arguments import FrenchArgumentParser, fail, split_codes  # noqa: F401 (re-exported for the planner CLI)
+from models.domain.territory import Territory
+from models.domain.travel import DEFAULT_SETTINGS, TravelSettings, describe
 
 MINUTES_RANGE = (5, 180)
 LEVELS = {  # level → (code column, name column, French label)
@@ -346,7 +346,7 @@ def main(argv=None) -> int:
         settings = TravelSettings(a.travel_model, a.time_factor)
         minutes = check_minutes(a.minutes)
         if a.sites is None:
-            from models.network import reference_network, reference_label
+            from models.stores.network import reference_network, reference_label
 
             sites, version = reference_network(), reference_label()
         else:

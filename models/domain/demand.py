@@ -9,7 +9,7 @@ Formulation
 Communes :math:`i` with potential :math:`P_i` (active people aged 15–64, INSEE RP: the Cnam teaches adults in
 work or looking for it, so job-seekers are included), sites :math:`j` with attractiveness :math:`A_j` (an existing
 centre = 1, a new site = the concept's ``attrait_*``; Fab ID's public is not modelled), estimated travel time :math:`t_{ij}` (minutes, the one
-travel function :func:`models.travel.minutes_between`), half-time :math:`h` (``demi_temps``)::
+travel function :func:`models.domain.travel.minutes_between`), half-time :math:`h` (``demi_temps``)::
 
     U_ij = A_j · 2^(−(t_ij / h)²)                   attraction of site j for a resident of i (Gaussian decay)
     S_i  = Σ_j U_ij                                 access of i to the whole network
@@ -31,7 +31,7 @@ new site's pull (``[demande]`` of ``models/parameters.toml``).
 
 A new site ramps up over three years: year *t* = cruising × the concept's ``montee_annee_t`` (simulator parameters).
 
->>> from models.demand import estimate
+>>> from models.domain.demand import estimate
 >>> res = estimate(added=["55545"], concept="hub")      # doctest: +SKIP
 >>> res.sites.loc[res.sites.nouveau, ["nom", "central", "low", "high", "drawn", "net_new"]]  # doctest: +SKIP
 
@@ -48,8 +48,8 @@ from itertools import product
 import numpy as np
 import pandas as pd
 
-from models.territory import Territory
-from models.travel import TravelSettings
+from models.domain.territory import Territory
+from models.domain.travel import TravelSettings
 
 BASE_COLUMN = "actifs_1564"
 BASE_LABEL = "actifs de 15 à 64 ans (INSEE, recensement)"
@@ -75,7 +75,7 @@ class Assumption:
 @lru_cache(maxsize=2)
 def assumptions(path: str | None = None) -> dict[str, Assumption]:
     """The ``[demande]`` section of the parameters file, checked (``low ≤ central ≤ high``, positive)."""
-    from models.simulator import PARAMETERS_FILE
+    from models.domain.simulator import PARAMETERS_FILE
 
     with open(path or PARAMETERS_FILE, "rb") as fh:
         raw = tomllib.load(fh)["demande"]
@@ -334,7 +334,7 @@ def model_for(territory: Territory | None = None, settings: TravelSettings | Non
 
 def _site_frame(sites: pd.DataFrame | None, added, territory: Territory) -> pd.DataFrame:
     if sites is None:
-        from models.network import current_network
+        from models.stores.network import current_network
 
         sites = current_network().sites
     cols = ["site_id", "code_insee", "nom", "lon", "lat"]
@@ -363,7 +363,7 @@ def estimate(sites: pd.DataFrame | None = None, added=(), concept: str = DEFAULT
     ----------
     sites : DataFrame, optional
         The network (``site_id``, ``code_insee``, ``nom``, ``lon``, ``lat``), default the current network
-        (:func:`models.network.current_network`). Sites that are not in the territory's reference are new, unless
+        (:func:`models.stores.network.current_network`). Sites that are not in the territory's reference are new, unless
         a boolean column ``nouveau`` says which are.
     added : sequence of str
         Communes where a new site is added (placed at the town hall).
@@ -445,7 +445,7 @@ def candidates(codes, concept: str = DEFAULT_CONCEPT, sites: pd.DataFrame | None
     codes = [str(c) for c in codes]
     territory.positions(codes)  # unknown → UnknownCommune
     if sites is None:
-        from models.network import current_network
+        from models.stores.network import current_network
 
         sites = current_network().sites
     net = sites_key(sites)
@@ -528,7 +528,7 @@ def town_estimate(code_insee: str, concept: str = DEFAULT_CONCEPT, sites: pd.Dat
     the town hall. ``None`` for Fab ID (:data:`FAB_ID_NOTE`). Returns ``code_insee, nom, existant, central, low,
     high, drawn, net_new, drawn_from`` (list of ``{"nom", "code_insee", "learners"}``, largest first), ``ramp``.
     """
-    from models.territory import check_code
+    from models.domain.territory import check_code
 
     if concept == "fab_id":
         return None
@@ -537,7 +537,7 @@ def town_estimate(code_insee: str, concept: str = DEFAULT_CONCEPT, sites: pd.Dat
     code = check_code(code_insee)
     territory.row(code)
     if sites is None:
-        from models.network import current_network
+        from models.stores.network import current_network
 
         sites = current_network().sites
     key = ("demand.town", code, concept, sites_key(sites))
@@ -561,7 +561,7 @@ def viability(expected: dict | None, break_even: float | None) -> dict:
     Returns ``{"level", "text", "needed"}``: level ``"centrale"`` (at the central estimate), ``"haute"`` (only at
     the high estimate), ``"jamais"`` (not even at the high one, or no break-even), ``"inconnu"`` (no estimate).
     """
-    from models import fr_format as F
+    from models.text import fr_format as F
 
     if expected is None:
         return {"level": "inconnu", "text": "demande non estimée", "needed": break_even}
@@ -581,7 +581,7 @@ def viability(expected: dict | None, break_even: float | None) -> dict:
 
 def ramp(cruising: float, concept: str) -> list[float]:
     """Learners of years 0 to 4 of a new site: 0, then cruising × the concept's ``montee_annee_1..3`` %, then cruising."""
-    from models.simulator import default_parameters
+    from models.domain.simulator import default_parameters
 
     v = default_parameters(concept).values
     return [0.0] + [cruising * v[f"montee_annee_{t}"] / 100 for t in (1, 2, 3)] + [float(cruising)]
@@ -612,11 +612,3 @@ def clear_caches(territory: Territory | None = None) -> None:
     memo = (territory or Territory.from_geodata()).memo
     for key in [k for k in memo if isinstance(k, tuple) and k and str(k[0]).startswith("demand.")]:
         del memo[key]
-
-
-if __name__ == "__main__":
-    import sys
-
-    from models.demand_cli import main
-
-    sys.exit(main())

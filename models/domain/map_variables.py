@@ -50,8 +50,8 @@ DENSITE_LABELS = {1: "Grands centres urbains", 2: "Centres urbains intermédiair
 
 def nearest_site_minutes() -> pd.Series:
     """Estimated minutes from every commune's town hall to the nearest site of the current network."""
-    from models.territory import Territory
-    from models.town_facts import network_sites
+    from models.domain.territory import Territory
+    from models.domain.town_facts import network_sites
 
     t, sites = Territory.from_geodata(), network_sites()
     if sites.empty:

@@ -1,7 +1,7 @@
 """Partners near a commune: vocational lycées, missions locales, France Services, France Travail, Cnam sites.
 
 Distances are straight-line (great-circle) between town-hall / partner points; times are the estimate of
-:func:`models.travel.minutes_between` (the one travel model), labelled "estimé" in the UI.
+:func:`models.domain.travel.minutes_between` (the one travel model), labelled "estimé" in the UI.
 A partner "dans la commune" is one whose ``code_insee`` is the commune's, whatever its distance.
 """
 from __future__ import annotations
@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from models.territory import Territory, UnknownCommune  # noqa: F401 (UnknownCommune re-exported)
-from models.town_facts import network_sites, partner_layer
-from models.travel import TravelSettings, distance_matrix_km, minutes_between
+from models.domain.territory import Territory, UnknownCommune  # noqa: F401 (UnknownCommune re-exported)
+from models.domain.town_facts import network_sites, partner_layer
+from models.domain.travel import TravelSettings, distance_matrix_km, minutes_between
 
 KINDS = {
     "lycees_pro": "Lycées à voie professionnelle",
@@ -27,7 +27,7 @@ SOURCE_DATASET = {"lycees_pro": "lycees", "missions_locales": "missions_locales"
 
 def layer(kind: str, territory: Territory | None = None) -> pd.DataFrame:
     """Points of one partner kind with ``commune`` (name of their commune). The Cnam sites are those of the
-    current network (:func:`models.network.current_network`), each at its own coordinates."""
+    current network (:func:`models.stores.network.current_network`), each at its own coordinates."""
     if kind not in KINDS:
         raise ValueError(f"Type de partenaire inconnu : {kind!r}")
     territory = territory or Territory.from_geodata()

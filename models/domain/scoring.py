@@ -43,13 +43,13 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from models import fr_format as F
-from models.cli import FrenchArgumentParser
-from models.display_names import plain
-from models import town_facts as TF
-from models.concept_fit import LYCEES_VIVIER_MIN
-from models.territory import Territory
-from models.town_facts import BY_KEY as FACTS, network_sites, town_facts
+from models.text import fr_format as F
+from models.text.arguments import FrenchArgumentParser
+from models.text.display_names import plain
+from models.domain import town_facts as TF
+from models.domain.concept_fit import LYCEES_VIVIER_MIN
+from models.domain.territory import Territory
+from models.domain.town_facts import BY_KEY as FACTS, network_sites, town_facts
 
 GARE_DEMI_KM = 5.0  # station distance worth half the rail criterion (≈ a short bus or bike ride to the station)
 SCALES = {"minmax": "min–max sur les villes candidates", "saturation": "échelle saturante fixe"}
@@ -85,7 +85,7 @@ class Criterion:
         Normalisation (module docstring): min–max over the candidates, or the fixed saturating scale.
     half : float
         Half-saturation ``h`` of a ``"saturation"`` criterion, in its unit (the mission locale's is read from
-        :data:`models.town_facts.ML_PROCHE_KM` when the table is built: see :func:`half_saturation`).
+        :data:`models.domain.town_facts.ML_PROCHE_KM` when the table is built: see :func:`half_saturation`).
     """
 
     key: str
@@ -129,7 +129,7 @@ def half_saturation(c: Criterion) -> float:
 
 def _from_fact(key: str, short: str, fact: str, weight: float = 1.0, direction: int = 1, note: str = "",
                date: str = "", scale: str = "minmax", half: float = 0.0) -> Criterion:
-    """A criterion that is a town fact as it is (label, unit, definition, source from :data:`models.town_facts.FACTS`)."""
+    """A criterion that is a town fact as it is (label, unit, definition, source from :data:`models.domain.town_facts.FACTS`)."""
     f = FACTS[fact]
     return Criterion(key, short, f.label, f.unit, direction, weight, f"{f.definition}{note}", f.source, date,
                      scale, half)
@@ -225,7 +225,7 @@ def ranking_candidates(add=(), territory: Territory | None = None) -> list[str]:
 def criteria_table(codes, territory: Territory | None = None) -> pd.DataFrame:
     """Raw criteria of the towns ``codes``, one row per town (index ``code_insee``, input order).
 
-    Every value is read from :func:`models.town_facts.town_facts` (one definition per fact), so the ranking
+    Every value is read from :func:`models.domain.town_facts.town_facts` (one definition per fact), so the ranking
     says about a town what its profile and the simulator say. Columns: ``nom``, ``departement``, ``lon``,
     ``lat``, ``is_acv``, one column per :data:`CRITERIA` key (NaN where unknown) and details for the table:
     ``mission_locale_nom``/``_commune``/``_nommee``/``_proche`` (the mission locale serving the town and the shared
@@ -272,7 +272,7 @@ def criteria_table(codes, territory: Territory | None = None) -> pd.DataFrame:
 
 def _net_new_learners(codes: list[str], territory: Territory) -> np.ndarray:
     """Net new learners of a new hub in each town beside the current network (demand model, central)."""
-    from models import demand
+    from models.domain import demand
 
     if "actifs_1564" not in territory.communes:
         return np.full(len(codes), np.nan)

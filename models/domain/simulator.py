@@ -3,7 +3,7 @@
 Four concepts (``clef_en_main``, ``fab_id``, ``progressif``, ``hub``) are four parameter sets read from
 ``models/parameters.toml`` (every assumption with unit, range and rationale). Pure Python, no Dash:
 
->>> from models.simulator import default_parameters, simulate
+>>> from models.domain.simulator import default_parameters, simulate
 >>> res = simulate(default_parameters("clef_en_main").replace(auditeurs_croisiere=100))
 >>> res.kpis["break_even_learners"]  # doctest: +SKIP
 
@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from models import fr_format as F
-from models.cli import FrenchArgumentParser
-from models.territory import UnknownCommune
+from models.text import fr_format as F
+from models.text.arguments import FrenchArgumentParser
+from models.domain.territory import UnknownCommune
 
-PARAMETERS_FILE = Path(__file__).with_name("parameters.toml")
+PARAMETERS_FILE = Path(__file__).resolve().parents[1] / "parameters.toml"  # models/parameters.toml
 YEARS = tuple(range(7))          # 0 (set-up) .. 6
 CRUISING_YEAR = 4
 COST_CATEGORIES = {
@@ -505,8 +505,8 @@ def default_break_even(concept_id: str) -> float | None:
 
 def _ville_info(code: str, concept_id: str) -> dict:
     """Name and expected learners (demand model) of a site of ``concept_id`` in ``code``."""
-    from models.demand import town_estimate  # the simulator itself needs no geodata: only the CLI's --ville
-    from models.territory import Territory
+    from models.domain.demand import town_estimate  # the simulator itself needs no geodata: only the CLI's --ville
+    from models.domain.territory import Territory
 
     try:
         est = town_estimate(code, concept_id)

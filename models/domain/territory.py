@@ -4,8 +4,8 @@ Every model (coverage, catchment, planner, town facts) takes a :class:`Territory
 ``geodata`` itself, in the spirit of spopt's ``from_cost_matrix`` constructors. The app uses
 ``Territory.from_geodata()`` (Grand Est, built once per process); tests and notebooks build their own::
 
-    from models.territory import Territory
-    from models.coverage import coverage
+    from models.domain.territory import Territory
+    from models.domain.coverage import coverage
     t = Territory.from_geodata().subset(codes_of_the_meuse)
     coverage(t.sites, 30, territory=t).covered_share
 
@@ -21,7 +21,7 @@ import pandas as pd
 
 import geodata
 
-from models.travel import TravelSettings, great_circle_km_from_vectors, minutes_between, unit_vectors
+from models.domain.travel import TravelSettings, great_circle_km_from_vectors, minutes_between, unit_vectors
 
 CODE_PATTERN = re.compile(r"^(?:[0-9]{5}|2[AB][0-9]{3})$")
 LAYERS = ("lycees", "missions_locales", "france_services", "france_travail", "acv", "ter_arrets",

@@ -3,8 +3,8 @@ read them here, so that two pages can never say different things about the same 
 
 Every fact of :data:`FACTS` names its unit, source and definition (shown in the UI). Distances are
 straight-line km between the commune's town-hall point and the partner's point; times and catchments are
-estimates (:mod:`models.travel`: one travel model, calibrated on routed times). The Cnam sites are those of
-the current network (:func:`models.network.current_network`, each site at its own coordinates).
+estimates (:mod:`models.domain.travel`: one travel model, calibrated on routed times). The Cnam sites are those of
+the current network (:func:`models.stores.network.current_network`, each site at its own coordinates).
 
 ``town_facts(["10387"])`` → one row per commune (index ``code_insee``), cached per territory, travel model
 and network.
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from models.catchment import populations_within_bands
-from models.territory import Territory, check_code
-from models.territory_reference import bmo_share_difficult
-from models.travel import TravelSettings, distance_matrix_km
+from models.domain.catchment import populations_within_bands
+from models.domain.territory import Territory, check_code
+from models.domain.territory_reference import bmo_share_difficult
+from models.domain.travel import TravelSettings, distance_matrix_km
 
 CATCHMENT_BANDS = (15, 30, 45)      # minutes, estimated
 LYCEES_RADIUS_KM = 20.0             # "lycées professionnels à 20 km"
@@ -86,7 +86,7 @@ FACTS: tuple[Fact, ...] = (
          "Un arrêt de car TER se trouve dans la commune."),
     Fact("gare_km", "Distance à la gare TER la plus proche", "km", "SNCF — GTFS TER (arrêts)",
          "À vol d'oiseau depuis la mairie. Le temps de trajet en TER (horaires d'un mardi de référence) est "
-         "donné à part, vers les sites du Cnam et les villes ACV (models/transit.py)."),
+         "donné à part, vers les sites du Cnam et les villes ACV (models/domain/transit.py)."),
     Fact("n_sup_commune", "Sites d'enseignement supérieur (hors Cnam)", "sites",
          "MESR — implantations de l'enseignement supérieur public (état 2017)",
          "Implantations publiques d'enseignement supérieur qui forment des étudiants (universités, IUT, écoles, "
@@ -262,7 +262,7 @@ def _sites_key(sites: pd.DataFrame) -> tuple:
 
 def network_sites() -> pd.DataFrame:
     """The sites of the current network (reference + edits), read through the one network function."""
-    from models.network import current_network
+    from models.stores.network import current_network
 
     return current_network().sites
 

@@ -2,7 +2,7 @@
 
 ``profile(code_insee)`` returns a :class:`TownProfile`: header facts, diagnostic figures (each with its value,
 unit, source, date and the département / region values with the way they were computed — see
-:mod:`models.territory_reference`), the unemployment trend of the zone d'emploi, the recruitment needs of
+:mod:`models.domain.territory_reference`), the unemployment trend of the zone d'emploi, the recruitment needs of
 its BMO bassin, the partners nearby (straight-line km, estimated minutes), the 15/30/45-min catchment.
 
 ``python -m models.town_profile 88160 [--json]`` prints it.
@@ -17,14 +17,14 @@ import pandas as pd
 
 import geodata
 
-from models import fr_format as F
-from models.display_names import bmo_basin
-from models.cli import FrenchArgumentParser
-from models.partners import KINDS, UnknownCommune, commune_row, partners_near
-from models.territory_reference import (METHOD_RATIO, SECTORS, Reference, bmo_share_difficult, defm_latest_month,
+from models.text import fr_format as F
+from models.text.display_names import bmo_basin
+from models.text.arguments import FrenchArgumentParser
+from models.domain.partners import KINDS, UnknownCommune, commune_row, partners_near
+from models.domain.territory_reference import (METHOD_RATIO, SECTORS, Reference, bmo_share_difficult, defm_latest_month,
                                         departement_values, region_values)
-from models.town_facts import CATCHMENT_BANDS, fact_records, network_sites
-from models.travel import DEFAULT_SETTINGS, describe
+from models.domain.town_facts import CATCHMENT_BANDS, fact_records, network_sites
+from models.domain.travel import DEFAULT_SETTINGS, describe
 
 __all__ = ["Figure", "TownProfile", "UnknownCommune", "profile", "indicator_rows"]
 
@@ -97,7 +97,7 @@ class TownProfile:
     partners: dict[str, pd.DataFrame] = field(default_factory=dict)
     catchment: dict[int, float] = field(default_factory=dict)
     travel_note: str = ""
-    facts: dict = field(default_factory=dict)         # the town facts (models.town_facts), one truth per fact
+    facts: dict = field(default_factory=dict)         # the town facts (models.domain.town_facts), one truth per fact
     ter_validite: str = ""                            # validity of the TER stops feed, e.g. "2024-12-20 au 2025-03-20"
 
     def figure(self, key: str) -> Figure:
@@ -200,7 +200,7 @@ def bmo_needs(bmo_code: str, top: int = BMO_TOP) -> tuple[pd.DataFrame, int]:
 
 
 def nearby_partners(code_insee: str, settings=None) -> dict[str, pd.DataFrame]:
-    """Partners by kind (see :data:`models.partners.KINDS`): within PARTNER_RADIUS_KM, at least the nearest."""
+    """Partners by kind (see :data:`models.domain.partners.KINDS`): within PARTNER_RADIUS_KM, at least the nearest."""
     out = {}
     for kind in KINDS:
         df = partners_near(code_insee, kind, max_km=PARTNER_RADIUS_KM, settings=settings)
@@ -264,14 +264,14 @@ def indicator_rows(p: TownProfile) -> pd.DataFrame:
         rows.append({"code_insee": p.code_insee, "commune": p.nom, "groupe": "Bassin de population",
                      "indicateur": f"Population à moins de {m} min (estimé)", "cle": f"population_{m}min",
                      "valeur": pop, "unite": "hab.", "departement": None, "region": None,
-                     "calcul_departement_region": "", "source": SRC_POP[0] + " ; temps estimés (models/travel.py)",
+                     "calcul_departement_region": "", "source": SRC_POP[0] + " ; temps estimés (models/domain/travel.py)",
                      "date": SRC_POP[2], "jeu_de_donnees": src["communes"]["title"], "remarque": p.travel_note})
     return pd.DataFrame(rows)
 
 
 def warm() -> None:
     """Compute the département and region references once (app start): they serve every town."""
-    from models import concept_fit
+    from models.domain import concept_fit
 
     region_values()
     for dep in geodata.communes().departement.unique():

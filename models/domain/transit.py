@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 import geodata
-from models import fr_format as F
-from models.territory import Territory
+from models.text import fr_format as F
+from models.domain.territory import Territory
 
 NO_ACCESS = "pas d'accès TER"
 
@@ -221,7 +221,7 @@ def main(argv=None) -> int:
     ap.add_argument("--minutes", type=float, default=60)
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args(argv)
-    from models.network import current_network
+    from models.stores.network import current_network
 
     sites = list(current_network().sites.code_insee.astype(str))
     if a.code_insee:

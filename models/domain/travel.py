@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 EARTH_RADIUS_KM = 6371.0088
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CALIBRATION_PATH = ROOT / "models" / "travel_calibration.json"
 ROUTED_MINUTES_PATH = ROOT / "geodata" / "travel_minutes.parquet"
 METHODS = {"calibre": "calibré sur des temps routés", "regle_1_3": "règle ×1,3 à 60 km/h (ancienne)"}
@@ -290,7 +290,7 @@ def describe(settings: TravelSettings | None = None, with_routed: bool = True) -
     With the default settings and ``geodata/travel_minutes.parquet`` present, the label says that routed
     times are used where known (``with_routed=False``: label of the estimate alone, e.g. for bare points).
     """
-    from models.fr_format import num
+    from models.text.fr_format import num
 
     s = settings or DEFAULT_SETTINGS
     c = calibration()
@@ -309,11 +309,3 @@ def describe(settings: TravelSettings | None = None, with_routed: bool = True) -
         n = len(routed_table())
         label = f"temps routés (geodata/travel_minutes.parquet, {num(n)} paires) ; ailleurs {label}"
     return label
-
-
-if __name__ == "__main__":
-    import sys
-
-    from models.travel_cli import main
-
-    sys.exit(main())

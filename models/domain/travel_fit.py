@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from models import travel
+from models.domain import travel
 
 SAMPLES_PATH = travel.ROOT / "geodata" / "trajets_routes.parquet"
 CALIBRATION_SAMPLE = "bas_rhin_osrm_2016"

@@ -210,7 +210,7 @@ def _geojson_checks(geodata, tables: dict) -> list[DataProblem]:
 
 
 def _parameters_problem() -> DataProblem | None:
-    from models import demand, simulator
+    from models.domain import demand, simulator
 
     name = "models/parameters.toml"
     try:
@@ -238,7 +238,7 @@ def _short(exc: Exception) -> str:
 
 
 def _calibration_problem() -> DataProblem | None:
-    from models import travel
+    from models.domain import travel
 
     name = "models/travel_calibration.json"
     try:

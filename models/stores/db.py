@@ -22,7 +22,7 @@ from sqlalchemy import MetaData, create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 metadata = MetaData()
 log = logging.getLogger("atlas")
 LOCK_BASE = 741_300  # PostgreSQL advisory lock keys of this app: LOCK_BASE + 0 (schema), + 1 (writes)

@@ -23,9 +23,9 @@ from types import SimpleNamespace
 from sqlalchemy import Column, DateTime, Integer, String, Table, func, insert, select
 from sqlalchemy.exc import DBAPIError
 
-from models import db
-from models import fr_format as F
-from models.territory import Territory
+from models.stores import db
+from models.text import fr_format as F
+from models.domain.territory import Territory
 
 ACTIONS = {"add": "ajout", "move": "déplacement", "retire": "retrait", "reset": "retour à la référence"}
 
@@ -50,7 +50,7 @@ class NetworkEditError(ValueError):
 
 
 def ensure_tables(eng=None):
-    """The engine (default: the shared one) with every table created (once, see :func:`models.db.ensure_schema`)."""
+    """The engine (default: the shared one) with every table created (once, see :func:`models.stores.db.ensure_schema`)."""
     return db.ensure_schema(eng or db.engine())
 
 
@@ -287,7 +287,7 @@ def record_edit(action: str, author: str, site_id: str | None = None, code_insee
                 comment: str | None = None, eng=None) -> Network:
     """Validate an edit against the current network and append it, in one serialised transaction.
 
-    The network is read and the edit inserted under the database's write lock (:func:`models.db.write_transaction`),
+    The network is read and the edit inserted under the database's write lock (:func:`models.stores.db.write_transaction`),
     so two users adding a site in the same commune at once: one is told "ajouté", the other gets the French
     refusal, and every edit reported as done is in the network.
 

@@ -16,11 +16,11 @@ from datetime import datetime
 
 from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueConstraint, select
 
-from models.db import engine as shared_engine
-from models.db import metadata
-from models.simulator import ParameterError, make_parameters
-from models.territory import CODE_PATTERN as CODE_INSEE
-from models.versioned_store import (audit, clean_text, insert_next_version, parse_id, read_rows,
+from models.stores.db import engine as shared_engine
+from models.stores.db import metadata
+from models.domain.simulator import ParameterError, make_parameters
+from models.domain.territory import CODE_PATTERN as CODE_INSEE
+from models.stores.versioned_store import (audit, clean_text, insert_next_version, parse_id, read_rows,
                                     set_deleted, soft_delete_columns)
 
 MAX_NAME, MAX_AUTHOR, MAX_NOTE = 120, 80, 2000
@@ -60,7 +60,7 @@ class Scenario:
 
     def overrides(self) -> dict:
         """Values that differ from the concept's current defaults (parameters no longer defined are dropped)."""
-        from models.simulator import concept
+        from models.domain.simulator import concept
 
         specs = concept(self.concept).specs
         return {k: v for k, v in self.values.items() if k in specs and v != specs[k].default}
@@ -86,7 +86,7 @@ def _row_to_scenario(row) -> Scenario:
 
 
 class ScenarioStore:
-    """Versioned scenario store on a SQLAlchemy engine (default: the shared :func:`models.db.engine`)."""
+    """Versioned scenario store on a SQLAlchemy engine (default: the shared :func:`models.stores.db.engine`)."""
 
     def __init__(self, eng=None):
         self.engine = eng if eng is not None else shared_engine()
@@ -97,7 +97,7 @@ class ScenarioStore:
 
         ``request_key``: the same key twice (a retried request) saves once and returns the first id.
 
-        The parameter values are validated with :func:`models.simulator.make_parameters` first. Two saves
+        The parameter values are validated with :func:`models.domain.simulator.make_parameters` first. Two saves
         at the same moment under the same name both land (as consecutive versions): a clash on
         (name, version) is retried.
         """

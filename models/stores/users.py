@@ -32,8 +32,8 @@ from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, delete
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models.cli import FrenchArgumentParser
-from models import db
+from models.text.arguments import FrenchArgumentParser
+from models.stores import db
 
 NAME_RE = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ0-9][A-Za-zÀ-ÖØ-öø-ÿ0-9 ._'-]{0,59}$")
 MIN_PASSWORD = 10

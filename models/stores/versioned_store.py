@@ -13,8 +13,8 @@ from sqlalchemy import Column, DateTime, Integer, String, Table, func, insert, s
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from models import db
-from models import fr_format as F
+from models.stores import db
+from models.text import fr_format as F
 
 RETRIES = 20
 audit_log = Table(  # who deleted or restored what, and when (scenarios, weightings)
@@ -63,7 +63,7 @@ def insert_next_version(engine: Engine, table: Table, name: str, values: dict, e
     ``request_key`` (tables with a ``request_key`` column): a save retried with the same key (its answer was lost,
     the browser sent it again) is recognised and its first id returned: nothing is duplicated.
 
-    Raises ``error`` with the French :class:`models.db.StoreUnavailable` text when the database is read-only or
+    Raises ``error`` with the French :class:`models.stores.db.StoreUnavailable` text when the database is read-only or
     down (at once) or stays busy after a few retries; nothing is written then.
     """
     for attempt in range(RETRIES):

@@ -1,6 +1,6 @@
-"""Named weightings of the ranking (page /classement), in the same database as the scenarios (models/db.py).
+"""Named weightings of the ranking (page /classement), in the same database as the scenarios (models/stores/db.py).
 
-A weighting = name, author, the weight and direction of EVERY criterion of :mod:`models.scoring` and the
+A weighting = name, author, the weight and direction of EVERY criterion of :mod:`models.domain.scoring` and the
 missing-value rule, so that it means the same thing after the defaults change. Saving under an existing name
 adds a new *version*; nothing is overwritten. Names are bound parameters (quotes or SQL are just text), their
 length is checked, and two saves at the same moment under the same name both land as consecutive versions.
@@ -18,10 +18,10 @@ from datetime import datetime
 
 from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueConstraint, select
 
-from models.db import engine as shared_engine
-from models.db import metadata
-from models.scoring import KEYS, MISSING_RULES, ScoringError, check_weights
-from models.versioned_store import (audit, clean_text, insert_next_version, parse_id, read_rows,
+from models.stores.db import engine as shared_engine
+from models.stores.db import metadata
+from models.domain.scoring import KEYS, MISSING_RULES, ScoringError, check_weights
+from models.stores.versioned_store import (audit, clean_text, insert_next_version, parse_id, read_rows,
                                     set_deleted, soft_delete_columns)
 
 MAX_NAME, MAX_AUTHOR = 120, 80

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from models.fr_format import display_name, is_missing
+from models.text.fr_format import display_name, is_missing
 
 # France Travail's BMO basins are written in capitals without accents or hyphens: the towns they are named after
 # keep their official spelling (COG 2024), and the apostrophe dropped by the source comes back.

@@ -17,7 +17,7 @@ import re
 MAX_TEXT = 200
 MAX_PARAMS = 40
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-from models.territory import CODE_PATTERN as CODE_INSEE  # one definition of a commune code
+from models.domain.territory import CODE_PATTERN as CODE_INSEE  # one definition of a commune code
 
 
 def first(value):

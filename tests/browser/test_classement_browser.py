@@ -9,7 +9,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from models import scoring
+from models.domain import scoring
 
 GRID_ORDER = """
     const api = window.dash_ag_grid && window.dash_ag_grid.getApi('cls-grid');

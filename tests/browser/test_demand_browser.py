@@ -8,9 +8,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from models import demand
-from models import fr_format as F
-from models.simulator import default_break_even
+from models.domain import demand
+from models.text import fr_format as F
+from models.domain.simulator import default_break_even
 
 
 def wait(browser, seconds=90):
@@ -56,7 +56,7 @@ def test_profile_of_saverne_shows_expected_learners_and_whom_they_are_taken_from
     browser.set_window_size(1280, 900)
     browser.get(dash_server + "/ville/67437")
     line = wait(browser).until(EC.presence_of_element_located((By.ID, "ville-apprenants")))
-    v = __import__("models.concept_fit", fromlist=["verdict"]).verdict("67437")
+    v = __import__("models.domain.concept_fit", fromlist=["verdict"]).verdict("67437")
     c = v.concept if v.concept in demand.CONCEPTS else demand.DEFAULT_CONCEPT
     est = demand.town_estimate("67437", c)
     assert f"{F.num(est['central'])} par an (fourchette {F.num(est['low'])} à {F.num(est['high'])})" in line.text
@@ -75,8 +75,8 @@ def test_profile_of_saverne_shows_expected_learners_and_whom_they_are_taken_from
 
 @pytest.mark.parametrize("objective", ["apprenants", "population"])
 def test_couverture_at_45_minutes_proposes_no_site_without_gain(dash_server, browser, screenshot, objective):
-    from models import planner
-    from models.network import reference_network
+    from models.domain import planning as planner
+    from models.stores.network import reference_network
 
     browser.set_window_size(1280, 900)
     other = "population" if objective == "apprenants" else "apprenants"  # the click changes the objective

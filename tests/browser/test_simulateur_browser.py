@@ -10,8 +10,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from models import demand
-from models import fr_format as F
+from models.domain import demand
+from models.text import fr_format as F
 from tests.browser.conftest import click
 
 CHARTS = ["sim-fig-learners", "sim-fig-money", "sim-fig-funding", "sim-fig-cumul", "sim-fig-tornado"]
@@ -50,7 +50,7 @@ def test_moving_a_slider_changes_charts_kpis_and_url(dash_server, browser, scree
     screenshot("avant")
     before_kpis = kpis(browser)
     before = {c: chart_data(browser, c) for c in CHARTS}
-    from models import demand
+    from models.domain import demand
 
     start = round(demand.town_estimate("54329", "hub")["central"])  # Lunéville's site, as the demand model sees it
     thumb = slider_thumb(browser, "auditeurs_croisiere")

@@ -10,7 +10,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 import geodata
-from models import fr_format as F
+from models.text import fr_format as F
 
 
 def wait(browser, seconds=30):

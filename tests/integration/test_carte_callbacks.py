@@ -9,8 +9,8 @@ import pytest
 
 import geodata
 from components import map_base
-from models import fr_format as F
-from models.map_variables import VARIABLES, values
+from models.text import fr_format as F
+from models.domain.map_variables import VARIABLES, values
 from pages import carte
 from tests.dash_client import callback, outputs, page, texts
 

@@ -9,8 +9,9 @@ import re
 import pytest
 
 from components.ranking_url import decode_query, encode_query
-from models import db, scoring
-from models.scoring import CRITERIA, KEYS
+from models.stores import db
+from models.domain import scoring
+from models.domain.scoring import CRITERIA, KEYS
 from tests import dash_client
 
 
@@ -25,7 +26,7 @@ def dash_app():
 
 @pytest.fixture
 def weighting_store(tmp_path, monkeypatch):
-    from models import weightings
+    from models.stores import weightings
 
     store = weightings.WeightingStore(db.engine(f"sqlite:///{tmp_path / 'cls.db'}"))
     monkeypatch.setattr(weightings, "_default_store", store)
@@ -76,7 +77,7 @@ def test_default_ranking_lists_the_25_acv_towns_in_rank_order(dash_app):
     expected = scoring.ranking()
     assert [row["code_insee"] for row in rows] == expected["code_insee"].tolist()
     assert all(row["ville"] == f"[{row['nom']}](/ville/{row['code_insee']})" for row in rows)  # a link to the profile
-    assert all(row["concept"] for row in rows)  # concept suggestion from models.concept_fit
+    assert all(row["concept"] for row in rows)  # concept suggestion from models.domain.concept_fit
     bars = r["cls-bars"]["figure"]["data"]
     assert len(bars) == len(KEYS)  # one stacked trace per weighted criterion
     # the map: each point is a town at its place, labelled with its rank and coloured by its score
@@ -257,8 +258,8 @@ def test_layout_reproduces_the_url_and_reports_bad_parts(dash_app):
 
 def test_sources_page_lists_every_dataset_every_geodata_file_and_the_assumptions():
     import geodata
-    from models.simulator import load_catalogue
-    from models.display_names import plain
+    from models.domain.simulator import load_catalogue
+    from models.text.display_names import plain
     from pages import sources
 
     text = json.dumps(sources.layout().to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)
@@ -278,7 +279,7 @@ def test_sources_page_lists_every_dataset_every_geodata_file_and_the_assumptions
 def test_classement_explains_each_criterion_scale_source_and_date(dash_app):
     """Issue 16: the criteria explanations say how counts and distances are scaled, and each criterion's source
     and date; /sources lists the same."""
-    from models.display_names import plain
+    from models.text.display_names import plain
     from pages import classement, sources
 
     page = json.dumps(classement.layout().to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)

@@ -12,9 +12,9 @@ import geodata
 from tests.dash_client import callback
 from components import coverage_state as cs
 from components import network_editor as editor
-from models import db
-from models import network as netmod
-from models.coverage import coverage
+from models.stores import db
+from models.stores import network as netmod
+from models.domain.coverage import coverage
 from pages import couverture
 
 ADD = '{"name":"cov-add","type":"commune-search"}'

@@ -6,8 +6,8 @@ import pytest
 
 from components import coverage_state as cs
 from components import coverage_tables as ct
-from models.coverage import coverage
-from models.network import current_network
+from models.domain.coverage import coverage
+from models.stores.network import current_network
 from tests.integration.test_couverture_callbacks import ACV, client, render  # noqa: F401 (fixture)
 
 

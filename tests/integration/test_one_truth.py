@@ -1,7 +1,7 @@
 """One truth per fact: /classement, /ville, /simulateur and /couverture say the same thing about a town.
 
 Each page is rendered through the real Dash router (as the browser asks for it); the values expected come from
-the one town-facts table (models.town_facts), computed on the current network.
+the one town-facts table (models.domain.town_facts), computed on the current network.
 """
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from models import fr_format as F
-from models.coverage import coverage
-from models.network import current_network
-from models.town_facts import town_fact
+from models.text import fr_format as F
+from models.domain.coverage import coverage
+from models.stores.network import current_network
+from models.domain.town_facts import town_fact
 from tests.dash_client import page, texts
 
 TROYES, SAINT_DIZIER = "10387", "52448"
@@ -38,7 +38,7 @@ def test_troyes_hosts_an_official_cnam_site_on_every_page(client):
     assert "Troyes accueille déjà un site du Cnam" in ville and "Site du Cnam dans la commune : Cnam — Troyes" in ville
     sim = rendered(client, "/simulateur", f"?ville={TROYES}&concept=fab_id")
     assert "site du Cnam dans la commune (Cnam — Troyes)" in sim
-    from models import scoring
+    from models.domain import scoring
 
     table = scoring.cached_table(tuple(scoring.ranking_candidates())).table
     assert table.loc[TROYES, "site_cnam_proche"] == "Troyes"
@@ -53,7 +53,7 @@ def test_population_within_30_minutes_is_the_same_number_everywhere(client, code
     f = town_fact(code)
     expected = F.num(f.pop_30min)
     assert expected in rendered(client, f"/ville/{code}")
-    from models import scoring
+    from models.domain import scoring
 
     table = scoring.cached_table(tuple(scoring.ranking_candidates())).table
     assert table.loc[code, "population_30min"] == f.pop_30min
@@ -97,8 +97,8 @@ def test_expected_learners_are_the_same_number_on_the_four_pages(client):
 
     from components import coverage_state as cs
     from components import network_editor as editor
-    from models import demand, scoring
-    from models.simulator import default_break_even
+    from models.domain import demand, scoring
+    from models.domain.simulator import default_break_even
     from tests.dash_client import callback, outputs
 
     est = demand.town_estimate(VERDUN, "hub")
@@ -124,7 +124,7 @@ def test_expected_learners_are_the_same_number_on_the_four_pages(client):
 
 
 def test_sources_page_says_what_the_demand_model_rests_on(client):
-    from models import demand
+    from models.domain import demand
 
     src = rendered(client, "/sources")
     check = demand.spatial_check()
@@ -142,8 +142,8 @@ def test_nogent_sur_seine_mission_locale_is_not_nearby_on_any_page(client):
     radius; /classement says "pas proche" and gives less than half the criterion, /ville's Fab ID host condition
     fails for the same reason."""
     from components.ranking_grid import static_rows
-    from models import scoring
-    from models.town_facts import ML_PROCHE_KM
+    from models.domain import scoring
+    from models.domain.town_facts import ML_PROCHE_KM
 
     f = town_fact(NOGENT)
     assert not f.ml_proche and f.ml_km > ML_PROCHE_KM
@@ -158,7 +158,7 @@ def test_nogent_sur_seine_mission_locale_is_not_nearby_on_any_page(client):
 def test_saint_louis_is_served_by_its_mission_locale_on_every_page(client):
     """« ML Saint-Louis Altkirch » (head office at Altkirch) serves Saint-Louis: the ranking counts it in the town,
     the profile's comparison says so, the Fab ID fit names it."""
-    from models import scoring
+    from models.domain import scoring
 
     table = scoring.cached_table(tuple(scoring.ranking_candidates(["68297"]))).table
     assert table.loc["68297", "mission_locale_km"] == 0 and table.loc["68297", "mission_locale_nommee"]

@@ -6,7 +6,7 @@ import pytest
 
 import geodata
 from components.town_blocks import fit_summary
-from models.concept_fit import concept_fit
+from models.domain.concept_fit import concept_fit
 from tests.dash_client import page, texts
 
 

@@ -22,7 +22,7 @@ def sim(tmp_path_factory, monkeypatch_module):
     db = tmp_path_factory.mktemp("sim") / "scenarios.db"
     monkeypatch_module.setenv("DATABASE_URL", f"sqlite:///{db}")
     import app  # noqa: F401 — registers the pages and their callbacks
-    from models import scenarios
+    from models.stores import scenarios
     from pages import simulateur
 
     monkeypatch_module.setattr(scenarios, "_default_store", scenarios.ScenarioStore(
@@ -156,7 +156,8 @@ def test_town_change_updates_context_and_bad_town_gets_a_message(client, sim):
     town = '{"name":"sim","type":"commune-search"}.value'
     out = update(client, sim, state, town, "88160", ville="88160")
     assert out["state"]["ville"] == "88160" and "ville=88160" in out["search"]
-    from models import demand, fr_format as F
+    from models.domain import demand
+    from models.text import fr_format as F
 
     est = demand.town_estimate("88160", "hub")
     assert est["existant"]  # Épinal hosts a Cnam site: its own learners, not a new site's
@@ -204,7 +205,7 @@ def test_save_list_load_compare_and_delete_a_scenario(client, sim):
     out = save(client, sim, "Lunéville « Fab ID »", state, "note")
     saved = out["sim-saved.data"]
     assert "enregistré" in text(out["sim-scen-msg.children"]) and saved["id"] and out["sim-scen-refresh.data"] == 1
-    from models.scenarios import default_store
+    from models.stores.scenarios import default_store
     assert default_store().load(saved["id"]).author == LOCAL_EDITOR  # the account, not a typed name
     listed = scenario_options(client, sim)
     assert any(o["value"] == saved["id"] for o in listed["sim-scen-pick.options"])
@@ -272,7 +273,7 @@ def test_two_clients_saving_at_the_same_moment_both_land(client, sim):
     [t.join() for t in threads]
     ids = [r["sim-saved.data"]["id"] for r in results]
     assert len(set(ids)) == 2
-    from models.scenarios import default_store
+    from models.stores.scenarios import default_store
     saved = [default_store().load(i) for i in ids]
     assert sorted(s.version for s in saved) == [1, 2]
     assert sorted(s.values["auditeurs_croisiere"] for s in saved) == [150, 151]

@@ -9,8 +9,8 @@ import app
 import geodata
 from components import coverage_state as cs
 from components import network_editor as editor
-from models import fr_format as F
-from models import network as netmod
+from models.text import fr_format as F
+from models.stores import network as netmod
 from tests.dash_client import by_id, callback, page, text, walk
 
 NB = F.NBSP

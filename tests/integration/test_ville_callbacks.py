@@ -5,7 +5,7 @@ import json
 
 import pytest
 import geodata
-from models import fr_format as F
+from models.text import fr_format as F
 from tests.dash_client import by_id, callback, outputs, page, text, walk
 
 

@@ -16,7 +16,7 @@ import requests
 from components import coverage_state as cs
 from components import network_editor as editor
 from deploy.serve import find_nginx
-from models import network as netmod
+from models.stores import network as netmod
 from tests.dash_client import request_body
 from tests.production.stack import call, end_id, running
 

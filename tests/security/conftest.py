@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from models import db
+from models.stores import db
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 
@@ -50,7 +50,7 @@ def editor_account(name: str, password: str = "mot de passe de test"):
     sign-in attempts (other tests run with no account)."""
     from sqlalchemy import delete
 
-    from models import users
+    from models.stores import users
 
     users.add_user(name, password, None)
     yield name

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import threading
 
-from models import network as net
-from models.db import StoreUnavailable
-from models.weightings import WeightingStore
+from models.stores import network as net
+from models.stores.db import StoreUnavailable
+from models.stores.weightings import WeightingStore
 from tests.security.conftest import new_engine
 
 N = 20

@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 import geodata
-from models import data_health, demand, simulator, travel
+from models.loaders import data_health
+from models.domain import demand, simulator, travel
 from tests.security.test_faults import damaged  # noqa: F401 - fixture: a damaged copy of geodata/
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,7 +152,7 @@ def test_geodata_check_fails_and_names_the_damaged_file(damaged, capsys):  # noq
 SCRIPT = """
 import json, sys
 from pathlib import Path
-from models import simulator, travel
+from models.domain import simulator, travel
 if {params!r}: simulator.PARAMETERS_FILE = Path({params!r})
 if {cal!r}: travel.CALIBRATION_PATH = Path({cal!r})
 import app

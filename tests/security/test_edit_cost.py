@@ -5,7 +5,7 @@ against a full replay (independent oracle)."""
 from __future__ import annotations
 
 from benchmarks.bench_network_edits import fill as _fill
-from models import network as net
+from models.stores import network as net
 from tests.security.conftest import new_engine
 
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from components import auth
-from models import network, scenarios
+from models.stores import network, scenarios
 from tests.security.conftest import editor_account
 from tests.dash_client import callback, page, texts
 
@@ -109,8 +109,8 @@ def test_cross_site_posts_are_refused_in_french(app_module):
 
 def test_saving_a_named_weighting_needs_an_editor(app_module):
     """A weighting is shared state: from another machine, with no account, the save is refused and nothing lands."""
-    from models import weightings
-    from models.scoring import KEYS
+    from models.stores import weightings
+    from models.domain.scoring import KEYS
 
     trigger = "cls-save.n_clicks"
     weights = [{"id": {"type": "cls-weight", "key": k}, "property": "value", "value": 1} for k in KEYS]

@@ -15,9 +15,10 @@ import pandas as pd
 import pytest
 
 import geodata
-from models import data_health, db
-from models import network as net
-from models.scenarios import ScenarioError, ScenarioStore
+from models.loaders import data_health
+from models.stores import db
+from models.stores import network as net
+from models.stores.scenarios import ScenarioError, ScenarioStore
 from tests.security.conftest import PG_URL, new_engine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,7 +154,7 @@ def test_banner_says_recording_unavailable_and_read_only_apart_from_busy(monkeyp
 
 def test_database_down_keeps_the_simulator_url_state_and_says_why(monkeypatch, tmp_path):
     import app  # noqa: F401
-    from models import scenarios
+    from models.stores import scenarios
     from tests.dash_client import page, texts
 
     dead = ScenarioStore(new_engine(f"sqlite:///{tmp_path / 'absent' / 'x.db'}"))

@@ -58,7 +58,7 @@ def test_csp_allows_exactly_the_inline_scripts_dash_writes_in_the_page(client):
 
 def test_scenario_names_are_shown_as_text_in_the_comparison_chart_not_as_markup():
     from components.simulator_charts import compare_figure
-    from models.simulator import make_parameters, simulate
+    from models.domain.simulator import make_parameters, simulate
 
     r = simulate(make_parameters("clef_en_main", {}))
     fig = compare_figure(r, r, '<a href="https://evil.example">clic</a>', "<b style='color:red'>B</b> & co")

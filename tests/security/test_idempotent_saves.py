@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from models import scenarios
-from models.scenarios import ScenarioStore
+from models.stores import scenarios
+from models.stores.scenarios import ScenarioStore
 from tests.dash_client import callback
 from tests.security.conftest import new_engine
 

@@ -11,15 +11,15 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from models.scenarios import ScenarioStore
-from models.weightings import WeightingStore
+from models.stores.scenarios import ScenarioStore
+from models.stores.weightings import WeightingStore
 from tests.security.conftest import new_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITER = """
 import sys
-from models import db, network
-from models.scenarios import ScenarioStore
+from models.stores import db, network
+from models.stores.scenarios import ScenarioStore
 eng = db.engine(sys.argv[1])
 store = ScenarioStore(eng)
 codes = [c for c in __import__("geodata").communes().code_insee][:400]
@@ -53,7 +53,7 @@ def test_confirmed_saves_survive_a_kill_9_of_the_writer(db_url):
     print(f"\n[{eng.dialect.name}] kill -9 : {len(confirmed)} enregistrements confirmés, "
           f"{len(set(map(int, confirmed)) & present)} présents ; {len(sites)} sites confirmés")
     assert set(map(int, confirmed)) <= present
-    from models import network
+    from models.stores import network
     assert set(sites) <= set(network.current_network(eng).codes)
     if eng.dialect.name == "sqlite":
         with eng.connect() as conn:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import delete, update
 
 from components import auth, security
-from models import scenarios, users
+from models.stores import scenarios, users
 from tests.security.conftest import editor_account
 from tests.dash_client import callback
 from tests.security.test_edit_rights import DELETE, _delete, _scenario, _sign_in

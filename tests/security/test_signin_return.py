@@ -100,6 +100,6 @@ def test_no_admin_command_on_any_users_screen(app_module):
     for client in (local, remote):
         for path in ("/connexion", "/couverture"):
             status, body = page(client, path)
-            assert status == 200 and "python -m" not in body and "models.users" not in body, path
+            assert status == 200 and "python -m" not in body and "models.stores.users" not in body, path
         assert "python -m" not in _navbar(client)
     assert "administrateur" in texts(page(local, "/connexion")[1])

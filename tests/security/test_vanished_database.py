@@ -11,9 +11,9 @@ import sqlite3
 import pytest
 
 from components import guard
-from models import db, users
-from models import network as net
-from models.scenarios import ScenarioError, ScenarioStore
+from models.stores import db, users
+from models.stores import network as net
+from models.stores.scenarios import ScenarioError, ScenarioStore
 from tests.security.conftest import new_engine
 
 

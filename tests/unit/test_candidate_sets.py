@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import geodata
-from models import planner
-from models.network import reference_network
+from models.domain import planning as planner
+from models.stores.network import reference_network
 from tests.territories import line_territory
 
 HOST = 5000  # concept_fit.HOTE_POP_MIN, written here as the oracle

@@ -3,8 +3,8 @@ import pytest
 
 from functools import partial
 
-from models import catchment
-from models.travel import TravelSettings, minutes_between
+from models.domain import catchment
+from models.domain.travel import TravelSettings, minutes_between
 from tests.territories import line_territory
 
 TERRITORY = line_territory([100, 200, 300, 400, 500, 600, 700])

@@ -1,4 +1,4 @@
-"""The ordering of every commune search box, on the real 5,115 communes of Grand Est (models/commune_search.py).
+"""The ordering of every commune search box, on the real 5,115 communes of Grand Est (models/text/commune_search.py).
 
 Oracles are independent of the module: the codes INSEE of the towns (COG), and for the ordering rules a plain
 re-implementation over the raw table (folding by unicodedata, tiers by str methods, ties by population)."""
@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 
 import geodata
-from models.commune_search import CONTAINS, EXACT, PREFIX, CommuneIndex, fold, option_label, query_forms
+from models.text.commune_search import CONTAINS, EXACT, PREFIX, CommuneIndex, fold, option_label, query_forms
 
 
 @pytest.fixture(scope="module")

@@ -1,14 +1,14 @@
-"""Concept fit rules on the real geodata (models/concept_fit.py)."""
+"""Concept fit rules on the real geodata (models/domain/concept_fit.py)."""
 import numpy as np
 import pytest
 
 import geodata
-from models import concept_fit as cf
-from models import fr_format as F
-from models.territory import UnknownCommune
-from models.town_facts import town_facts
-from models.territory_reference import region_values
-from models.travel import haversine_km
+from models.domain import concept_fit as cf
+from models.text import fr_format as F
+from models.domain.territory import UnknownCommune
+from models.domain.town_facts import town_facts
+from models.domain.territory_reference import region_values
+from models.domain.travel import haversine_km
 
 TOWNS = ["88160", "52448", "67462", "08001"]  # Épinal, Saint-Dizier, Sélestat, a village (Acy-Romance)
 
@@ -38,8 +38,8 @@ def test_three_concepts_with_score_equal_to_share_of_known_criteria_met(code):
 
 @pytest.mark.parametrize("code", TOWNS)
 def test_clef_en_main_host_conditions_are_population_a_lycee_in_the_commune_and_the_demand(code):
-    from models import demand
-    from models.simulator import break_even_learners, default_parameters
+    from models.domain import demand
+    from models.domain.simulator import break_even_learners, default_parameters
 
     row = geodata.commune_index().loc[code]
     in_town = vocational_within(code, 0)
@@ -143,7 +143,8 @@ def test_table_matches_single_calls_and_keeps_order():
 
 
 def test_demand_of_the_concept_fit_is_the_demand_model_and_a_suburb_is_told_it_moves_learners():
-    from models import demand, fr_format as F
+    from models.domain import demand
+    from models.text import fr_format as F
 
     # Schiltigheim touches Strasbourg: most of a new site's learners would come from the Strasbourg sites
     est = demand.town_estimate("67447", "clef_en_main")
@@ -155,8 +156,8 @@ def test_demand_of_the_concept_fit_is_the_demand_model_and_a_suburb_is_told_it_m
 
 
 def test_a_concept_whose_demand_cannot_pay_even_at_the_high_estimate_misses_a_host_condition():
-    from models import demand
-    from models.simulator import default_break_even
+    from models.domain import demand
+    from models.domain.simulator import default_break_even
 
     est = demand.town_estimate("55545", "progressif")   # Verdun: far below the progressive site's break-even
     assert est["high"] < default_break_even("progressif")
@@ -181,7 +182,7 @@ def test_fab_id_states_who_reaches_the_town_without_a_car_from_the_timetable():
     """Verdun (a destination of the precomputed TER journeys): the Fab ID asset names the population arriving within
     45 min door to door, summed here from the journeys table by hand; Nogent-sur-Seine (no journeys computed to it)
     keeps the plain station asset, with no invented figure."""
-    from models import transit
+    from models.domain import transit
     t = geodata.ter_trajets()
     reach = set(t.loc[(t.destination == "55545") & (t.total_min <= transit.FAB_ID_MINUTES), "code_insee"]) | {"55545"}
     pop = geodata.commune_index().loc[sorted(reach), "population"].sum()

@@ -3,8 +3,8 @@ import json
 import numpy as np
 import pytest
 
-from models import coverage as cov
-from models.territory import UnknownCommune
+from models.domain import coverage as cov
+from models.domain.territory import UnknownCommune
 from tests.territories import line_territory
 
 POPS = [1200, 300, 50, 80, 4000, 90, 60, 700, 30, 20, 5000, 100]
@@ -118,7 +118,7 @@ def test_threshold_and_codes_are_checked(line):
 
 def test_cli_json_and_bad_arguments(capsys):
     """On the real region: the reference network, then sites given by code."""
-    from models.territory import Territory
+    from models.domain.territory import Territory
 
     assert cov.main(["--minutes", "30", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
@@ -162,8 +162,8 @@ def test_sites_are_placed_at_their_own_coordinates_not_the_town_hall(line):
 
 def test_subset_territory_runs_like_a_notebook_would():
     """The README example: coverage of one département's communes by the reference network."""
-    from models.network import reference_network
-    from models.territory import Territory
+    from models.stores.network import reference_network
+    from models.domain.territory import Territory
 
     ge = Territory.from_geodata()
     meuse = ge.subset(ge.communes.loc[ge.communes.departement == "55", "code_insee"])

@@ -7,9 +7,9 @@ import json
 import pytest
 
 import geodata
-from models import coverage as cov
-from models.network import reference_label, reference_network
-from models.travel import describe
+from models.domain import coverage as cov
+from models.stores.network import reference_label, reference_network
+from models.domain.travel import describe
 
 KEYS = {"minutes", "weight", "estimated", "travel_model", "time_factor", "travel_label", "network_version", "sites",
         "covered_population", "total_population", "covered_share", "covered_demand", "total_demand",

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from components import coverage_map as cmap
-from models.coverage import coverage
-from models.network import current_network
+from models.domain.coverage import coverage
+from models.stores.network import current_network
 
 
 def _walk(node):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from models import coverage as cov
+from models.domain import coverage as cov
 from tests.territories import line_territory
 
 POPS = [1000, 200, 300, 400, 500, 600, 700, 800]

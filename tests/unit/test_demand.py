@@ -1,4 +1,4 @@
-"""The demand model (models/demand.py): shares computed by hand on toys, calibration, competition, ranges, CLI."""
+"""The demand model (models/domain/demand.py): shares computed by hand on toys, calibration, competition, ranges, CLI."""
 from __future__ import annotations
 
 import json
@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models import demand as D
-from models.territory import Territory, UnknownCommune
+from models.domain import demand as D
+from models.domain.territory import Territory, UnknownCommune
 from tests.territories import line_territory
 
 ROOT = Path(__file__).resolve().parents[2]

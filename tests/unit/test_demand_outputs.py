@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from models import demand as D
-from models.territory import Territory
+from models.domain import demand as D
+from models.domain.territory import Territory
 from tests.territories import line_territory
 
 

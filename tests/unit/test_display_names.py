@@ -1,4 +1,4 @@
-"""Names and texts as a mayor reads them (models/display_names.py): source typos fixed on screen only."""
+"""Names and texts as a mayor reads them (models/text/display_names.py): source typos fixed on screen only."""
 from __future__ import annotations
 
 import re
@@ -6,7 +6,7 @@ import re
 import pandas as pd
 
 import geodata
-from models.display_names import bmo_basin, long_date, occupation, plain
+from models.text.display_names import bmo_basin, long_date, occupation, plain
 
 
 def test_every_bmo_basin_of_the_data_reads_as_french():

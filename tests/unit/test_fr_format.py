@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from models import fr_format as F
+from models.text import fr_format as F
 
 G, NB = "\u202f", "\u00a0"  # Babel's group separator, the no-break space before a unit
 

@@ -3,7 +3,7 @@ import threading
 import pytest
 from sqlalchemy import create_engine
 
-from models import network as net
+from models.stores import network as net
 
 REF = list(dict.fromkeys(net.reference_network().code_insee))  # the 18 communes of the 21 reference sites
 SEDAN, SARREGUEMINES, SAINT_DIZIER, TROYES, FORBACH_SITE = "08409", "57631", "52448", "10387", "GE-03"

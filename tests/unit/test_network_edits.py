@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import create_engine
 
 import geodata
-from models import network as net
-from models import town_facts
+from models.stores import network as net
+from models.domain import town_facts
 
 FORBACH_SITE, SARREGUEMINES = "GE-03", "57631"
 

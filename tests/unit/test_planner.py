@@ -4,9 +4,9 @@ import json
 import numpy as np
 import pytest
 
-from models import planner
-from models.planner import PlanningProblem, Viability, solve
-from models.planner_learners import LearnersProblem
+from models.domain import planning as planner
+from models.domain.planning import PlanningProblem, Viability, solve
+from models.domain.planning.learners import LearnersProblem
 from tests.territories import line_territory
 
 
@@ -115,7 +115,7 @@ def test_learners_objective_exact_matches_brute_force_and_greedy_bound_holds(see
 
 
 def planner_gap():
-    from models.planner_learners import GAP_LEARNERS
+    from models.domain.planning.learners import GAP_LEARNERS
 
     return GAP_LEARNERS
 
@@ -259,7 +259,7 @@ def test_max_outside_is_a_quarter_of_the_chosen_sites_rounded_down():
 def grand_est_acv_bv():
     """Real data: the reference network, candidates = ACV towns + centres of bassins de vie ≥ 10 000 inh."""
     import geodata
-    from models.network import reference_network
+    from models.stores.network import reference_network
 
     existing = list(reference_network()["code_insee"])
     request = planner.PlanRequest(kind="acv_bv", k=8, minutes=25)  # 25 min: the 25 % rule binds (calibrated times)
@@ -315,8 +315,8 @@ def test_candidate_table_on_real_data(grand_est_acv_bv):
     assert (table["gain_population"] <= table["catchment"] + 1e-6).all()
     assert table["expected_learners"].notna().all() and set(table["origine"]) == {"ville ACV"}
     # the same figures as the demand model for each town alone beside the network
-    from models import demand
-    from models.network import reference_network
+    from models.domain import demand
+    from models.stores.network import reference_network
 
     ref = reference_network()  # each site at its own coordinates, as /ville reads it
     verdun = planner.candidate_table(planner.PlanRequest(kind="acv"), ref).set_index("code_insee").loc["55545"]
@@ -329,13 +329,13 @@ def test_at_45_minutes_no_proposed_site_has_zero_gain_and_learners_are_the_model
     existing, _, _ = grand_est_acv_bv
     outcome = planner.plan(planner.PlanRequest(kind="acv_bv", k=12, minutes=45, method="exact"), existing)
     assert 0 < len(outcome.result.chosen) < 12 and (outcome.sites["gain"] > 0).all()
-    from models import demand
+    from models.domain import demand
 
     est = demand.estimate(planner.network_sites_frame(planner.network_points(existing)), outcome.result.chosen,
                           "clef_en_main")
     new = est.sites[est.sites["nouveau"]].set_index("code_insee")["central"]
     assert outcome.sites.set_index("code_insee")["expected_learners"].to_dict() == pytest.approx(new.to_dict())
-    assert f"+{__import__('models.fr_format', fromlist=['num']).num(est.net_new)} apprenants nets" in outcome.headline()
+    assert f"+{__import__('models.text.fr_format', fromlist=['num']).num(est.net_new)} apprenants nets" in outcome.headline()
 
 
 def test_learners_objective_on_real_data_is_exact_and_beats_coverage_on_learners(grand_est_acv_bv):
@@ -357,7 +357,7 @@ def test_no_viable_candidate_is_explained_with_the_best_candidate(grand_est_acv_
     too_high = table.assign(expected_learners=table["expected_learners"] / 10, low=table["low"] / 10,
                             high=table["high"] / 10)
     best = too_high.sort_values("expected_learners").iloc[-1]
-    from models import fr_format as F
+    from models.text import fr_format as F
 
     reason = outcome.empty_reason(too_high)
     assert reason.startswith("Aucun candidat n'atteint le point mort") and best["nom"] in reason

@@ -11,7 +11,7 @@ import pytest
 
 import geodata
 from geodata import build_pvd, check
-from models.town_facts import town_facts
+from models.domain.town_facts import town_facts
 
 DEPS = ["08", "10", "51", "52", "54", "55", "57", "67", "68", "88"]
 

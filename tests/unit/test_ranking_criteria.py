@@ -15,13 +15,13 @@ import numpy as np
 import pytest
 
 import geodata
-from models import concept_fit as cf
-from models import scoring
-from models import town_facts as TF
-from models.scoring import KEYS, CriteriaTable
-from models.territory import Territory
-from models.town_facts import town_fact
-from models.travel import haversine_km
+from models.domain import concept_fit as cf
+from models.domain import scoring
+from models.domain import town_facts as TF
+from models.domain.scoring import KEYS, CriteriaTable
+from models.domain.territory import Territory
+from models.domain.town_facts import town_fact
+from models.domain.travel import haversine_km
 
 SAINT_DIZIER, TROYES, SAINT_AVOLD, SAINT_LOUIS, NOGENT = "52448", "10387", "57606", "68297", "10268"
 ONE_CRITERION = 100.0 / len(KEYS)  # points of a full criterion with the default weights (all 1): 100/14

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from components.ranking_url import decode_query, encode_query
-from models import scoring
-from models.scoring import KEYS
-from models.territory import Territory
+from models.domain import scoring
+from models.domain.scoring import KEYS
+from models.domain.territory import Territory
 
 
 def parse(search: str) -> dict:

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 import geodata
-from models import concept_fit, planner, scoring, simulator, town_facts
-from models.scoring import KEYS, CriteriaTable
+from models.domain import concept_fit, planning as planner, scoring, simulator, town_facts
+from models.domain.scoring import KEYS, CriteriaTable
 from tests.territories import line_territory
 
 MARGIN_KM = 0.3  # a point this close to a radius is not used as a witness (rounding of coordinates)

@@ -3,9 +3,9 @@ import threading
 
 import pytest
 
-from models.db import engine
-from models.scenarios import MAX_NAME, ScenarioError, ScenarioStore, parse_scenario_id
-from models.simulator import default_parameters
+from models.stores.db import engine
+from models.stores.scenarios import MAX_NAME, ScenarioError, ScenarioStore, parse_scenario_id
+from models.domain.simulator import default_parameters
 
 
 @pytest.fixture

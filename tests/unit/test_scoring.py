@@ -1,4 +1,4 @@
-"""Multi-criteria ranking: normalisation, missing values, contributions, ranks, CLI (models/scoring.py)."""
+"""Multi-criteria ranking: normalisation, missing values, contributions, ranks, CLI (models/domain/scoring.py)."""
 from __future__ import annotations
 
 import json
@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models import scoring
-from models.scoring import KEYS, CriteriaTable, ScoringError
+from models.domain import scoring
+from models.domain.scoring import KEYS, CriteriaTable, ScoringError
 
 
 def synthetic(values: np.ndarray, names=None) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from models.simulator import (
+from models.domain.simulator import (
     CRUISING_YEAR, ParameterError, break_even_learners, break_even_spread, concept, concept_ids, default_parameters,
     load_catalogue, make_parameters, sensitivity, simulate, uncertain_parameters,
 )

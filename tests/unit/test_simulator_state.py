@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from components.simulator_state import Event, default_state, parameters, reduce, search_string, state_from_query
-from models.simulator import concept
+from models.domain.simulator import concept
 
 
 def test_url_carries_plain_numbers_not_a_display_format():

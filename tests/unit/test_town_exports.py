@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from models.town_profile import profile
+from models.domain.town_profile import profile
 from components.town_exports import csv_export, html_export
 
 

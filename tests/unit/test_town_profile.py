@@ -1,4 +1,4 @@
-"""Town profile figures equal the geodata values (models/town_profile.py)."""
+"""Town profile figures equal the geodata values (models/domain/town_profile.py)."""
 import math
 
 import numpy as np
@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 import geodata
-from models import town_profile as tp
-from models.partners import UnknownCommune
-from models.travel import haversine_km
+from models.domain import town_profile as tp
+from models.domain.partners import UnknownCommune
+from models.domain.travel import haversine_km
 
 TOWNS = ["88160", "52448", "67462", "08001"]  # Épinal, Saint-Dizier, Sélestat, Acy-Romance (446 hab.)
 

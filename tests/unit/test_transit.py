@@ -1,12 +1,12 @@
-"""models/transit.py: TER journeys read from the committed table (reference Tuesday 2025-03-11)."""
+"""models/domain/transit.py: TER journeys read from the committed table (reference Tuesday 2025-03-11)."""
 from __future__ import annotations
 
 import numpy as np
 
 import geodata
-from models import fr_format as F
-from models import transit
-from models.network import reference_network
+from models.text import fr_format as F
+from models.domain import transit
+from models.stores.network import reference_network
 
 SITES = list(reference_network().code_insee.astype(str))
 NB = F.NBSP

@@ -5,10 +5,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models import travel, travel_cli, travel_fit
-from models.travel import (TravelSettings, distance_matrix_km, great_circle_km_from_vectors, haversine_km,
+from models.domain import travel, travel_fit
+from models.text.arguments import travel as travel_cli
+from models.domain.travel import (TravelSettings, distance_matrix_km, great_circle_km_from_vectors, haversine_km,
                            minutes_between, minutes_from_km, travel_time_matrix, unit_vectors)
-from models.territory import Territory, UnknownCommune
+from models.domain.territory import Territory, UnknownCommune
 from tests.territories import line_communes, line_territory
 
 OLD = TravelSettings("regle_1_3")

@@ -6,7 +6,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from models import db, users
+from models.stores import db, users
 
 
 @pytest.fixture
@@ -56,7 +56,8 @@ def test_cli_add_reads_the_password_from_stdin(monkeypatch, tmp_path, capsys):
 
 
 def test_trash_cli_lists_and_restores_a_deleted_scenario(monkeypatch, tmp_path, capsys):
-    from models import scenarios, trash, weightings
+    from models.stores import scenarios, weightings
+    from models.text.arguments import trash
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'trash.db'}")
     db.engine.cache_clear()

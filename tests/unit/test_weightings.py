@@ -1,13 +1,13 @@
-"""Named weightings store: versions, validation, hostile names, concurrent saves (models/weightings.py)."""
+"""Named weightings store: versions, validation, hostile names, concurrent saves (models/stores/weightings.py)."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from models import db
-from models.scoring import DEFAULT_DIRECTIONS, DEFAULT_WEIGHTS, KEYS
-from models.weightings import WeightingError, WeightingStore
+from models.stores import db
+from models.domain.scoring import DEFAULT_DIRECTIONS, DEFAULT_WEIGHTS, KEYS
+from models.stores.weightings import WeightingError, WeightingStore
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Choosing new sites for the most **net new learners** (the demand model, competition included).
 
-Objective, with the demand model of :mod:`models.demand` at its central assumptions (``p_i = r P_i``, existing
+Objective, with the demand model of :mod:`models.domain.demand` at its central assumptions (``p_i = r P_i``, existing
 access ``s0_i``, a candidate's attraction ``U_ik``, ``g(s) = s / (1 + s)``)::
 
     F(X) = Σ_i p_i [ g(s0_i + Σ_{k∈X} U_ik) − g(s0_i) ]        net new learners of the chosen set X
@@ -17,7 +17,7 @@ access ``s0_i``, a candidate's attraction ``U_ik``, ``g(s) = s / (1 + s)``)::
   tangents of ``g`` as cuts — was tried first: 5 to 20 s on 23 candidates, against 0.05 to 0.3 s here.)
 
 Rules shared with the coverage planner: at most ``k`` sites (a site that adds nothing is never chosen), the 25 %
-rule (:class:`models.planner.Eligibility`), a budget, and viability: every chosen site's expected learners
+rule (:class:`models.domain.planning.Eligibility`), a budget, and viability: every chosen site's expected learners
 (central estimate, competition between the chosen sites included) ≥ the concept's break-even.
 """
 from __future__ import annotations
@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from models import demand
-from models.territory import Territory
+from models.domain import demand
+from models.domain.territory import Territory
 
 TOL = 1e-6
 GAP_LEARNERS = 0.5  # the exact method proves the best set to within half a learner
