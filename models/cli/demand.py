@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import json
+import sys
 
-from models import fr_format as F
-from models.cli import FrenchArgumentParser, fail, split_codes
-from models.territory import UnknownCommune
+from models.text import fr_format as F
+from models.text.arguments import FrenchArgumentParser, fail, split_codes
+from models.domain.territory import UnknownCommune
 
 
 def _parser() -> FrenchArgumentParser:
-    from models.demand import CONCEPTS, DEFAULT_CONCEPT
+    from models.domain.demand import CONCEPTS, DEFAULT_CONCEPT
 
     p = FrenchArgumentParser(prog="python -m models.demand",
                              description="Apprenants attendus par site (modèle gravitaire calé sur le total régional).")
@@ -32,8 +33,8 @@ def _text(res) -> None:
 
 
 def main(argv=None) -> int:
-    from models import demand
-    from models.territory import Territory
+    from models.domain import demand
+    from models.domain.territory import Territory
 
     a = _parser().parse_args(argv)
     try:
@@ -41,7 +42,7 @@ def main(argv=None) -> int:
         if a.acv:
             com = Territory.from_geodata().communes
             added += list(com.loc[com["is_acv"].astype(bool), "code_insee"])
-        from models.network import reference_network
+        from models.stores.network import reference_network
 
         res = demand.estimate(reference_network(), added, a.concept)
     except (UnknownCommune, KeyError, ValueError) as err:
@@ -51,3 +52,7 @@ def main(argv=None) -> int:
     else:
         _text(res)
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import sys
 
-from models.cli import FrenchArgumentParser
-from models.scenarios import ScenarioError
-from models.scenarios import default_store as scenario_store
-from models.weightings import WeightingError
-from models.weightings import default_store as weighting_store
+from models.text.arguments import FrenchArgumentParser
+from models.stores.scenarios import ScenarioError
+from models.stores.scenarios import default_store as scenario_store
+from models.stores.weightings import WeightingError
+from models.stores.weightings import default_store as weighting_store
 
 KINDS = {"scenario": scenario_store, "ponderation": weighting_store}
 

@@ -4,7 +4,7 @@
     python -m models.travel --fit        # rewrite models/travel_calibration.json from the Bas-Rhin sample
 
 ``--pairs`` reads the columns ``from_lon,from_lat,to_lon,to_lat`` (others ignored) and prints one time per row,
-in order, computed by :func:`models.travel.minutes_from_km` on the great-circle km (as the app does);
+in order, computed by :func:`models.domain.travel.minutes_from_km` on the great-circle km (as the app does);
 ``--report`` adds, when the file has a ``minutes`` column, the mean absolute error, the bias and the share of
 pairs on the same side of 30, 45 and 60 min. Bad input → exit 2 with a French message naming the line.
 """
@@ -17,7 +17,7 @@ import sys
 
 import numpy as np
 
-from models import travel
+from models.domain import travel
 
 COLUMNS = ("from_lon", "from_lat", "to_lon", "to_lat")
 LIMITS = {"lon": 180.0, "lat": 90.0}
@@ -74,13 +74,13 @@ def read_pairs(path) -> tuple[np.ndarray, np.ndarray | None]:
 
 
 def estimate(coords: np.ndarray, settings: travel.TravelSettings) -> np.ndarray:
-    """One estimated time per pair: great-circle km → :func:`models.travel.minutes_from_km`."""
+    """One estimated time per pair: great-circle km → :func:`models.domain.travel.minutes_from_km`."""
     km = travel.haversine_km(coords[:, 0], coords[:, 1], coords[:, 2], coords[:, 3])
     return travel.minutes_from_km(km, settings)
 
 
 def _print_text(out: dict) -> None:
-    from models.fr_format import num, pct
+    from models.text.fr_format import num, pct
 
     print(out["model"])
     for i, m in enumerate(out["minutes"], start=1):
@@ -93,7 +93,7 @@ def _print_text(out: dict) -> None:
 
 
 def main(argv=None) -> int:
-    from models.cli import FrenchArgumentParser, fail
+    from models.text.arguments import FrenchArgumentParser, fail
 
     p = FrenchArgumentParser(prog="python -m models.travel",
                              description="Temps de trajet estimés pour des paires de points (CSV).")
@@ -106,7 +106,7 @@ def main(argv=None) -> int:
     p.add_argument("--json", action="store_true", help="sortie JSON")
     a = p.parse_args(argv)
     if a.fit:
-        from models.travel_fit import write_calibration
+        from models.domain.travel_fit import write_calibration
 
         out = write_calibration()
         print(json.dumps(out["coefficients"], ensure_ascii=False) if a.json else travel.describe())
@@ -122,7 +122,7 @@ def main(argv=None) -> int:
     out = {"model": travel.describe(settings, with_routed=False), "method": settings.method, "time_factor": settings.time_factor,
            "minutes": [round(float(m), 3) for m in minutes]}
     if a.report:
-        from models.travel_fit import errors
+        from models.domain.travel_fit import errors
 
         out["report"] = None if routed is None else {"n": int(len(routed)), **errors(minutes, routed)}
         if routed is None:
@@ -132,3 +132,7 @@ def main(argv=None) -> int:
     else:
         _print_text(out)
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -9,21 +9,21 @@ Choose up to ``k`` new sites among candidate communes to maximise the demand wit
 
 Optional constraints:
 
-- viability of every new site: its expected learners (the demand model :mod:`models.demand`, competition
+- viability of every new site: its expected learners (the demand model :mod:`models.domain.demand`, competition
   between all sites included, central estimate) ≥ the break-even learners of the chosen concept
-  (:func:`models.simulator.default_break_even`, the simulator's figure). A candidate that cannot break even
+  (:func:`models.domain.simulator.default_break_even`, the simulator's figure). A candidate that cannot break even
   alone never will with more sites (they only take learners from it): such candidates are left out; a chosen set
   whose sites fall under the break-even together is cut (no-good cut) and the programme solved again;
 - budget: each new site costs the public funding its concept needs in years 0–3 (simulator), the total
   must stay within the budget.
 
 Objectives: ``population`` (covered demand, the MCLP above) or ``apprenants`` (net new learners of the demand
-model, :mod:`models.planner_learners`: greedy with its bound, exact branch and bound). ``k`` is a maximum: a
+model, :mod:`models.domain.planning.learners`: greedy with its bound, exact branch and bound). ``k`` is a maximum: a
 site that adds nothing is never chosen, whatever the objective.
 
 Which candidates matters: over all communes, coverage alone picks suburbs next to a centre and villages
 no director would choose; the default candidates are the "Action cœur de ville" (ACV) towns. Every set leaves out
-the communes under the concepts' host population (5,000 inhabitants, :mod:`models.concept_fit`) unless asked
+the communes under the concepts' host population (5,000 inhabitants, :mod:`models.domain.concept_fit`) unless asked
 (``include_small``). "ACV + Petites villes de demain": the PVD towns count as "other towns" for the 25 % rule,
 like any town outside ACV.
 
@@ -43,10 +43,10 @@ from functools import cached_property, lru_cache
 import numpy as np
 import pandas as pd
 
-from models.catchment import WEIGHTS
-from models.coverage import FrenchArgumentParser, check_minutes, fail, split_codes
-from models.territory import Territory
-from models.travel import TravelSettings
+from models.domain.catchment import WEIGHTS
+from models.domain.coverage import FrenchArgumentParser, check_minutes, fail, split_codes
+from models.domain.territory import Territory
+from models.domain.travel import TravelSettings
 
 CANDIDATE_SETS = {  # short: they fit a dropdown at 1280 px (the page explains each set under the table)
     "acv": "Villes « Action cœur de ville »",
@@ -76,7 +76,7 @@ def concept_economics(concept_id: str) -> dict:
     The only place where the planner reads the simulator. Returns ``{"concept", "label",
     "break_even_learners", "public_funding_0_3"}`` (``break_even_learners`` may be ``None``: never).
     """
-    from models import simulator
+    from models.domain import simulator
 
     if concept_id not in simulator.concept_ids():
         raise ValueError(f"Concept inconnu : {concept_id!r} (attendu : {', '.join(simulator.concept_ids())})")
@@ -130,8 +130,8 @@ OBJECTIVES = {"population": "population couverte", "apprenants": "apprenants net
 
 # ------------------------------------------------------------------------------ candidates
 def host_min_population() -> int:
-    """The host condition common to the three concepts (:data:`models.concept_fit.HOTE_POP_MIN`, 5,000)."""
-    from models.concept_fit import HOTE_POP_MIN
+    """The host condition common to the three concepts (:data:`models.domain.concept_fit.HOTE_POP_MIN`, 5,000)."""
+    from models.domain.concept_fit import HOTE_POP_MIN
 
     return int(HOTE_POP_MIN)
 
@@ -274,7 +274,7 @@ class PlanningProblem:
     def from_region(cls, existing, candidates, minutes, settings: TravelSettings | None = None,
                     weight: str = "population", network_version: str | None = None,
                     territory: Territory | None = None) -> "PlanningProblem":
-        """Instance over every commune of the territory (estimated times, see :mod:`models.travel`).
+        """Instance over every commune of the territory (estimated times, see :mod:`models.domain.travel`).
 
         ``existing``: the network's sites as points (a frame or records with ``code_insee``, ``lon``, ``lat``:
         each site at its own coordinates) or ``code_insee`` (placed at the town hall). Candidates are town
@@ -616,11 +616,11 @@ def solve(problem: PlanningProblem, k: int, method: str = "greedy", viability: V
     eligibility : Eligibility, optional
         Call-for-interest rule: towns outside ACV at most 25 % of the chosen sites (both methods).
     objective : {"population", "apprenants"}
-        Covered demand (MCLP) or net new learners (:mod:`models.planner_learners`, needs ``learners``).
-    learners : models.planner_learners.LearnersProblem, optional
+        Covered demand (MCLP) or net new learners (:mod:`models.domain.planning.learners`, needs ``learners``).
+    learners : models.domain.planning.learners.LearnersProblem, optional
         The demand model on the same candidates: expected learners of the chosen sites, viability, objective.
     """
-    from models import planner_learners as PL
+    from models.domain.planning import learners as PL
 
     if int(k) != k or k < 0:
         raise ValueError(f"Nombre de sites invalide : {k} (entier ≥ 0 attendu)")
@@ -713,7 +713,7 @@ class PlanRequest:
 class PlanOutcome:
     """A solved request: the result, the greedy one when ``method="both"``, and what the view needs.
 
-    ``demand``: the demand model on the network with the chosen sites added (:func:`models.demand.estimate`,
+    ``demand``: the demand model on the network with the chosen sites added (:func:`models.domain.demand.estimate`,
     ``None`` for Fab ID, whose public is not modelled): every learner figure of the plan comes from it.
     """
 
@@ -754,7 +754,7 @@ class PlanOutcome:
 
     def empty_reason(self, table: pd.DataFrame | None = None) -> str:
         """Why no site is proposed, in French (``table``: :func:`candidate_table` of the request)."""
-        from models import fr_format as F
+        from models.text import fr_format as F
 
         if not self.candidates:
             return "Aucune ville candidate dans cet ensemble (toutes ont peut-être déjà un site)."
@@ -769,7 +769,7 @@ class PlanOutcome:
 
     def headline(self) -> str:
         """« 12 sites : +N apprenants nets attendus (fourchette a à b), dont M au-dessus du point mort »."""
-        from models import fr_format as F
+        from models.text import fr_format as F
 
         n = len(self.result.chosen)
         if not n:
@@ -802,7 +802,8 @@ def network_sites_frame(points: tuple, territory: Territory | None = None) -> pd
 
 def learners_problem(problem: PlanningProblem, points: tuple, concept: str):
     """The demand model on the problem's candidates (``None`` for Fab ID: its public is not modelled)."""
-    from models import demand, planner_learners as PL
+    from models.domain import demand
+    from models.domain.planning import learners as PL
 
     if concept not in demand.CONCEPTS:
         return None
@@ -855,7 +856,7 @@ def candidate_table(request: PlanRequest, network, label: str | None = None) -> 
     """One row per candidate, most demand added first: commune facts, demand/inhabitants it alone adds,
     inhabitants within T, origin, ACV, and the learners a site there would expect alone beside the network
     (demand model: ``expected_learners``, ``low``, ``high``, ``net_new``) vs the concept's break-even."""
-    from models import demand
+    from models.domain import demand
 
     problem = problem_for(request, network, label)
     viability, econ = viability_for(request.concept)
@@ -887,7 +888,7 @@ def candidate_table(request: PlanRequest, network, label: str | None = None) -> 
 
 @lru_cache(maxsize=16)
 def _plan(request: PlanRequest, points: tuple, label, time_limit: float) -> PlanOutcome:
-    from models import demand
+    from models.domain import demand
 
     problem = problem_for(request, points, label)
     viability, econ = viability_for(request.concept)
@@ -957,7 +958,7 @@ def main(argv=None) -> int:
         minutes = check_minutes(a.minutes)
         TravelSettings(a.travel_model, a.time_factor)
         if a.sites is None:
-            from models.network import reference_label, reference_network
+            from models.stores.network import reference_label, reference_network
 
             existing, version = reference_network(), reference_label()
         else:
@@ -978,7 +979,7 @@ def main(argv=None) -> int:
     if a.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        from models import fr_format as F
+        from models.text import fr_format as F
 
         method = {"exact": "optimal garanti", "greedy": "rapide"}[res.method]
         print(f"Méthode {method} ({res.status}, {F.seconds(res.seconds)}), objectif {OBJECTIVES[a.objectif]} : "

@@ -1,0 +1,1 @@
+"""Command-line entry points, run as ``python -m models.<name>`` (see ``models/__init__.py``)."""

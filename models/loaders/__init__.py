@@ -1,0 +1,1 @@
+"""Reading ``geodata/``: the region's ``Territory`` and the checks of every data file."""
