@@ -74,7 +74,7 @@ CLI_MODULES = ("concept_fit", "coverage", "demand", "planner", "scoring", "simul
 _OLD = sorted(MODULES, key=len, reverse=True)
 _NOT_A_COMMAND = r"(?<!-m )(?<!\"-m\", \")(?<!'-m', ')"
 DOTTED = re.compile(_NOT_A_COMMAND + r"(?<![\w.])(" + "|".join(re.escape(m) for m in _OLD) + r")(?![\w])"
-                    + r"(?!\.(?:" + "|".join(CLI_MODULES) + r")\b)")
+                    + r"(?!\.(?:" + "|".join(CLI_MODULES) + r")\b)(?! import (?:" + "|".join(CLI_MODULES) + r")\b)")
 _NAME = r"\w+(?: as \w+)?"
 FROM_MODELS = re.compile(r"(?P<indent>^[ \t]*)?from models import (?P<names>" + _NAME + r"(?:, *" + _NAME + r")*)"
                          r"(?![\w.])", re.MULTILINE)
@@ -98,8 +98,8 @@ def _from_models(match: re.Match) -> str:
 
 
 def rewrite(text: str) -> str:
-    text = FROM_MODELS.sub(_from_models, text)
     text = DOTTED.sub(lambda m: MODULES[m[1]], text)
+    text = FROM_MODELS.sub(_from_models, text)
     return PATH.sub(lambda m: PATHS[m[1]], text)
 
 
@@ -109,7 +109,7 @@ def tracked_files() -> list[Path]:
     files = []
     for name in out.splitlines():
         path = ROOT / name
-        if name == "scripts/rewrite_model_imports.py":   # holds the map itself
+        if name in ("scripts/rewrite_model_imports.py", "models/__init__.py"):   # the map itself; the commands
             continue
         if (name.endswith(keep) or path.name in ("Makefile", "run")) and path.is_file():
             files.append(path)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from models.domain import travel, travel_fit
-from models.text.arguments import travel as travel_cli
+from models.cli import travel as travel_cli
 from models.domain.travel import (TravelSettings, distance_matrix_km, great_circle_km_from_vectors, haversine_km,
                            minutes_between, minutes_from_km, travel_time_matrix, unit_vectors)
 from models.domain.territory import Territory, UnknownCommune

@@ -57,7 +57,7 @@ def test_cli_add_reads_the_password_from_stdin(monkeypatch, tmp_path, capsys):
 
 def test_trash_cli_lists_and_restores_a_deleted_scenario(monkeypatch, tmp_path, capsys):
     from models.stores import scenarios, weightings
-    from models.text.arguments import trash
+    from models.cli import trash
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'trash.db'}")
     db.engine.cache_clear()
