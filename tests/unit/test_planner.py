@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from models.domain import planning as planner
+from models.cli import planner as planner_cli
 from models.domain.planning import PlanningProblem, Viability, solve
 from models.domain.planning.learners import LearnersProblem
 from tests.territories import line_territory
@@ -217,12 +218,12 @@ def test_candidate_sets(line):
 
 def test_cli_json_and_exit_code_2(capsys):
     """On the real region: two new sites next to Épinal's, exact method."""
-    assert planner.main(["--k", "2", "--minutes", "30", "--sites", "88160", "--method", "exact", "--json"]) == 0
+    assert planner_cli.main(["--k", "2", "--minutes", "30", "--sites", "88160", "--method", "exact", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert {"chosen", "covered_population", "covered_share", "method", "optimal", "seconds"} <= set(out)
     assert out["optimal"] is True and out["method"] == "exact" and len(out["chosen"]) <= 2
     for bad in (["--k", "-1"], ["--minutes", "2"], ["--minutes", "181"], ["--sites", "00000"], ["--add", "123"]):
-        assert planner.main(bad + ["--json"]) == 2
+        assert planner_cli.main(bad + ["--json"]) == 2
         assert "Erreur" in capsys.readouterr().err
 
 
