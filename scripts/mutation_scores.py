@@ -16,11 +16,11 @@ SURVIVED, NO_TESTS = {0}, {5, 33}
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    metas = sorted(Path("mutants/models").glob("*.py.meta"))
+    metas = sorted(Path("mutants/models").rglob("*.py.meta"))
     if not metas:
         print("Aucun résultat : lancez d'abord `make mutate`.", file=sys.stderr)
         return 2
-    print(f"{'module':<28}{'tués':>7}{'survivants':>12}{'sans test':>11}{'non testés':>12}{'score':>8}")
+    print(f"{'module':<36}{'tués':>7}{'survivants':>12}{'sans test':>11}{'non testés':>12}{'score':>8}")
     for meta in metas:
         codes = json.loads(meta.read_text())["exit_code_by_key"]
         c = Counter("killed" if v in KILLED else "survived" if v in SURVIVED else "no tests" if v in NO_TESTS
@@ -28,8 +28,8 @@ def main(argv=None) -> int:
         checked = c["killed"] + c["survived"] + c["no tests"]
         if not checked:
             continue
-        name = "models." + meta.name.removesuffix(".py.meta")
-        print(f"{name:<28}{c['killed']:>7}{c['survived']:>12}{c['no tests']:>11}{c['not checked']:>12}"
+        name = ".".join(meta.relative_to("mutants").with_name(meta.name.removesuffix(".py.meta")).parts)
+        print(f"{name:<36}{c['killed']:>7}{c['survived']:>12}{c['no tests']:>11}{c['not checked']:>12}"
               f"{100 * c['killed'] / checked:>7.0f} %")
         if argv[:1] == ["--survivors"] and argv[1:] in ([], [name]):
             for key, v in codes.items():

@@ -13,17 +13,14 @@ Commune codes are validated here and only here (:func:`check_code`, :class:`Unkn
 """
 from __future__ import annotations
 
-import re
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-import geodata
-
 from models.domain.travel import TravelSettings, great_circle_km_from_vectors, minutes_between, unit_vectors
+from models.text.inputs import CODE_PATTERN  # noqa: F401 (re-exported: the one shape of a commune code)
 
-CODE_PATTERN = re.compile(r"^(?:[0-9]{5}|2[AB][0-9]{3})$")
 LAYERS = ("lycees", "missions_locales", "france_services", "france_travail", "acv", "ter_arrets",
           "enseignement_superieur", "pvd")
 
@@ -59,11 +56,14 @@ class Territory:
     layers : dict of str → DataFrame, optional
         Point layers (lycées, missions locales, TER stops…), each with ``lon``, ``lat``, ``code_insee``.
     name : str
-        Shown in the UI ("Grand Est").
+        Shown in the UI (the region's name for the region's territory).
+    region_code : str, optional
+        INSEE code of the region the territory was built for (:mod:`models.loaders.region`).
     """
 
     def __init__(self, communes: pd.DataFrame, neighbours: pd.DataFrame | None = None,
-                 sites: pd.DataFrame | None = None, layers: dict | None = None, name: str = "Grand Est"):
+                 sites: pd.DataFrame | None = None, layers: dict | None = None, name: str = "territoire",
+                 region_code: str | None = None):
         self.communes = communes.reset_index(drop=True)
         self.communes["code_insee"] = self.communes["code_insee"].astype(str)
         self.neighbours = neighbours if neighbours is not None else pd.DataFrame(columns=["code_insee", "voisin"])
@@ -71,12 +71,22 @@ class Territory:
             columns=["site_id", "code_insee", "nom", "lon", "lat"])).reset_index(drop=True)
         self.layers = dict(layers or {})
         self.name = name
+        self.region_code = region_code
         self.memo: dict = {}  # per-territory caches of the models (keyed by the model's own names)
 
     @classmethod
     def from_geodata(cls) -> "Territory":
-        """Grand Est from the committed geodata (built once per process)."""
-        return _grand_est()
+        """The region of the committed geodata (built once per process, :mod:`models.loaders.region`)."""
+        from models.loaders.region import region_territory
+
+        return region_territory()
+
+    @classmethod
+    def for_region(cls, code: str) -> "Territory":
+        """The territory of region ``code`` (INSEE code, e.g. ``"44"``) from the committed geodata."""
+        from models.loaders.region import territory_for_region
+
+        return territory_for_region(code)
 
     # ------------------------------------------------------------------ communes
     @cached_property
@@ -182,13 +192,7 @@ class Territory:
         com = self.communes[self.communes["code_insee"].isin(keep)]
         nb = self.neighbours[self.neighbours["code_insee"].astype(str).isin(keep)
                              & self.neighbours["voisin"].astype(str).isin(keep)]
-        return Territory(com.copy(), nb, self.sites, self.layers, name or f"{self.name} (sélection)")
+        return Territory(com.copy(), nb, self.sites, self.layers, name or f"{self.name} (sélection)", self.region_code)
 
     def with_sites(self, sites: pd.DataFrame) -> "Territory":
-        return Territory(self.communes, self.neighbours, sites, self.layers, self.name)
-
-
-@lru_cache(maxsize=1)
-def _grand_est() -> Territory:
-    layers = {name: getattr(geodata, name)() for name in LAYERS if hasattr(geodata, name)}
-    return Territory(geodata.communes(), geodata.commune_neighbours(), geodata.cnam_sites(), layers, "Grand Est")
+        return Territory(self.communes, self.neighbours, sites, self.layers, self.name, self.region_code)

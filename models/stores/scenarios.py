@@ -19,7 +19,7 @@ from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueCon
 from models.stores.db import engine as shared_engine
 from models.stores.db import metadata
 from models.domain.simulator import ParameterError, make_parameters
-from models.domain.territory import CODE_PATTERN as CODE_INSEE
+from models.text.inputs import CODE_INSEE
 from models.stores.versioned_store import (audit, clean_text, insert_next_version, parse_id, read_rows,
                                     set_deleted, soft_delete_columns)
 

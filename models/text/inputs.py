@@ -17,7 +17,9 @@ import re
 MAX_TEXT = 200
 MAX_PARAMS = 40
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-from models.domain.territory import CODE_PATTERN as CODE_INSEE  # one definition of a commune code
+# The one definition of a commune code's shape (5 digits, Corsica 2A/2B): Territory.check_code and the stores use it.
+CODE_PATTERN = re.compile(r"^(?:[0-9]{5}|2[AB][0-9]{3})$")
+CODE_INSEE = CODE_PATTERN
 
 
 def first(value):

@@ -154,7 +154,7 @@ def test_the_other_saint_louis_and_a_common_noun_are_not_matched():
 def test_the_mission_locale_radius_is_defined_once():
     root = Path(__file__).resolve().parents[2] / "models"
     pattern = re.compile(r"^\s*(ML_PROCHE_KM|MISSION_LOCALE_RADIUS_KM)\s*=", re.M)
-    defining = sorted(p.name for p in root.glob("*.py") if pattern.search(p.read_text(encoding="utf-8")))
+    defining = sorted(p.name for p in root.rglob("*.py") if pattern.search(p.read_text(encoding="utf-8")))
     assert defining == ["town_facts.py"]
 
 
