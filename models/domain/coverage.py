@@ -333,7 +333,7 @@ def coverage(sites, minutes: float, settings: TravelSettings | None = None, weig
 # ---------------------------------------------------------------- command line
 def main(argv=None) -> int:
     p = FrenchArgumentParser(prog="python -m models.coverage",
-                             description="Couverture du Grand Est par les sites Cnam (temps estimés).")
+                             description="Couverture de la région par les sites Cnam (temps estimés).")
     p.add_argument("--minutes", type=float, default=30, help="seuil de temps (5 à 180 min, défaut 30)")
     p.add_argument("--sites", help="codes INSEE des sites, séparés par des virgules (défaut : réseau de référence)")
     p.add_argument("--weight", default="population", choices=list(WEIGHTS), help="pondération de la demande")

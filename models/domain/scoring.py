@@ -216,7 +216,7 @@ def ranking_candidates(add=(), territory: Territory | None = None) -> list[str]:
     for code in add:
         code = str(code).strip()
         if code not in t:
-            raise ScoringError(f"Code commune inconnu en Grand Est : « {code[:20]} ».")
+            raise ScoringError(f"Code commune inconnu en {t.name} : « {code[:20]} ».")
         if code not in codes:
             codes.append(code)
     return codes
@@ -238,7 +238,7 @@ def criteria_table(codes, territory: Territory | None = None) -> pd.DataFrame:
         raise ScoringError("Aucune ville candidate.")
     missing = [c for c in codes if c not in t]
     if missing:
-        raise ScoringError(f"Code commune inconnu en Grand Est : « {missing[0][:20]} ».")
+        raise ScoringError(f"Code commune inconnu en {t.name} : « {missing[0][:20]} ».")
     f = town_facts(codes, territory=t)
     out = pd.DataFrame(index=pd.Index(codes, name="code_insee"))
     for col in ("nom", "departement", "lon", "lat", "is_acv"):

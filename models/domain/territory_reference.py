@@ -21,7 +21,8 @@ import pandas as pd
 
 import geodata
 
-REGION_CODE = "44"  # Grand Est in the DEFM series
+from models.domain.territory import Territory
+
 
 METHOD_RATIO = "rapport des sommes sur les communes"
 METHOD_TOTAL = "total"
@@ -90,7 +91,7 @@ def area_values(com: pd.DataFrame) -> dict[str, Reference]:
 def region_values() -> dict[str, Reference]:
     """Reference values of the whole region (cached)."""
     out = area_values(geodata.communes())
-    out["demandeurs_emploi"] = Reference(defm_total("region", REGION_CODE), METHOD_TOTAL_DEFM)
+    out["demandeurs_emploi"] = Reference(defm_total("region", Territory.from_geodata().region_code), METHOD_TOTAL_DEFM)
     out["bmo_part_difficiles"] = Reference(bmo_share_difficult(None), METHOD_RATIO + " (cellules publiées)")
     return out
 
