@@ -18,6 +18,7 @@ from components.kpi_cards import fr_euros, fr_number, kpi_card, kpi_row
 from components.simulator_state import (LEARNERS, expected, learners_source, nice_step, parameters, search_string,
                                         slider_names)
 from models.text.fr_format import num_short
+from models.domain.demand import reaches_break_even
 from models.domain.simulator import CRUISING_YEAR, concept, sensitivity, simulate
 
 SLIDER, SLIDER_ROW, SLIDER_LABEL, SLIDER_VALUE = "sim-slider", "sim-slider-row", "sim-slider-label", "sim-slider-value"
@@ -30,7 +31,7 @@ def kpi_cards(result, est: dict | None = None) -> dbc.Row:
     cards = [
         kpi_card("Seuil d'équilibre", "jamais" if be is None else f"{fr_number(math.ceil(be - 1e-9))} auditeurs",
                  f"par an : résultat de l'année {CRUISING_YEAR} = 0, au mix de croisière",
-                 "good" if be is not None and learners >= be else "bad"),
+                 "good" if be is not None and reaches_break_even(learners, be) else "bad"),
         kpi_card("Autofinancement", "jamais (années 1–6)" if sfy is None else f"dès l'année {sfy}",
                  "résultat ≥ 0 sans subvention, et ensuite",
                  "bad" if sfy is None else ("good" if sfy <= CRUISING_YEAR else "warn")),

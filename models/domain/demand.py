@@ -48,7 +48,7 @@ from itertools import product
 import numpy as np
 import pandas as pd
 
-from models.domain.territory import Territory
+from models.domain.territory import Territory, sites_key
 from models.domain.travel import TravelSettings
 
 BASE_COLUMN = "actifs_1564"
@@ -515,11 +515,6 @@ FAB_ID_NOTE = ("Fab ID accueille des personnes éloignées de l'emploi, que les 
                "une hypothèse.")
 
 
-def sites_key(sites: pd.DataFrame) -> tuple:
-    """Hashable identity of a network's sites (id and coordinates): the cache key of every demand figure."""
-    return tuple(zip(sites["site_id"].astype(str), sites["lon"].round(6), sites["lat"].round(6)))
-
-
 def town_estimate(code_insee: str, concept: str = DEFAULT_CONCEPT, sites: pd.DataFrame | None = None,
                   territory: Territory | None = None) -> dict | None:
     """Expected learners of a site of ``concept`` in a town, competing with the network ``sites``.
@@ -555,6 +550,15 @@ def _town_estimate(code: str, concept: str, sites: pd.DataFrame, territory: Terr
             **total, "drawn_from": drawn_from, "ramp": ramp(total["central"], concept)}
 
 
+BREAK_EVEN_TOLERANCE = 1e-6  # learners are floats from the model: 62.9999999 reaches a break-even of 63
+
+
+def reaches_break_even(learners, break_even: float):
+    """The one viability test: expected learners ≥ the concept's break-even (float tolerance
+    :data:`BREAK_EVEN_TOLERANCE`). ``learners``: a number, an array or a Series (answer of the same shape)."""
+    return learners >= break_even - BREAK_EVEN_TOLERANCE
+
+
 def viability(expected: dict | None, break_even: float | None) -> dict:
     """Does a site pay its way from year 4? The one rule: expected learners ≥ the concept's break-even.
 
@@ -569,10 +573,10 @@ def viability(expected: dict | None, break_even: float | None) -> dict:
         return {"level": "jamais", "text": "n'atteint jamais son point mort, quel que soit le nombre d'auditeurs",
                 "needed": None}
     need = math.ceil(break_even - 1e-9)
-    if expected["central"] >= break_even:
+    if reaches_break_even(expected["central"], break_even):
         return {"level": "centrale", "needed": need,
                 "text": "s'autofinance dès l'année 4 à l'estimation centrale"}
-    if expected["high"] >= break_even:
+    if reaches_break_even(expected["high"], break_even):
         return {"level": "haute", "needed": need,
                 "text": "s'autofinance dès l'année 4 seulement à l'estimation haute"}
     return {"level": "jamais", "needed": need,

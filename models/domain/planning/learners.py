@@ -98,7 +98,7 @@ class Rules:
             return False
         if self.outside is not None and int(self.outside[chosen].sum()) > self.max_outside(len(chosen)):
             return False
-        return self.break_even is None or bool((lp.learners(chosen) >= self.break_even - 1e-6).all())
+        return self.break_even is None or bool(demand.reaches_break_even(lp.learners(chosen), self.break_even).all())
 
 
 def greedy(lp: LearnersProblem, rules: Rules) -> tuple[list[int], float]:
@@ -132,7 +132,7 @@ def _partial_ok(lp: LearnersProblem, rules: Rules, trial: list) -> bool:
         return False
     if rules.outside is not None and int(rules.outside[trial].sum()) > rules.max_outside(rules.k):
         return False
-    return rules.break_even is None or bool((lp.learners(trial) >= rules.break_even - 1e-6).all())
+    return rules.break_even is None or bool(demand.reaches_break_even(lp.learners(trial), rules.break_even).all())
 
 
 def exact(lp: LearnersProblem, rules: Rules, time_limit: float = 20.0):
@@ -148,7 +148,7 @@ def exact(lp: LearnersProblem, rules: Rules, time_limit: float = 20.0):
     free0 = [j for j in np.argsort(-alone) if alone[j] > TOL]
     if rules.break_even is not None:
         la = lp.learners_alone()
-        free0 = [j for j in free0 if la[j] >= rules.break_even - 1e-6]
+        free0 = [j for j in free0 if demand.reaches_break_even(la[j], rules.break_even)]
     stack = [([], np.array(free0, int), lp.s0.copy(), 0.0)]
     nodes, timed_out = 0, False
     while stack:

@@ -13,6 +13,7 @@ from models.domain.planning.problem import PlanningProblem, PlanResult, network_
 from models.domain.planning.rules import (DEFAULT_BV_MIN_POPULATION, DEFAULT_CONCEPT, Eligibility, Viability,
                                          candidate_codes, concept_economics, pvd_codes)
 from models.domain.planning.solve import solve
+from models.domain.demand import reaches_break_even
 from models.domain.territory import Territory
 from models.domain.travel import TravelSettings
 
@@ -90,7 +91,7 @@ class PlanOutcome:
                 sites[name] = sites["code_insee"].map(new[col]).astype(float)
             be = self.economics["break_even_learners"]
             sites["break_even"] = be
-            sites["viable"] = sites["expected_learners"] >= be - 1e-6 if be is not None else False
+            sites["viable"] = reaches_break_even(sites["expected_learners"], be) if be is not None else False
         return sites
 
     def empty_reason(self, table: pd.DataFrame | None = None) -> str:
@@ -223,7 +224,7 @@ def candidate_table(request: PlanRequest, network, label: str | None = None) -> 
             out[name] = out["code_insee"].map(est[col]).astype(float)
         if viability is not None:
             out["break_even"] = viability.break_even
-            out["viable"] = out["expected_learners"] >= viability.break_even - 1e-6
+            out["viable"] = reaches_break_even(out["expected_learners"], viability.break_even)
     return out.sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)
 
 

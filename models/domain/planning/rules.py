@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from models.domain.demand import reaches_break_even
 from models.domain.territory import Territory
 
 if TYPE_CHECKING:
@@ -159,7 +160,7 @@ def _eligible_alone(problem: PlanningProblem, viability: Viability | None, budge
     """Candidates that could be chosen at all: break-even reached alone (more sites only lower it), within budget."""
     ok = np.ones(len(problem.candidates), bool)
     if viability is not None:
-        ok &= learners.learners_alone() >= viability.break_even - 1e-6
+        ok &= reaches_break_even(learners.learners_alone(), viability.break_even)
     if budget is not None and problem.costs is not None:
         ok &= problem.costs <= budget + 1e-9
     return ok
@@ -168,4 +169,4 @@ def _eligible_alone(problem: PlanningProblem, viability: Viability | None, budge
 def _viable(learners, viability: Viability | None, chosen: list) -> bool:
     """Every site of ``chosen`` at or above the break-even, the sites competing with each other."""
     return viability is None or not chosen or bool(
-        (learners.learners(chosen) >= viability.break_even - 1e-6).all())
+        reaches_break_even(learners.learners(chosen), viability.break_even).all())

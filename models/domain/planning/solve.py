@@ -10,6 +10,7 @@ from models.domain.planning.exact import _exact
 from models.domain.planning.greedy import _greedy
 from models.domain.planning.problem import PlanningProblem, PlanResult
 from models.domain.planning.rules import OBJECTIVES, Eligibility, Viability
+from models.domain.demand import reaches_break_even
 
 
 def _order(problem: PlanningProblem, chosen: list[int], learners=None, objective: str = "population") -> list:
@@ -52,7 +53,7 @@ def _site_table(problem: PlanningProblem, ordered: list, viability, learners) ->
         sites["expected_learners"] = learners.learners(order) if order else []
         if viability is not None:
             sites["break_even"] = viability.break_even
-            sites["viable"] = sites["expected_learners"] >= viability.break_even - 1e-6
+            sites["viable"] = reaches_break_even(sites["expected_learners"], viability.break_even)
     return sites
 
 
