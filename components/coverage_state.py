@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from models.domain import planning as planner
 from models.domain.catchment import WEIGHTS
 from models.domain.travel import METHODS as TRAVEL_MODELS
+from models.text.fr_format import parse_number
 
 METHODS = {"rapide": "rapide (glouton, instantané)", "optimal": "optimal garanti (programme linéaire en nombres "
            "entiers)", "comparer": "les deux, pour comparer"}
@@ -58,7 +59,7 @@ def _concepts() -> list[str]:
 def _number(key: str, raw):
     lo, hi, cast = NUMBERS[key]
     try:
-        value = float(str(raw).replace(",", ".").replace("\u202f", "").replace(" ", ""))
+        value = parse_number(raw)
     except (TypeError, ValueError):
         value = math.nan
     if math.isnan(value) or not lo <= value <= hi or (cast is int and value != int(value)):

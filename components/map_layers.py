@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 import geodata
 from models.domain.town_facts import network_sites
+from models.text import fr_format as F
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def _static_frames() -> dict[str, pd.DataFrame]:
     ter = ter[ter.train | ter.tram_train]
 
     def effectif(v):
-        return "effectif voie pro. inconnu" if pd.isna(v) else f"{int(v):,} élèves en voie pro. (2022)".replace(",", " ")
+        return "effectif voie pro. inconnu" if pd.isna(v) else f"{F.num(int(v))} élèves en voie pro. (2022)"
 
     frames = {
         "acv": geodata.acv().assign(hover=lambda d: "<b>" + d.nom + "</b><br>Action Cœur de Ville (" + d.id_acv + ")"),

@@ -31,7 +31,7 @@ def _number(text, column: str, line: int) -> float:
     if not str(text).strip():
         raise PairsError(f"ligne {line} : valeur manquante dans la colonne {column}.")
     try:
-        value = float(str(text).strip().replace(",", "."))
+        value = parse_number(text)
     except ValueError:
         value = math.nan
     if not math.isfinite(value):

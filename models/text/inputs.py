@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 import re
 
+from models.text.fr_format import parse_number
+
 MAX_TEXT = 200
 MAX_PARAMS = 40
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -50,7 +52,7 @@ def number(value, default, lo: float | None = None, hi: float | None = None, lab
     try:
         if isinstance(raw, bool):
             raise ValueError
-        x = float(raw) if isinstance(raw, (int, float)) else float(text(raw, 40).replace(",", ".").replace(" ", ""))
+        x = float(raw) if isinstance(raw, (int, float)) else parse_number(text(raw, 40))
     except (TypeError, ValueError, OverflowError):
         return default, f"{label} : « {_shown(raw)} » n'est pas un nombre ; valeur par défaut {default}."
     if not math.isfinite(x):
