@@ -52,7 +52,7 @@ from models.domain import town_facts as TF
 from models.domain import transit
 from models.text.display_names import bmo_basin
 from models.text.arguments import FrenchArgumentParser, fail
-from models.domain.territory import Territory, UnknownCommune, check_code
+from models.domain.territory import Territory, UnknownCommune, check_code, sites_key
 from models.domain.territory_reference import region_values
 from models.domain.simulator import default_break_even
 from models.domain.town_facts import LYCEES_RADIUS_KM, PETITE_COMMUNE_POP, fact_records, network_sites
@@ -285,7 +285,7 @@ DEMAND_CONCEPTS = ("clef_en_main", "progressif")
 def _results(codes, settings: TravelSettings | None) -> list[tuple[list[ConceptFit], Verdict]]:
     codes = [check_code(c) for c in codes]
     sites = network_sites()
-    net = demand.sites_key(sites)
+    net = sites_key(sites)
     todo = [c for c in dict.fromkeys(codes) if (c, settings, net) not in _CACHE]
     if todo:
         rows = fact_records(todo, settings=settings)

@@ -105,12 +105,7 @@ def nearest_site(points: pd.DataFrame, territory: Territory,
 
     With no site, minutes are ``inf`` and the position is -1.
     """
-    n = len(territory)
-    if points.empty:
-        return np.full(n, np.inf), np.full(n, -1)
-    times = territory.minutes_to_points(points, settings)  # (communes, sites)
-    best = times.argmin(axis=1)
-    return times[np.arange(n), best], best
+    return territory.nearest_site(points, settings)
 
 
 @dataclass

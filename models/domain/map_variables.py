@@ -56,7 +56,7 @@ def nearest_site_minutes() -> pd.Series:
     t, sites = Territory.from_geodata(), network_sites()
     if sites.empty:
         return pd.Series(np.nan, index=t.codes)
-    return pd.Series(t.minutes_to_points(sites).min(axis=1), index=t.codes)
+    return pd.Series(t.nearest_site(sites)[0], index=t.codes)
 
 
 def values(key: str) -> pd.Series:

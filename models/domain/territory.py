@@ -25,6 +25,13 @@ LAYERS = ("lycees", "missions_locales", "france_services", "france_travail", "ac
           "enseignement_superieur", "pvd")
 
 
+def sites_key(sites: pd.DataFrame) -> tuple:
+    """Hashable identity of a network's sites (id and coordinates): the one cache key of every figure that depends
+    on the network (town facts, demand, concept fit). Built from the sites themselves, not from
+    ``Network.version``: a model takes any sites (a notebook's, a test's), and versions count per database."""
+    return tuple(zip(sites["site_id"].astype(str), sites["lon"].round(6), sites["lat"].round(6)))
+
+
 class UnknownCommune(KeyError):
     """A code that is not a commune of the territory (message in French)."""
 
@@ -171,6 +178,22 @@ class Territory:
         return minutes_between(com["lon"].to_numpy(float), com["lat"].to_numpy(float),
                                points["lon"].to_numpy(float), points["lat"].to_numpy(float), settings,
                                from_ids=self.codes, to_ids=ids)
+
+    def nearest_site(self, sites: pd.DataFrame, settings: TravelSettings | None = None,
+                     codes=None) -> tuple[np.ndarray, np.ndarray]:
+        """The one "nearest site": minutes from each commune (``codes``, default all) to its nearest site of
+        ``sites`` (looked up by ``site_id``, each site at its own coordinates) and that site's row position.
+
+        With no site, minutes are ``inf`` and the position is -1.
+        """
+        n = len(self) if codes is None else len(codes)
+        if sites.empty:
+            return np.full(n, np.inf), np.full(n, -1)
+        times = self.minutes_to_points(sites, settings)  # (communes, sites)
+        if codes is not None:
+            times = times[self.positions(codes)]
+        best = times.argmin(axis=1)
+        return times[np.arange(n), best], best
 
     def points_at_communes(self, codes) -> pd.DataFrame:
         """Points (``code_insee``, ``nom``, ``lon``, ``lat``) at the town halls of ``codes``."""

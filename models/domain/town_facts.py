@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from models.domain.catchment import populations_within_bands
-from models.domain.territory import Territory, check_code
+from models.domain.territory import Territory, check_code, sites_key
 from models.domain.territory_reference import bmo_share_difficult
 from models.domain.travel import TravelSettings, distance_matrix_km
 
@@ -222,13 +222,12 @@ def _cnam_facts(territory: Territory, codes: list[str], sites: pd.DataFrame, set
         return {"n_cnam_commune": np.zeros(n, int), "cnam_min": np.full(n, np.inf), "cnam_km": np.full(n, np.nan),
                 "cnam_nom": np.full(n, None), "cnam_commune": np.full(n, None), "cnam_code": np.full(n, None),
                 "cnam_source": np.full(n, None)}
-    times = territory.minutes_to_points(sites, settings)[pos]
-    j = times.argmin(axis=1)
+    minutes, j = territory.nearest_site(sites, settings, codes)
     com = territory.communes.iloc[pos]
     km = distance_matrix_km(com["lon"].to_numpy(float), com["lat"].to_numpy(float),
                             sites["lon"].to_numpy(float), sites["lat"].to_numpy(float))
     label = sites["source_label"] if "source_label" in sites else pd.Series("", index=sites.index)
-    return {"n_cnam_commune": _count_in(sites, codes), "cnam_min": times[np.arange(n), j],
+    return {"n_cnam_commune": _count_in(sites, codes), "cnam_min": minutes,
             "cnam_km": km[np.arange(n), j], "cnam_nom": sites["nom"].to_numpy()[j],
             "cnam_commune": sites["commune"].to_numpy()[j], "cnam_code": sites["code_insee"].astype(str).to_numpy()[j],
             "cnam_source": label.to_numpy()[j]}
@@ -256,10 +255,6 @@ def _compute(territory: Territory, codes: list[str], sites: pd.DataFrame, settin
     return pd.DataFrame(out, index=pd.Index(codes, name="code_insee"))
 
 
-def _sites_key(sites: pd.DataFrame) -> tuple:
-    return tuple(zip(sites["site_id"].astype(str), sites["lon"].round(6), sites["lat"].round(6)))
-
-
 def network_sites() -> pd.DataFrame:
     """The sites of the current network (reference + edits), read through the one network function."""
     from models.stores.network import current_network
@@ -275,7 +270,7 @@ def fact_records(codes, territory: Territory | None = None, settings: TravelSett
     codes = [_known(territory, c) for c in codes]
     if sites is None:
         sites = network_sites()
-    cache = territory.memo.setdefault(("town_facts", settings, _sites_key(sites)), {})
+    cache = territory.memo.setdefault(("town_facts", settings, sites_key(sites)), {})
     todo = [c for c in dict.fromkeys(codes) if c not in cache]
     if todo:
         facts = _compute(territory, todo, sites, settings)
