@@ -14,14 +14,13 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueConstraint, select
+from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueConstraint
 
 from models.stores.db import engine as shared_engine
 from models.stores.db import metadata
 from models.domain.simulator import ParameterError, make_parameters
 from models.text.inputs import CODE_INSEE
-from models.stores.versioned_store import (audit, clean_text, insert_next_version, parse_id, read_rows,
-                                    set_deleted, soft_delete_columns)
+from models.stores.versioned_store import VersionedStore, clean_text, insert_next_version, parse_id, soft_delete_columns
 
 MAX_NAME, MAX_AUTHOR, MAX_NOTE = 120, 80, 2000
 
@@ -75,21 +74,24 @@ def parse_scenario_id(value) -> int:
     return parse_id(value, "scénario", ScenarioError)
 
 
-def _clean_text(value, field: str, max_len: int, required: bool = False) -> str:
-    return clean_text(value, field, max_len, ScenarioError, required=required)
-
-
 def _row_to_scenario(row) -> Scenario:
     return Scenario(id=row.id, name=row.name, version=row.version, author=row.author, note=row.note,
                     concept=row.concept, code_insee=row.code_insee, values=json.loads(row.parameters),
                     created_at=row.created_at)
 
 
-class ScenarioStore:
+class ScenarioStore(VersionedStore):
     """Versioned scenario store on a SQLAlchemy engine (default: the shared :func:`models.stores.db.engine`)."""
 
+    table, error, what = scenarios_table, ScenarioError, "Scénario"
+    not_found = "introuvable (supprimé ou jamais enregistré)"
+    max_name, max_author = MAX_NAME, MAX_AUTHOR
+
     def __init__(self, eng=None):
-        self.engine = eng if eng is not None else shared_engine()
+        super().__init__(eng if eng is not None else shared_engine())
+
+    def _record(self, row) -> Scenario:
+        return _row_to_scenario(row)
 
     def save(self, name: str, concept: str, overrides: dict | None = None, author: str = "", note: str = "",
              code_insee: str | None = None, request_key: str | None = None) -> int:
@@ -101,9 +103,9 @@ class ScenarioStore:
         at the same moment under the same name both land (as consecutive versions): a clash on
         (name, version) is retried.
         """
-        name = _clean_text(name, "Nom du scénario", MAX_NAME, required=True)
-        author = _clean_text(author, "Auteur", MAX_AUTHOR)
-        note = _clean_text(note, "Note", MAX_NOTE)
+        name = self.clean_name(name, "Nom du scénario", required=True)
+        author = self.clean_name(author, "Auteur", MAX_AUTHOR)
+        note = clean_text(note, "Note", MAX_NOTE, ScenarioError, single_line=False)
         if code_insee in ("", None):
             code_insee = None
         elif not CODE_INSEE.match(str(code_insee)):
@@ -116,37 +118,6 @@ class ScenarioStore:
         return insert_next_version(self.engine, scenarios_table, name, {
             "author": author, "note": note, "concept": concept, "code_insee": code_insee, "parameters": payload},
             ScenarioError, request_key=None if request_key is None else str(request_key)[:64])
-
-    def list(self, deleted: bool = False) -> list[Scenario]:
-        """Every saved version, newest first (``deleted=True``: the deleted ones instead, to restore them)."""
-        t = scenarios_table
-        shown = t.c.deleted_at.is_not(None) if deleted else t.c.deleted_at.is_(None)
-        rows = read_rows(self.engine, select(t).where(shown).order_by(t.c.created_at.desc(), t.c.id.desc()),
-                         ScenarioError)
-        return [_row_to_scenario(r) for r in rows]
-
-    def load(self, scenario_id) -> Scenario:
-        """The scenario ``scenario_id`` (int or digit string); :class:`ScenarioError` if unknown/invalid."""
-        sid = parse_scenario_id(scenario_id)
-        rows = read_rows(self.engine, select(scenarios_table).where(scenarios_table.c.id == sid), ScenarioError)
-        row = rows[0] if rows else None
-        if row is None or row.deleted_at is not None:
-            raise ScenarioError(f"Scénario n° {sid} introuvable (supprimé ou jamais enregistré).")
-        return _row_to_scenario(row)
-
-    def delete(self, scenario_id, who: str = "") -> None:
-        """Hide one version (soft deletion, audited, restorable); :class:`ScenarioError` if absent or already hidden."""
-        set_deleted(self.engine, scenarios_table, parse_scenario_id(scenario_id), who or "?", True, "Scénario",
-                    ScenarioError)
-
-    def restore(self, scenario_id, who: str = "") -> None:
-        """Show a deleted version again (audited)."""
-        set_deleted(self.engine, scenarios_table, parse_scenario_id(scenario_id), who or "?", False, "Scénario",
-                    ScenarioError)
-
-    def audit(self) -> list:
-        """Deletions and restorations of scenarios: rows (id, at, who, action, table_name, record_id)."""
-        return audit(self.engine, scenarios_table)
 
 
 _default_store: ScenarioStore | None = None

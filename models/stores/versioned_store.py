@@ -6,6 +6,7 @@ restored, and both are written to :data:`audit_log`.
 """
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime, timezone
 
@@ -34,12 +35,16 @@ def soft_delete_columns() -> list[Column]:
             Column("deleted_by", String(80), nullable=True)]
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")             # names, authors: one line, no control character
+CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")   # notes: line breaks (\n, \r) and tabs allowed
+
+
 def clean_text(value, field: str, max_len: int, error: type[Exception], required: bool = False,
-               single_line: bool = False) -> str:
-    """Stripped text; ``error`` (French message) when empty but required, too long or with control characters."""
+               single_line: bool = True) -> str:
+    """Stripped text; ``error`` (French message) when empty but required, too long or with control characters
+    (``single_line=False``: line breaks and tabs allowed, for notes)."""
     text = "" if value is None else str(value).strip()
-    forbidden = ("\x00", "\r", "\n") if single_line else ("\x00",)
-    if any(ch in text for ch in forbidden):
+    if (CONTROL if single_line else CONTROL_MULTILINE).search(text):
         raise error(f"{field} : caractères de contrôle interdits.")
     if required and not text:
         raise error(f"{field} : obligatoire.")
@@ -124,3 +129,64 @@ def audit(engine: Engine, table: Table | None = None) -> list:
         q = q.where(audit_log.c.table_name == table.name)
     with db.ensure_schema(engine).connect() as conn:
         return conn.execute(q).all()
+
+
+class VersionedStore:
+    """A versioned, soft-deletable store of named records (the scenarios, the weightings): one implementation of
+    listing, loading, deleting, restoring and auditing, and one rule for names (:meth:`clean_name`).
+
+    Subclasses set :attr:`table`, :attr:`error` (their French exception), :attr:`what` ("Scénario"), :attr:`not_found`
+    (the end of "… n° 3 introuvable …") and :meth:`_record` (a row → their record).
+    """
+
+    table: Table
+    error: type[Exception]
+    what: str
+    not_found: str
+    max_name, max_author = 120, 80
+
+    def __init__(self, eng: Engine):
+        self.engine = eng
+
+    def _record(self, row):
+        raise NotImplementedError
+
+    def parse_id(self, value) -> int:
+        """A record id from a URL or a form; :attr:`error` (French) when it is not a positive integer."""
+        return parse_id(value, self.what.lower(), self.error)
+
+    def clean_name(self, value, field: str, max_len: int | None = None, required: bool = False) -> str:
+        """A name or an author: one line, stripped, no control character, at most ``max_len`` characters."""
+        return clean_text(value, field, self.max_name if max_len is None else max_len, self.error, required=required)
+
+    def list(self, deleted: bool = False) -> list:
+        """Every saved version, newest first (``deleted=True``: the deleted ones instead, to restore them)."""
+        t = self.table
+        shown = t.c.deleted_at.is_not(None) if deleted else t.c.deleted_at.is_(None)
+        rows = read_rows(self.engine, select(t).where(shown).order_by(t.c.created_at.desc(), t.c.id.desc()),
+                         self.error)
+        return [self._record(r) for r in rows]
+
+    def _visible_row(self, record_id):
+        rid = self.parse_id(record_id)
+        rows = read_rows(self.engine, select(self.table).where(self.table.c.id == rid), self.error)
+        row = rows[0] if rows else None
+        if row is None or row.deleted_at is not None:
+            raise self.error(f"{self.what} n° {rid} {self.not_found}.")
+        return row
+
+    def load(self, record_id):
+        """The record ``record_id`` (int or digit string); :attr:`error` if unknown, deleted or invalid."""
+        return self._record(self._visible_row(record_id))
+
+    def delete(self, record_id, who: str = "") -> None:
+        """Hide one version (soft deletion, audited, restorable); :attr:`error` if absent or already hidden."""
+        set_deleted(self.engine, self.table, self.parse_id(record_id), who or "?", True, self.what, self.error)
+
+    def restore(self, record_id, who: str = "") -> None:
+        """Show a deleted version again (audited)."""
+        set_deleted(self.engine, self.table, self.parse_id(record_id), who or "?", False, self.what, self.error)
+
+    def audit(self) -> list:
+        """Deletions and restorations of this store's records: rows (id, at, who, action, table_name, record_id)."""
+        return audit(self.engine, self.table)

@@ -16,13 +16,12 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueConstraint, select
+from sqlalchemy import Column, DateTime, Integer, String, Table, Text, UniqueConstraint
 
 from models.stores.db import engine as shared_engine
 from models.stores.db import metadata
 from models.domain.scoring import KEYS, MISSING_RULES, ScoringError, check_weights
-from models.stores.versioned_store import (audit, clean_text, insert_next_version, parse_id, read_rows,
-                                    set_deleted, soft_delete_columns)
+from models.stores.versioned_store import VersionedStore, insert_next_version, soft_delete_columns
 
 MAX_NAME, MAX_AUTHOR = 120, 80
 
@@ -61,26 +60,24 @@ class Weighting:
         return f"{self.name} (v{self.version})"
 
 
-def _clean_text(value, field: str, max_len: int, required: bool = False) -> str:
-    return clean_text(value, field, max_len, WeightingError, required=required, single_line=True)
-
-
-def parse_weighting_id(value) -> int:
-    """A weighting id from a form or URL; :class:`WeightingError` when not a positive integer."""
-    return parse_id(value, "pondération", WeightingError)
-
-
 def _row(row) -> Weighting:
     return Weighting(id=row.id, name=row.name, version=row.version, author=row.author,
                      weights=json.loads(row.weights), directions=json.loads(row.directions),
                      missing_rule=row.missing_rule, created_at=row.created_at)
 
 
-class WeightingStore:
+class WeightingStore(VersionedStore):
     """Versioned store of named weightings on a SQLAlchemy engine (default: the shared one)."""
 
+    table, error, what = weightings_table, WeightingError, "Pondération"
+    not_found = "introuvable (supprimée ou jamais enregistrée)"
+    max_name, max_author = MAX_NAME, MAX_AUTHOR
+
     def __init__(self, eng=None):
-        self.engine = eng if eng is not None else shared_engine()
+        super().__init__(eng if eng is not None else shared_engine())
+
+    def _record(self, row) -> Weighting:
+        return _row(row)
 
     def save(self, name: str, weights: dict | None = None, directions: dict | None = None,
              missing_rule: str = "renormalise", author: str = "") -> Weighting:
@@ -91,8 +88,8 @@ class WeightingStore:
         WeightingError
             Empty or too long name/author, control characters, bad weight or direction, unknown rule.
         """
-        name = _clean_text(name, "Nom de la pondération", MAX_NAME, required=True)
-        author = _clean_text(author, "Auteur", MAX_AUTHOR)
+        name = self.clean_name(name, "Nom de la pondération", required=True)
+        author = self.clean_name(author, "Auteur", MAX_AUTHOR)
         if missing_rule not in MISSING_RULES:
             raise WeightingError(f"Règle des valeurs manquantes inconnue : « {str(missing_rule)[:20]} ».")
         try:
@@ -106,43 +103,16 @@ class WeightingStore:
             WeightingError)
         return self.load(new_id)
 
-    def list(self, deleted: bool = False) -> list[Weighting]:
-        """Every saved version, newest first (``deleted=True``: the deleted ones instead, to restore them)."""
-        t = weightings_table
-        shown = t.c.deleted_at.is_not(None) if deleted else t.c.deleted_at.is_(None)
-        rows = read_rows(self.engine, select(t).where(shown).order_by(t.c.created_at.desc(), t.c.id.desc()),
-                         WeightingError)
-        return [_row(r) for r in rows]
-
     def load(self, weighting_id) -> Weighting:
         """The weighting ``weighting_id``; :class:`WeightingError` if unknown or invalid.
 
         Criteria added to the ranking after the save take their default weight and direction.
         """
-        wid = parse_weighting_id(weighting_id)
-        rows = read_rows(self.engine, select(weightings_table).where(weightings_table.c.id == wid), WeightingError)
-        row = rows[0] if rows else None
-        if row is None or row.deleted_at is not None:
-            raise WeightingError(f"Pondération n° {wid} introuvable (supprimée ou jamais enregistrée).")
-        saved = _row(row)
+        saved = _row(self._visible_row(weighting_id))
         known_w = {k: v for k, v in saved.weights.items() if k in KEYS}
         known_d = {k: v for k, v in saved.directions.items() if k in KEYS}
         w, d = check_weights(known_w, known_d)
         return Weighting(**{**saved.__dict__, "weights": w, "directions": d})
-
-    def delete(self, weighting_id, who: str = "") -> None:
-        """Hide one version (soft deletion, audited, restorable); :class:`WeightingError` if absent or hidden."""
-        set_deleted(self.engine, weightings_table, parse_weighting_id(weighting_id), who or "?", True, "Pondération",
-                    WeightingError)
-
-    def restore(self, weighting_id, who: str = "") -> None:
-        """Show a deleted version again (audited)."""
-        set_deleted(self.engine, weightings_table, parse_weighting_id(weighting_id), who or "?", False,
-                    "Pondération", WeightingError)
-
-    def audit(self) -> list:
-        """Deletions and restorations of weightings: rows (id, at, who, action, table_name, record_id)."""
-        return audit(self.engine, weightings_table)
 
 
 _default_store: WeightingStore | None = None
