@@ -163,12 +163,6 @@ def local_path(target) -> str:
     return target if ok else "/"
 
 
-def sign_in_href(back: str | None) -> str:
-    """The sign-in page's address that brings the user back to ``back`` (a local path) afterwards."""
-    back = local_path(back)
-    return "/connexion" if back == "/" else "/connexion?" + urlencode({"next": back})
-
-
 def _login():
     back = local_path(request.form.get("next"))
     if not hmac.compare_digest(request.form.get("csrf_token", ""), session.get("csrf", "\0")):

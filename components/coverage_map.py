@@ -96,16 +96,6 @@ def site_trace(**roles) -> go.Scattermap:
                          hovertemplate="<b>%{text}</b><br>clic : fiche de la ville<extra></extra>")
 
 
-def patch_sites(patch, **roles) -> None:
-    """Write the site markers into a ``dash.Patch`` of the figure."""
-    a = site_arrays(**roles)
-    trace = patch["data"][TRACE_SITES]
-    for key in ("lon", "lat", "text", "customdata"):
-        trace[key] = a[key]
-    trace["marker"]["color"] = a["color"]
-    trace["marker"]["size"] = a["size"]
-
-
 def legend_items(minutes: float = 30, optimised: bool = False):
     """HTML legend over the map (top left): site roles and the uncovered veil."""
     from dash import html

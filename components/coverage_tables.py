@@ -68,7 +68,6 @@ def candidate_columns(unit: str = "hab.", minutes: float = 30) -> list[dict]:
     ]
 
 
-CANDIDATE_COLUMNS = candidate_columns()
 CHOSEN_COLUMNS = [
     col("ordre", "Rang", "int"), col("nom", "Commune", minWidth=210, **LINK),
     col("acv", "Ville ACV", "yesno"), col("gain", "Demande ajoutée", "int"),

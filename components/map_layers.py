@@ -49,7 +49,6 @@ LAYERS = [  # drawn in this order: big markers first, the Cnam sites last (on to
           "Sites du Cnam attestés par la presse : placés à la mairie de leur commune ; sites ouverts depuis 2017 à "
           "ajouter dans l'éditeur de réseau (page Couverture).", halo=True),
 ]
-LAYER_KEYS = [layer.key for layer in LAYERS]
 HALO = 6  # extra diameter of the white disc under a halo layer, in pixels
 
 

@@ -18,6 +18,7 @@ import sys
 import numpy as np
 
 from models.domain import travel
+from models.text.fr_format import parse_number
 
 COLUMNS = ("from_lon", "from_lat", "to_lon", "to_lat")
 LIMITS = {"lon": 180.0, "lat": 90.0}

@@ -52,7 +52,6 @@ from models.domain.territory import Territory, sites_key
 from models.domain.travel import TravelSettings
 
 BASE_COLUMN = "actifs_1564"
-BASE_LABEL = "actifs de 15 à 64 ans (INSEE, recensement)"
 CONCEPTS = ("clef_en_main", "progressif", "hub")  # Fab ID: its public is not counted (FAB_ID_NOTE)
 DEFAULT_CONCEPT = "hub"
 EXISTING_PULL = 1.0

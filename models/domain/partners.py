@@ -20,9 +20,6 @@ KINDS = {
     "france_travail": "Agences France Travail",
     "cnam_sites": "Sites du Cnam",
 }
-SOURCE_DATASET = {"lycees_pro": "lycees", "missions_locales": "missions_locales",
-                  "france_services": "france_services", "france_travail": "france_travail",
-                  "cnam_sites": "cnam_sites"}
 
 
 def layer(kind: str, territory: Territory | None = None) -> pd.DataFrame:

@@ -52,7 +52,6 @@ from models.domain.territory import Territory
 from models.domain.town_facts import BY_KEY as FACTS, network_sites, town_facts
 
 GARE_DEMI_KM = 5.0  # station distance worth half the rail criterion (≈ a short bus or bike ride to the station)
-SCALES = {"minmax": "min–max sur les villes candidates", "saturation": "échelle saturante fixe"}
 WEIGHT_MAX = 5.0
 MISSING_RULES = {
     "renormalise": "poids re-normalisés sur les critères connus de la ville (la ville est signalée)",

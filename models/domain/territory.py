@@ -18,7 +18,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from models.domain.travel import TravelSettings, great_circle_km_from_vectors, minutes_between, unit_vectors
+from models.domain.travel import TravelSettings, minutes_between, unit_vectors
 from models.text.inputs import CODE_PATTERN  # noqa: F401 (re-exported: the one shape of a commune code)
 
 LAYERS = ("lycees", "missions_locales", "france_services", "france_travail", "acv", "ter_arrets",
@@ -156,12 +156,6 @@ class Territory:
         return src[keep].astype(np.int64), dst[keep].astype(np.int64)
 
     # ------------------------------------------------------------------ distances and times
-    def km_between_communes(self, codes, to_codes=None) -> np.ndarray:
-        """Straight-line km from ``codes`` to ``to_codes`` (default: every commune)."""
-        a = self.vectors[self.positions(codes)]
-        b = self.vectors if to_codes is None else self.vectors[self.positions(to_codes)]
-        return great_circle_km_from_vectors(a, b)
-
     def minutes_from(self, codes, settings: TravelSettings | None = None, dtype=np.float64) -> np.ndarray:
         """Estimated minutes from the communes ``codes`` to every commune, shape (len(codes), len(self))."""
         pos = self.positions(codes)
@@ -216,6 +210,3 @@ class Territory:
         nb = self.neighbours[self.neighbours["code_insee"].astype(str).isin(keep)
                              & self.neighbours["voisin"].astype(str).isin(keep)]
         return Territory(com.copy(), nb, self.sites, self.layers, name or f"{self.name} (sélection)", self.region_code)
-
-    def with_sites(self, sites: pd.DataFrame) -> "Territory":
-        return Territory(self.communes, self.neighbours, sites, self.layers, self.name, self.region_code)

@@ -26,7 +26,6 @@ from models.domain.travel import TravelSettings, distance_matrix_km
 CATCHMENT_BANDS = (15, 30, 45)      # minutes, estimated
 LYCEES_RADIUS_KM = 20.0             # "lycées professionnels à 20 km"
 PETITE_COMMUNE_POP = 5000           # under it, a commune that is not its bassin de vie's centre is "small"
-GARE_PROCHE_KM = 2.0                # a train station within walking / cycling distance of the town hall
 ML_PROCHE_KM = 15.0                 # "mission locale proche": the one radius of the ranking and the concept fit
 
 
