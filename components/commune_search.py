@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
 
-import geodata
 from models.text.commune_search import CommuneIndex, fold  # noqa: F401 — fold: re-exported (town_exports)
+from components.territory import current_territory
 
 MAX_OPTIONS = 12
 KIND, ENTER_KIND = "commune-search", "commune-search-enter"
@@ -28,7 +28,7 @@ LABELS_FR = {"search": "Rechercher", "clear_search": "Effacer la recherche", "cl
 @lru_cache(maxsize=None)
 def index() -> CommuneIndex:
     """The communes of the territory, indexed once per process."""
-    return CommuneIndex.from_frame(geodata.communes())
+    return CommuneIndex.from_frame(current_territory().communes)
 
 
 def _option(match, typed: str = "") -> dict:

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-import geodata
 from components import map_base
 from components.data_routes import COMMUNES_URL
 from components.graph_config import export_meta
+from components.territory import current_territory
 
 TIME_MAX = 90  # minutes: top of the colour scale (farther communes share the darkest colour)
 UNCOVERED_COLOUR = "#D55E00"  # Okabe–Ito vermilion: uncovered communes are filled with it, opaque, so the legend's
@@ -41,7 +41,7 @@ def time_values(times: np.ndarray) -> list:
 
 def hover_names(nearest_names) -> np.ndarray:
     """customdata of the time trace: "commune (dép.)" and the name of its nearest site."""
-    com = geodata.communes()
+    com = current_territory().communes
     near = pd.Series(list(nearest_names)).fillna("—").to_numpy()
     return np.column_stack([(com["nom"] + " (" + com["departement"] + ")").to_numpy(), near])
 
@@ -52,7 +52,7 @@ def _points(role: str, codes, ranks=None, sites: pd.DataFrame | None = None) -> 
         df = pd.DataFrame({"lon": sites["lon"], "lat": sites["lat"], "code_insee": sites["code_insee"],
                            "nom": sites.get("commune", sites["nom"])})
     else:
-        com = geodata.communes().set_index("code_insee")
+        com = current_territory().communes.set_index("code_insee")
         codes = [c for c in codes if c in com.index]
         df = pd.DataFrame({"lon": com.loc[codes, "lon"].to_numpy(), "lat": com.loc[codes, "lat"].to_numpy(),
                            "code_insee": codes, "nom": com.loc[codes, "nom"].to_numpy()})
@@ -119,7 +119,7 @@ def uncovered_trace(uncovered_codes, minutes: float) -> go.Choroplethmap:
 
 def coverage_figure(result, nearest_names, **roles) -> go.Figure:
     """The full figure (sent once); later changes are patches (see ``components.coverage_view``)."""
-    com = geodata.communes()
+    com = current_territory().communes
     time_trace = map_base.choropleth(
         com["code_insee"], time_values(result.times), colorscale="Cividis", zmin=0, zmax=TIME_MAX,
         colorbar={"title": {"text": "Temps estimé<br>jusqu'au site<br>le plus proche (min)"},

@@ -19,6 +19,7 @@ from models.domain import planning as planner
 from models.domain.catchment import WEIGHTS
 from models.domain.travel import METHODS as TRAVEL_MODELS
 from models.text.fr_format import parse_number
+from components.territory import current_territory
 
 METHODS = {"rapide": "rapide (glouton, instantané)", "optimal": "optimal garanti (programme linéaire en nombres "
            "entiers)", "comparer": "les deux, pour comparer"}
@@ -73,7 +74,7 @@ def _codes(raw) -> list[str]:
 
     items = raw if isinstance(raw, (list, tuple)) else str(raw or "").replace(",", "_").split("_")
     codes = list(dict.fromkeys(str(c).strip() for c in items if str(c).strip()))
-    known = set(geodata.communes()["code_insee"])
+    known = set(current_territory().communes["code_insee"])
     unknown = [c for c in codes if c not in known]
     if unknown:
         raise StateError(f"{LABELS['ajouts']} : code commune inconnu « {unknown[0][:12]} ».")

@@ -16,7 +16,6 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-import geodata
 from components import coverage_map as cmap
 from components import coverage_state as cs
 from components import coverage_tables as ct
@@ -29,6 +28,7 @@ from models.domain import transit
 from models.domain.catchment import WEIGHTS
 from models.domain.coverage import coverage
 from models.domain.travel import TravelSettings, describe
+from components.territory import current_territory, region_name
 
 NBSP = "\u00a0"
 
@@ -59,7 +59,7 @@ def _coverage(points: tuple, minutes, travel, factor, weight, label):
 def network_coverage(sites: pd.DataFrame, state: dict, label: str | None = None, added=()):
     """Coverage of ``sites`` (+ ``added`` towns at their town hall) for the state's threshold and model."""
     rows = [(str(r.site_id), str(r.code_insee), str(r.nom), float(r.lon), float(r.lat)) for r in sites.itertuples()]
-    com = geodata.communes().set_index("code_insee")
+    com = current_territory().communes.set_index("code_insee")
     rows += [(c, c, str(com.at[c, "nom"]), float(com.at[c, "lon"]), float(com.at[c, "lat"])) for c in added]
     return _coverage(tuple(rows), state["minutes"], state["temps"], state["facteur"], state["poids"], label)
 
@@ -103,7 +103,7 @@ def scene(state: dict, store: dict) -> Scene:
 # ---------------------------------------------------------------------------------------------- KPI cards
 @lru_cache(maxsize=1)
 def _communes():
-    com = geodata.communes().set_index("code_insee")
+    com = current_territory().communes.set_index("code_insee")
     return com["nom"].to_dict(), com["departement"].to_dict(), dict(zip(com["departement"], com["departement_nom"]))
 
 
@@ -276,7 +276,7 @@ def candidate_note(state: dict, n: int, store: dict):
     be = econ["break_even_learners"]
     centres = f"communes-centres des bassins de vie (Insee 2022) d'au moins {F.num(state['bv'])} habitants"
     host = planner.host_min_population()
-    what = {"acv": "les 25 villes « Action cœur de ville » du Grand Est",
+    what = {"acv": f"les 25 villes « Action cœur de ville » du {region_name()}",
             "acv_pvd": "villes ACV et Petites villes de demain (liste ANCT de janvier 2021), ces dernières comptées "
                        "« hors ACV » dans la règle des 25 %",
             "acv_bv": f"villes ACV et {centres}", "bv": centres,
@@ -338,7 +338,7 @@ def comparison_rows(sc: Scene) -> list[dict]:
                                     f"réseau actuel + sites proposés (méthode « {method} »)"))
     mine = [c for c in sc.state.get("selection", []) if c not in set(sc.store["codes"])]
     if mine:
-        names = geodata.communes().set_index("code_insee")["nom"]
+        names = current_territory().communes.set_index("code_insee")["nom"]
         res = network_coverage(network_frame(sc.store), sc.state, "ma sélection", mine)
         rows.append(_comparison_row("Ma sélection", res, n, "réseau actuel + " + ", ".join(names.get(c, c)
                                                                                           for c in mine)))
@@ -380,7 +380,7 @@ def site_roles(sc: Scene, candidates) -> dict:
 
 
 def nearest_names(res) -> list[str]:
-    names = geodata.communes().set_index("code_insee")["nom"]
+    names = current_territory().communes.set_index("code_insee")["nom"]
     return [names.get(c, "—") if c else "—" for c in res.nearest]
 
 
@@ -418,7 +418,7 @@ def view(sc: Scene, previous: dict | None = None) -> dict:
     table_only = replace(cs.plan_request(st), k=0, method="exact", viable=False, budget=None, rule="auto")
     cand_key = _key(table_only, tuple(sc.store["codes"]))  # the rows do not depend on k, method, budget…
     rows = candidate_rows(st, sc.store)
-    names = geodata.communes().set_index("code_insee")["nom"]
+    names = current_territory().communes.set_index("code_insee")["nom"]
     level = st["niveau"]
     return {
         "kpis": kpis(sc), "message": opt_message(sc), "chosen": chosen_rows(sc), "comparison": comparison_rows(sc),

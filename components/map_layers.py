@@ -15,9 +15,9 @@ from functools import lru_cache
 import pandas as pd
 import plotly.graph_objects as go
 
-import geodata
 from models.domain.town_facts import network_sites
 from models.text import fr_format as F
+from components.territory import current_territory
 
 
 @dataclass(frozen=True)
@@ -69,25 +69,25 @@ def layer_frames() -> dict[str, pd.DataFrame]:
 
 @lru_cache(maxsize=1)
 def _static_frames() -> dict[str, pd.DataFrame]:
-    lyc = geodata.lycees()
+    lyc = current_territory().layer("lycees")
     pro = lyc[lyc.voie_pro]
-    ter = geodata.ter_arrets()
+    ter = current_territory().layer("ter_arrets")
     ter = ter[ter.train | ter.tram_train]
 
     def effectif(v):
         return "effectif voie pro. inconnu" if pd.isna(v) else f"{F.num(int(v))} élèves en voie pro. (2022)"
 
     frames = {
-        "acv": geodata.acv().assign(hover=lambda d: "<b>" + d.nom + "</b><br>Action Cœur de Ville (" + d.id_acv + ")"),
-        "pvd": geodata.pvd().assign(hover=lambda d: "<b>" + d.nom + "</b><br>Petite ville de demain (liste ANCT de "
+        "acv": current_territory().layer("acv").assign(hover=lambda d: "<b>" + d.nom + "</b><br>Action Cœur de Ville (" + d.id_acv + ")"),
+        "pvd": current_territory().layer("pvd").assign(hover=lambda d: "<b>" + d.nom + "</b><br>Petite ville de demain (liste ANCT de "
                                     "janvier 2021)<br><i>position : mairie de la commune</i>"),
         "lycees_public": pro[pro.statut == "Public"],
         "lycees_prive": pro[pro.statut != "Public"],
-        "missions_locales": geodata.missions_locales().assign(
+        "missions_locales": current_territory().layer("missions_locales").assign(
             hover=lambda d: "<b>" + d.nom + "</b><br>Mission locale — siège<br><i>position : mairie de la commune</i>"),
-        "france_services": geodata.france_services().assign(
+        "france_services": current_territory().layer("france_services").assign(
             hover=lambda d: "<b>" + d.nom + "</b><br>France Services (" + d.format_fs.fillna("") + ")"),
-        "france_travail": geodata.france_travail().assign(
+        "france_travail": current_territory().layer("france_travail").assign(
             hover=lambda d: "<b>" + d.nom + "</b><br>Agence France Travail (liste 2019)"),
         "gares_ter": ter.assign(hover=lambda d: "<b>" + d.nom.astype(str) + "</b><br>Gare TER (" + d.modes.astype(str)
                                 + ")<br><i>arrêt du flux SNCF TER</i>"),

@@ -9,13 +9,13 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, html, no_update
 
-import geodata
 from components.commune_search import commune_search
 from components.ranking_url import MAX_ADDED
 from models.text import fr_format as F
 from models.domain import scoring
 from models.domain.scoring import ScoringError
 from models.domain.territory import Territory
+from components.territory import current_territory
 
 POP_THRESHOLDS = [5000, 10000, 20000, 50000]
 
@@ -26,7 +26,7 @@ def candidates_panel(added: list[str]) -> html.Div:
         html.H2("Ajouter des communes", className="h5"),
         html.P("Les 25 villes Action Cœur de Ville sont candidates par défaut ; ajoutez-en d'autres.",
                className="small"),
-        dbc.Button(f"ACV + Petites villes de demain ({len(geodata.pvd())})", id="cls-add-pvd", color="secondary",
+        dbc.Button(f"ACV + Petites villes de demain ({len(current_territory().layer('pvd'))})", id="cls-add-pvd", color="secondary",
                    className="w-100 mb-1"),
         html.Div("Petites villes de demain : liste ANCT de janvier 2021 (première vague ; les labels plus récents "
                  "manquent). Beaucoup ont moins de 5 000 habitants : leur concept le dit.",
@@ -78,7 +78,7 @@ def change_candidates(_add, _add_pop, _clear, _add_pvd, code, pop_min, added):
             return no_update, dbc.Alert(f"{name} est déjà candidate.", color="info", duration=4000), no_update
         new = [code]
     elif trigger == "cls-add-pvd":
-        new = [c for c in geodata.pvd()["code_insee"] if c not in acv and c not in added]
+        new = [c for c in current_territory().layer("pvd")["code_insee"] if c not in acv and c not in added]
         if not new:
             return no_update, dbc.Alert("Les Petites villes de demain sont déjà candidates.", color="info",
                                         duration=4000), no_update
@@ -87,7 +87,7 @@ def change_candidates(_add, _add_pop, _clear, _add_pvd, code, pop_min, added):
             threshold = int(pop_min)
         except (TypeError, ValueError):
             return no_update, dbc.Alert("Seuil de population invalide.", color="warning"), no_update
-        com = geodata.communes()
+        com = current_territory().communes
         big = com.loc[com["population"] >= threshold].sort_values("population", ascending=False)
         new = [c for c in big["code_insee"] if c not in acv and c not in added]
         if not new:
@@ -105,6 +105,6 @@ def count_big_communes(pop_min):
         threshold = int(pop_min)
     except (TypeError, ValueError):
         return ""
-    com = geodata.communes()
+    com = current_territory().communes
     n = int(((com["population"] >= threshold) & ~com["is_acv"]).sum())
     return f"{F.plural(n, 'commune')} hors Action Cœur de Ville {'atteint' if n <= 1 else 'atteignent'} ce seuil."

@@ -10,9 +10,9 @@ from functools import lru_cache
 import dash_ag_grid as dag
 import pandas as pd
 
-import geodata
 from models.domain.concept_fit import CONCEPTS, concept_fit_table
 from models.domain.scoring import CRITERIA, KEYS, cached_table
+from components.territory import current_territory
 
 FR_NUMBER = ("params.value == null ? 'n.d.' : "
              "Number(params.value).toLocaleString('fr-FR', {maximumFractionDigits: %d})")
@@ -34,7 +34,7 @@ def static_rows(codes: tuple[str, ...]) -> dict[str, dict]:
     t = cached_table(codes).table
     concepts = _concepts(codes)
     rows = {}
-    pvd = set(geodata.pvd()["code_insee"])
+    pvd = set(current_territory().layer("pvd")["code_insee"])
     for code, r in t.iterrows():
         row = {"code_insee": code, "nom": r["nom"], "ville": f"[{r['nom']}](/ville/{code})",
                "acv": "ACV" if r["is_acv"] else "PVD" if code in pvd else "ajoutée",

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-import geodata
 from components import auth
 from components import simulator_charts as charts
 from components.errors import log_failure
@@ -25,6 +24,7 @@ from components.kpi_cards import fr_euros, fr_number
 from components.simulator_state import parameters
 from models.stores.scenarios import ScenarioError, default_store, parse_scenario_id
 from models.domain.simulator import CRUISING_YEAR, ParameterError, concept, concept_ids, make_parameters, simulate
+from components.territory import current_territory
 
 log = logging.getLogger("atlas.simulateur")
 PARIS = ZoneInfo("Europe/Paris")
@@ -68,7 +68,7 @@ def paris_time(dt) -> str:
 
 
 def _town(code) -> str:
-    com = geodata.commune_index()
+    com = current_territory().index
     return com.loc[code, "nom"] if code in com.index else "—"
 
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlencode
 
-import geodata
 from models.domain.demand import town_estimate
 from models.stores.scenarios import ScenarioError, default_store
 from models.domain.simulator import Parameters, ParameterError, concept, concept_ids, make_parameters
+from components.territory import current_territory, region_name
 
 DEFAULT_CONCEPT = "clef_en_main"
 RESERVED = {"ville", "concept", "scenario", "presentation"}  # URL keys that are not simulator parameters
@@ -57,7 +57,7 @@ def nice_step(spec) -> float:
 
 
 def known_commune(code) -> bool:
-    return code is not None and str(code) in geodata.commune_index().index
+    return code is not None and str(code) in current_territory().index.index
 
 
 def expected(state: dict) -> dict | None:
@@ -130,7 +130,7 @@ def state_from_query(query: dict) -> tuple[dict, list[str]]:
     state = default_state(cid)
     ville = str(query.get("ville") or "").strip()
     if ville and not known_commune(ville):
-        errors.append(f"Commune inconnue en Grand Est : « {ville[:20]} » (code INSEE attendu, ex. 54329).")
+        errors.append(f"Commune inconnue en {region_name()} : « {ville[:20]} » (code INSEE attendu, ex. 54329).")
     elif ville:
         state["ville"] = ville
     if query.get("scenario") not in (None, ""):

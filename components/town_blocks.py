@@ -17,6 +17,7 @@ from components.town_map import records, svg_legend_items, town_map_svg
 from models.text import fr_format as F
 from models.text.display_names import bmo_basin, occupation
 from models.domain.partners import KINDS
+from components.territory import region_name
 
 LEVEL_TEXT = {"forte": "convient bien", "moyenne": "convient en partie", "faible": "convient peu"}
 
@@ -103,11 +104,11 @@ def key_figures(p) -> dbc.Row:
     f = {x.key: x for x in p.figures}
     chom, dem, pauv = f["chomage_ze"], f["demandeurs_emploi"], f["taux_pauvrete"]
     return kpi_row([
-        kpi_card("Chômage (zone d'emploi)", chom.fmt(chom.value), f"{chom.date} · Grand Est {chom.fmt(chom.region)} (est.)"),
+        kpi_card("Chômage (zone d'emploi)", chom.fmt(chom.value), f"{chom.date} · {region_name()} {chom.fmt(chom.region)} (est.)"),
         kpi_card("Demandeurs d'emploi", dem.fmt(dem.value) if dem.value is not None else "non publié",
                  f"{dem.date} · France Travail"),
         kpi_card("Taux de pauvreté", pauv.fmt(pauv.value) if pauv.value is not None else "non publié",
-                 f"{pauv.date} · Grand Est {pauv.fmt(pauv.region)} (moy. communes)"),
+                 f"{pauv.date} · {region_name()} {pauv.fmt(pauv.region)} (moy. communes)"),
         kpi_card("Habitants à moins de 30 min", F.num(p.catchment.get(30)), "temps de trajet estimé"),
     ])
 
@@ -137,7 +138,7 @@ def diagnostic_table(p) -> html.Div:
             html.Td(f"{f.source}, {f.date}", className="ville-src"),
         ]))
     head = html.Thead(html.Tr([html.Th("Indicateur"), html.Th(p.nom, className="num"),
-                               html.Th(p.departement_nom, className="num"), html.Th("Grand Est", className="num"),
+                               html.Th(p.departement_nom, className="num"), html.Th(region_name(), className="num"),
                                html.Th("Source, date")]))
     notes = [html.Li(f"⁽{'¹²³⁴⁵⁶⁷⁸⁹'[i]}⁾ Département et région : {m}.") for i, m in enumerate(methods)]
     return html.Div([html.Table([head, html.Tbody(rows)], className="table table-sm ville-table", id="ville-diagnostic"),
@@ -160,7 +161,7 @@ def _trend_figure(p) -> dict:
     line = {"type": "scatter", "x": t.trimestre.tolist(), "mode": "lines"}
     return {"data": [
         {**line, "y": t.zone.tolist(), "name": f"Zone d'emploi {p.ze_nom}", "line": {"color": "#0072B2", "width": 3}},
-        {**line, "y": t.region_estimee.round(2).tolist(), "name": "Grand Est (estimation)",
+        {**line, "y": t.region_estimee.round(2).tolist(), "name": f"{region_name()} (estimation)",
          "line": {"color": "#555555", "width": 2, "dash": "dash"}},
     ], "layout": {
         "height": 270, "margin": {"l": 50, "r": 10, "t": 10, "b": 40}, "separators": ", ", "font": {"size": 14},
@@ -173,7 +174,7 @@ def trend_block(p) -> html.Section:
     first, last = p.chomage_trend.trimestre.iloc[[0, -1]] if len(p.chomage_trend) else ("", "")
     return block(f"Chômage de la zone d'emploi, {first} – {last}", [
         dcc.Graph(id="ville-trend", figure=trend_figure(p), config={"displayModeBar": False, "staticPlot": False}),
-        html.P("INSEE, taux de chômage localisés par zone d'emploi (CVS). Grand Est : moyenne des zones d'emploi "
+        html.P(f"INSEE, taux de chômage localisés par zone d'emploi (CVS). {region_name()} : moyenne des zones d'emploi "
                "pondérée par les actifs 15–64 ans (RP 2021) — une estimation, pas le taux officiel régional.",
                className="ville-note"),
     ], "ville-tendance")
@@ -196,7 +197,7 @@ def bmo_block(p) -> html.Section:
                                             html.Th("Part difficile", className="num")])), html.Tbody(rows)],
                        className="table table-sm ville-table", id="ville-bmo")
     return block(f"Besoins de recrutement du bassin {bmo_basin(p.bmo_nom)}", [
-        html.P([f"Projets jugés difficiles : ", html.Strong(f.fmt(f.value)), f" (Grand Est : {f.fmt(f.region)}). "
+        html.P([f"Projets jugés difficiles : ", html.Strong(f.fmt(f.value)), f" ({region_name()} : {f.fmt(f.region)}). "
                 f"Les {len(p.bmo_top)} métiers aux projets les plus nombreux :"]),
         table,
         html.P(f"France Travail / Crédoc, enquête BMO 2024. {F.plural(p.bmo_secret_rows, 'métier')} du bassin sous secret "

@@ -22,6 +22,7 @@ from components.data_routes import COMMUNES_URL
 from components.map_base import FONT, OFFLINE_STYLE
 from models.text import fr_format as F
 from models.domain.partners import KINDS
+from components.territory import current_territory
 
 def records(df) -> list[SimpleNamespace]:
     """Rows as attribute objects (much faster than ``DataFrame.itertuples`` on Arrow-backed columns)."""
@@ -57,8 +58,8 @@ def neighbour_outlines(code_insee: str, radius_km: float = NEIGHBOUR_KM) -> dict
     """Outlines of the communes whose town hall is within ``radius_km`` (context drawn in grey), simplified."""
     from models.domain.travel import haversine_km
 
-    com = geodata.communes()
-    row = geodata.commune_index().loc[code_insee]
+    com = current_territory().communes
+    row = current_territory().index.loc[code_insee]
     near = com.code_insee[haversine_km(row.lon, row.lat, com.lon, com.lat) <= radius_km]
     shapes = geodata.commune_shapes()
     geoms = shapes[shapes.code_insee.isin(near) & (shapes.code_insee != code_insee)]
@@ -193,7 +194,7 @@ def town_map_svg(p, radius_km: float = 22.0, size: int = 520) -> str:
 
 def _svg_place_names(p, xy, size: int, min_population: int = 2500, gap_px: float = 70, most: int = 14) -> list[str]:
     """Names of the town (bold) and of the larger communes in the frame, biggest first, never on top of each other."""
-    com = geodata.commune_index()
+    com = current_territory().index
     placed, out = [], []
     others = com[(com.population >= min_population) & (com.index != p.code_insee)].sort_values(
         "population", ascending=False)

@@ -10,7 +10,6 @@ import numpy as np
 import plotly.graph_objects as go
 from dash import Input, Output, Patch, callback, clientside_callback, dcc, html, no_update
 
-import geodata
 from components import map_base
 from components.commune_search import commune_search
 from components.graph_config import export_meta, graph_config
@@ -19,6 +18,7 @@ from components.map_scale import scale_for
 from components.map_scale import fmt_number
 from models.text import fr_format as F
 from models.domain.map_variables import DEFAULT_VARIABLE, DENSITE_LABELS, VARIABLES, values
+from components.territory import current_territory, region_name
 
 dash.register_page(__name__, path="/", name="Carte", order=0,
                    title="Carte régionale — Atlas Cœur des territoires")
@@ -33,7 +33,7 @@ PATCHED = ("z", "zmin", "zmax", "colorscale", "colorbar", "hovertemplate", "text
 @lru_cache(maxsize=1)
 def _customdata():
     """Name and population per commune, for the hover cards (static: built once)."""
-    com = geodata.communes()
+    com = current_territory().communes
     return np.column_stack([com.nom + " (" + com.departement + ")", com.population])
 
 
@@ -42,7 +42,7 @@ def _choropleth_props(key: str) -> dict:
 
 
 def figure(variable: str, layers: list[str]) -> go.Figure:
-    com = geodata.communes()
+    com = current_territory().communes
     props = _choropleth_props(variable)
     fig = go.Figure([
         map_base.choropleth(com.code_insee, props["z"], colorscale=props["colorscale"], zmin=props["zmin"],
@@ -57,7 +57,7 @@ def figure(variable: str, layers: list[str]) -> go.Figure:
 def _export(variable: str) -> dict:
     """What the map's image export says: the variable, its source, the layers' legend."""
     var = VARIABLES[variable]
-    return export_meta(f"{var.label} — communes du Grand Est, villes moyennes et sites du Cnam",
+    return export_meta(f"{var.label} — communes du {region_name()}, villes moyennes et sites du Cnam",
                        f"{var.source} (en gris : donnée absente) ; points : MESR, ANCT, Éducation nationale, SNCF (voir la page Sources)",
                        f"carte_grand_est_{variable}", legend=True)
 
@@ -79,7 +79,7 @@ def layout(variable: str = DEFAULT_VARIABLE, **_query):
         variable = DEFAULT_VARIABLE
     notes = [html.Div(layer.note, className="weak-source") for layer in LAYERS if layer.note]
     panel = html.Div([
-        html.H2("Grand Est : villes moyennes et réseau Cnam", className="h4"),
+        html.H2(f"{region_name()} : villes moyennes et réseau Cnam", className="h4"),
         commune_search("map"),
         html.Label("Colorer les communes selon", className="mt-3 fw-bold"),
         dcc.Dropdown(id="map-variable", value=variable, clearable=False,
@@ -172,7 +172,7 @@ def open_profile(click, searched):
             code = None
     elif searched:
         code = searched
-    if not code or str(code) not in geodata.commune_index().index:
+    if not code or str(code) not in current_territory().index.index:
         return no_update
     return f"/ville/{code}"
 

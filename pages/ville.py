@@ -26,6 +26,7 @@ from models.domain.concept_fit import concept_fit, suggest_concept, verdict
 from models.domain.partners import UnknownCommune, commune_row
 from models.text.inputs import first
 from models.domain.town_profile import profile, warm
+from components.territory import region_name
 
 warm()  # département / region references, computed once per process
 
@@ -41,7 +42,7 @@ def _title(code_insee=None, **_):
 
 
 dash.register_page(__name__, path_template="/ville/<code_insee>", name="Fiche ville", title=_title,
-                   description="Diagnostic territorial d'une commune du Grand Est")
+                   description=f"Diagnostic territorial d'une commune du {region_name()}")
 
 
 def _not_found(message: str) -> html.Div:
