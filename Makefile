@@ -49,7 +49,7 @@ nginx-deps:
 geodata: $(STAMP)
 	$(BIN)/python -m geodata.build && $(BIN)/python -m geodata.check
 
-## lint-imports: the layer contract of .importlinter (models/ imports neither Dash, nor components/, nor pages/)
+## lint-imports: the layer contracts of .importlinter (models/ imports no UI; cli → loaders | stores → domain → text)
 lint-imports: $(STAMP)
 	$(BIN)/lint-imports --config .importlinter
 
