@@ -62,7 +62,7 @@ def populations_within(codes, minutes: float, settings: TravelSettings | None = 
     weight : {"population", "pop_1564", "demandeurs_emploi"}
         Demand counted. Communes where it is unknown (NaN) are left out of the sum, not counted as 0.
     territory : Territory, optional
-        Default: Grand Est from geodata.
+        Default: the region of geodata/ (``Territory.from_geodata()``).
 
     Returns
     -------

@@ -306,7 +306,7 @@ def concept_fit(code_insee: str, settings: TravelSettings | None = None) -> list
     Raises
     ------
     UnknownCommune
-        The code is malformed or not a commune of Grand Est (French message).
+        The code is malformed or not a commune of the territory (French message).
     """
     return _results([code_insee], settings)[0][0]
 

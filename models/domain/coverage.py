@@ -306,7 +306,7 @@ def coverage(sites, minutes: float, settings: TravelSettings | None = None, weig
     network_version : str, optional
         Label of the network version, carried into the result for display.
     territory : Territory, optional
-        Default: ``Territory.from_geodata()`` (Grand Est).
+        Default: ``Territory.from_geodata()`` (the region of geodata/).
 
     Raises
     ------

@@ -323,7 +323,7 @@ def _range(model: DemandModel, times, new, grid: list[Scenario]) -> tuple[np.nda
 
 
 def model_for(territory: Territory | None = None, settings: TravelSettings | None = None) -> DemandModel:
-    """The model of ``territory`` (default Grand Est), built once per territory and travel model."""
+    """The model of ``territory`` (default: the region of geodata/), built once per territory and travel model."""
     territory = territory or Territory.from_geodata()
     key = ("demand.model", settings)
     if key not in territory.memo:
@@ -369,7 +369,7 @@ def estimate(sites: pd.DataFrame | None = None, added=(), concept: str = DEFAULT
     concept : str
         Concept of the new sites (their pull, see ``[demande]``).
     territory, settings
-        Default Grand Est and the calibrated travel model.
+        Default: the region of geodata/ and the calibrated travel model.
 
     Raises
     ------
@@ -610,7 +610,7 @@ def spatial_check(territory: Territory | None = None) -> dict:
 
 
 def clear_caches(territory: Territory | None = None) -> None:
-    """Forget the parameters and the models (all of ``territory``'s, default Grand Est)."""
+    """Forget the parameters and the models (all of ``territory``'s, default: the region of geodata/)."""
     assumptions.cache_clear()
     memo = (territory or Territory.from_geodata()).memo
     for key in [k for k in memo if isinstance(k, tuple) and k and str(k[0]).startswith("demand.")]:

@@ -2,7 +2,7 @@
 
 Every model (coverage, catchment, planner, town facts) takes a :class:`Territory` instead of reading
 ``geodata`` itself, in the spirit of spopt's ``from_cost_matrix`` constructors. The app uses
-``Territory.from_geodata()`` (Grand Est, built once per process); tests and notebooks build their own::
+``Territory.from_geodata()`` (the region of geodata/, built by models/loaders/region.py once per process); tests and notebooks build their own::
 
     from models.domain.territory import Territory
     from models.domain.coverage import coverage

@@ -54,7 +54,7 @@ FACTS: tuple[Fact, ...] = (
     Fact("lycees_pro_20km", f"Lycées professionnels à {LYCEES_RADIUS_KM:g} km", "lycées",
          "Annuaire de l'Éducation nationale",
          f"Lycées proposant la voie professionnelle à {LYCEES_RADIUS_KM:g} km au plus à vol d'oiseau de la mairie "
-         "(ville comprise ; lycées hors Grand Est non comptés)."),
+         "(ville comprise ; lycées hors de la région non comptés)."),
     Fact("n_ml_commune", "Missions locales dans la ville", "", "i-milo 2023",
          "Sièges de mission locale dans la commune (antennes absentes de la source)."),
     Fact("ml_km", "Distance à la mission locale la plus proche", "km", "i-milo 2023",
@@ -292,7 +292,7 @@ def town_facts(codes, territory: Territory | None = None, settings: TravelSettin
     ----------
     codes : sequence of str
     territory : Territory, optional
-        Default: Grand Est from geodata.
+        Default: the region of geodata/ (``Territory.from_geodata()``).
     settings : TravelSettings, optional
         Travel model (default: the calibrated one).
     sites : DataFrame, optional

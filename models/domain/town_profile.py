@@ -218,7 +218,7 @@ def profile(code_insee: str) -> TownProfile:
     Raises
     ------
     UnknownCommune
-        Malformed code, or not a commune of Grand Est (French message).
+        Malformed code, or not a commune of the territory (French message).
     """
     code = str(commune_row(code_insee).code_insee)
     sites = network_sites()
