@@ -48,7 +48,7 @@ from models.text.arguments import FrenchArgumentParser
 from models.text.display_names import plain
 from models.domain import town_facts as TF
 from models.domain.concept_fit import LYCEES_VIVIER_MIN
-from models.domain.territory import Territory
+from models.domain.territory import Territory, sites_key
 from models.domain.town_facts import BY_KEY as FACTS, network_sites, town_facts
 
 GARE_DEMI_KM = 5.0  # station distance worth half the rail criterion (≈ a short bus or bike ride to the station)
@@ -439,7 +439,7 @@ def cached_table(codes: tuple[str, ...]) -> CriteriaTable:
     """:class:`CriteriaTable` of a candidate set, computed once per process, set and network version (the time
     to the nearest Cnam site follows the current network)."""
     sites = network_sites()
-    return _table_for(tuple(codes), tuple(sites["site_id"].astype(str)) + tuple(sites["code_insee"].astype(str)))
+    return _table_for(tuple(codes), sites_key(sites))
 
 
 def ranking(weights: dict | None = None, directions: dict | None = None, add=(),

@@ -24,6 +24,7 @@ from models.domain.partners import KINDS, UnknownCommune, commune_row, partners_
 from models.domain.territory_reference import (METHOD_RATIO, SECTORS, Reference, bmo_share_difficult, defm_latest_month,
                                         departement_values, region_values)
 from models.domain.town_facts import CATCHMENT_BANDS, fact_records, network_sites
+from models.domain.territory import sites_key
 from models.domain.travel import DEFAULT_SETTINGS, describe
 
 __all__ = ["Figure", "TownProfile", "UnknownCommune", "profile", "indicator_rows"]
@@ -222,7 +223,7 @@ def profile(code_insee: str) -> TownProfile:
     """
     code = str(commune_row(code_insee).code_insee)
     sites = network_sites()
-    return _profile(code, tuple(zip(sites["site_id"].astype(str), sites["code_insee"].astype(str))))
+    return _profile(code, sites_key(sites))
 
 
 def ter_validity() -> str:
