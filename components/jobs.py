@@ -86,12 +86,13 @@ def background(prefix: str, running: list | None = None) -> dict:
             "cancel": [Input(f"{prefix}-job-cancel", "n_clicks")]}
 
 
-def progress_block(prefix: str, label: str = "Calcul en cours…") -> html.Div:
-    """Hidden until the heavy callback runs: an animated bar, what is running, and the cancel button."""
+def progress_block(prefix: str, label: str = "Calcul en cours…", shown: bool = False) -> html.Div:
+    """Hidden until the heavy callback runs (``shown``: from the start, for a page that starts it on load): an
+    animated bar, what is running, and the cancel button."""
     cancel = dbc.Button("Annuler le calcul", id=f"{prefix}-job-cancel", color="secondary", outline=True, size="sm",
                         className="mt-1", style=None if MANAGER is not None else HIDDEN)
     return html.Div([
         dbc.Progress(value=100, striped=True, animated=True, label=label, className="mt-2",
                      style={"height": "1.4rem"}),
         cancel,
-    ], id=f"{prefix}-job", role="status", **{"aria-live": "polite"}, style=HIDDEN)
+    ], id=f"{prefix}-job", role="status", **{"aria-live": "polite"}, style=SHOWN if shown else HIDDEN)
