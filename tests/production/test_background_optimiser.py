@@ -112,3 +112,24 @@ def test_cancel_ends_the_job_process(stack):
     poll = session.post(url + "/_dash-update-component", json=_render_body(deps, slow), timeout=30,
                         params={"endId": end, "cacheKey": handle["cacheKey"], "job": handle["job"]})
     assert poll.status_code == 204 or "response" not in poll.json()
+
+
+def test_component_suites_come_from_nginx_cache_and_the_shell_never_does(stack):
+    """Dash's versioned JavaScript is served by the app once, then by nginx (per encoding); the HTML shell, which
+    carries a per-load token, is always the app's own answer."""
+    url, session, _end, _deps = stack
+    html = session.get(url + "/", timeout=30).text
+    suites = re.findall(r'src="(/_dash-component-suites/[^"]+)"', html)
+    assert len(suites) >= 5
+    path = next(s for s in suites if "dash_renderer" in s)
+    seen = []
+    for encoding in ("gzip", "gzip", "identity", "identity"):
+        r = requests.get(url + path, headers={"Accept-Encoding": encoding}, timeout=30)
+        assert r.status_code == 200 and "max-age=31536000" in r.headers["Cache-Control"]
+        assert r.headers["X-Frame-Options"] == "DENY" and r.headers["X-Content-Type-Options"] == "nosniff"
+        seen.append((r.headers.get("X-Cache"), r.headers.get("Content-Encoding"), r.content))
+    assert [s[0] for s in seen] == ["MISS", "HIT", "MISS", "HIT"]  # one copy per encoding
+    assert seen[0][1] == seen[1][1] == "gzip" and seen[2][1] is None and seen[3][1] is None
+    assert seen[0][2] == seen[1][2] == seen[2][2] == seen[3][2]  # requests decompresses: the same file each time
+    assert all("X-Cache" not in requests.get(url + "/", timeout=30).headers for _ in range(2))
+    assert end_id(requests.Session(), url) != end_id(requests.Session(), url)  # one token per load, never shared
