@@ -95,6 +95,13 @@ def test_cancel_ends_the_job_process(stack):
     handle = r.json()
     pid = int(handle["job"].split("~")[0])
     assert os.path.exists(f"/proc/{pid}"), "the job process should be running"
+    # forked by the worker's launcher, a process that never had a second thread (a fork from the threaded worker
+    # can inherit a lock held by another thread and wait on it forever, holding the job slot)
+    import psutil
+
+    launcher = psutil.Process(pid).parent()
+    assert launcher.num_threads() == 1 and "gunicorn" in " ".join(launcher.parent().cmdline())
+    assert launcher.parent().num_threads() > 1  # the worker itself runs its threads
     assert handle["cancel"] == [{"id": "cov-job-cancel", "property": "n_clicks"}]
     cancel = request_body(deps, "cov-job-cancel.n_clicks", {"cov-job-cancel.n_clicks": 1})
     c = session.post(url + "/_dash-update-component", params={"endId": end, "cancelJob": handle["job"]}, json=cancel,
