@@ -116,6 +116,10 @@ class Launcher:
     def _serve(sock, manager, folder: Path) -> None:
         import dill
 
+        from models import db
+
+        db.engine.cache_clear()  # the jobs open their own database connections, never the worker's (SQLite: no
+        #                          connection may cross a fork)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C of `make serve` stops the workers, then us (EOF)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         children: set[int] = set()
