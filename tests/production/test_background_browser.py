@@ -9,20 +9,16 @@ the test has seen it, however fast the solver is), and it knows the job's proces
 and a job forked from the threaded worker that hung holding the slot made this test fail now and then.)"""
 from __future__ import annotations
 
-import fcntl
-import os
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
-import psutil
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from deploy.serve import find_nginx
 from tests.browser.conftest import chrome, chrome_available, click
-from tests.production.stack import running
+from tests.production.stack import holding_the_slot, job_processes, running
 
 pytestmark = pytest.mark.skipif(find_nginx() is None or not chrome_available(),
                                 reason="nginx ou Chromium absent (`make nginx-deps`, `make browser-deps`)")
@@ -33,32 +29,6 @@ SLOW = "/couverture?k=40&candidats=toutes&minutes=45&methode=rapide"  # every co
 def _shown(b, cid):
     els = b.find_elements(By.ID, cid)
     return bool(els) and els[0].is_displayed()
-
-
-@contextmanager
-def holding_the_slot(jobs: Path):
-    """The test takes the (single) job slot: a job started meanwhile waits for it."""
-    with open(jobs / "slot-0.lock", "w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
-
-
-def job_processes(jobs: Path) -> list[int]:
-    """Processes other than this one with a slot lock file open: the jobs, waiting for a slot or computing."""
-    locks = {str(p) for p in jobs.glob("slot-*.lock")}
-    found = []
-    for proc in psutil.process_iter(["pid"]):
-        if proc.pid == os.getpid():
-            continue
-        try:
-            if any(f.path in locks for f in proc.open_files()):
-                found.append(proc.pid)
-        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-            pass
-    return found
 
 
 def _ready(b, jobs: Path):

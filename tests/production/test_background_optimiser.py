@@ -140,3 +140,30 @@ def test_component_suites_come_from_nginx_cache_and_the_shell_never_does(stack):
     assert seen[0][2] == seen[1][2] == seen[2][2] == seen[3][2]  # requests decompresses: the same file each time
     assert all("X-Cache" not in requests.get(url + "/", timeout=30).headers for _ in range(2))
     assert end_id(requests.Session(), url) != end_id(requests.Session(), url)  # one token per load, never shared
+
+
+def test_no_job_outlives_the_server():
+    """Stopping the stack (as Ctrl-C on `make serve`) ends the jobs too, even one still waiting for the slot: before,
+    jobs forked from a worker outlived it (found hours later, one holding the slot of a deleted run folder)."""
+    import tempfile
+    from pathlib import Path
+
+    from tests.production.stack import holding_the_slot, job_processes
+
+    jobs = Path(tempfile.mkdtemp(prefix="atlas-jobs-"))
+    with holding_the_slot(jobs):  # held to the end: a job that survived the server would still be waiting for it
+        with running("stack", {"ATLAS_JOBS_DIR": str(jobs)}) as url:
+            s = requests.Session()
+            end = end_id(s, url)
+            deps = s.get(url + "/_dash-dependencies", timeout=30).json()
+            r = s.post(url + "/_dash-update-component", params={"endId": end}, timeout=30,
+                       json=_render_body(deps, {**OPTIMISE, "k": 9}))
+            pid = int(r.json()["job"].split("~")[0])
+            deadline = time.time() + 60
+            while pid not in job_processes(jobs) and time.time() < deadline:  # the job waits for our slot
+                time.sleep(0.1)
+            assert job_processes(jobs) == [pid]
+        deadline = time.time() + 30  # the stack has stopped: its job goes with it
+        while job_processes(jobs) and time.time() < deadline:
+            time.sleep(0.2)
+        assert job_processes(jobs) == []
