@@ -79,5 +79,7 @@ if __name__ == "__main__":
         logging.getLogger("atlas").warning("Aucun compte éditeur : l'atlas n'écoute que sur 127.0.0.1 (modification "
                                            "ouverte sur ce poste uniquement). Créez un compte : python -m models.users add NOM")
         host = "127.0.0.1"
+    server.test_client().get("/_dash-dependencies")  # Dash's one-time set-up before the server's threads start
+    jobs.start_launcher()  # background jobs forked from a single-threaded process, not from the server's threads
     app.run(host=host, port=int(os.environ.get("PORT", "8050")),
             debug=os.environ.get("DASH_DEBUG") == "1")

@@ -35,6 +35,17 @@ accesslog = os.environ.get("ATLAS_ACCESS_LOG") or None
 control_socket_disable = True  # gunicorn 27's ~/.gunicorn/gunicorn.ctl would be shared by every instance of the machine
 
 
+def post_worker_init(worker):
+    """The app is loaded, the worker's threads not started yet: finish Dash's one-time set-up (done by the first
+    request otherwise: with threads, requests arriving meanwhile were answered by a half-built app — 2 callbacks
+    of 57 in ``/_dash-dependencies`` just after start under load), then fork the job launcher (components/jobs.py)."""
+    from components import jobs
+
+    if hasattr(worker.wsgi, "test_client"):
+        worker.wsgi.test_client().get("/_dash-dependencies")
+    jobs.start_launcher()
+
+
 def _default_bind() -> str:
     try:
         from models.stores import users

@@ -115,12 +115,20 @@ def measure(mode: str = "apres", seconds: float = 30, clients: int = 20) -> dict
     return {"ms": out, "errors": errors, "rps": total / elapsed, "elapsed": elapsed}
 
 
+def _load() -> str:
+    """The machine's load averages (1, 5, 15 min): other work on the same cores weighs on every figure."""
+    return " / ".join(f"{x:.1f}".replace(".", ",") for x in os.getloadavg())
+
+
 def measures(mode: str, seconds: float, clients: int) -> list[Measure]:
+    before = _load()
     res = measure(mode, seconds, clients)
-    label = f"{mode} : {clients} clients dont {OPTIMISERS} optimiseurs, {seconds:g} s, générateur sur les mêmes cœurs"
+    label = (f"{mode} : {clients} clients dont {OPTIMISERS} optimiseurs, {seconds:g} s, générateur sur les mêmes "
+             f"{os.cpu_count()} cœurs ; charge de la machine {before} avant, {_load()} après")
+    kinds = sorted(set(res["errors"]))
     ms = [Measure(ISSUE, f"{mode} débit hors optimisations ({label})", res["rps"], "req/s"),
-          Measure(ISSUE, f"{mode} erreurs (réponses non 200 ou expirées)", len(res["errors"]), "",
-                  0 if mode == "apres" else None)]
+          Measure(ISSUE, f"{mode} erreurs (réponses non 200 ou expirées{' : ' + ', '.join(kinds) if kinds else ''})",
+                  len(res["errors"]), "", 0 if mode == "apres" else None)]
     for name, values in res["ms"].items():
         if values:
             p50, p95, p99 = np.percentile(values, [50, 95, 99])

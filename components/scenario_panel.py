@@ -14,7 +14,7 @@ from datetime import timezone
 from zoneinfo import ZoneInfo
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from components import auth
 from components import simulator_charts as charts
@@ -46,6 +46,11 @@ def panel() -> dbc.Card:
         ], className="g-2 mb-2"),
         dbc.Textarea(id="sim-scen-note", placeholder="Note (facultative)", rows=2, className="mb-2"),
         html.Div(id="sim-scen-msg"),
+        html.Div(id="sim-save-uncertain", role="status", **{"aria-live": "polite"}),
+        # a save's idempotency key from the click to the server's answer (assets/24_save_watch.js)
+        dcc.Store(id="sim-save-request"), dcc.Store(id="sim-save-ack"), dcc.Store(id="sim-save-busy", data=False),
+        dcc.Store(id="sim-save-pending", storage_type="session"),
+        dcc.Interval(id="sim-save-watch", interval=1000, disabled=True),
         dbc.Row([
             dbc.Col(dcc.Dropdown(id="sim-scen-pick", placeholder="Choisir un scénario enregistré…", options=[],
                                  searchable=True), md=6),
@@ -101,32 +106,61 @@ def refresh_scenarios(_nonce):
     return options, compare, compare, _table(scenarios)
 
 
+def client_key(request) -> str | None:
+    """The idempotency key the page sent with a save (32 hex digits, assets/24_save_watch.js), or None."""
+    key = request.get("key") if isinstance(request, dict) else None
+    return key if isinstance(key, str) and len(key) == 32 and all(c in "0123456789abcdef" for c in key) else None
+
+
+# click → {key, n} in sim-save-request (the same key while the same content is pending), read by save_scenario
+clientside_callback(ClientsideFunction("scenarios", "saveClick"),
+                    Output("sim-save-request", "data"), Output("sim-save-pending", "data"),
+                    Input("sim-save", "n_clicks"), State("sim-scen-name", "value"), State("sim-scen-note", "value"),
+                    State("sim-state", "data"), State("sim-save-pending", "data"), prevent_initial_call=True)
+clientside_callback(ClientsideFunction("scenarios", "watchOn"), Output("sim-save-watch", "disabled"),
+                    Input("sim-save-pending", "data"))
+clientside_callback(ClientsideFunction("scenarios", "saveAck"),
+                    Output("sim-save-pending", "data", allow_duplicate=True), Output("sim-save-uncertain", "children"),
+                    Input("sim-save-ack", "data"), State("sim-save-pending", "data"), prevent_initial_call=True)
+clientside_callback(ClientsideFunction("scenarios", "saveWatch"),
+                    Output("sim-save-uncertain", "children", allow_duplicate=True),
+                    Output("sim-save-pending", "data", allow_duplicate=True),
+                    Output("sim-scen-refresh", "data", allow_duplicate=True),
+                    Input("sim-save-watch", "n_intervals"), State("sim-save-pending", "data"),
+                    State("sim-save-ack", "data"), State("sim-save-busy", "data"), State("sim-scen-refresh", "data"),
+                    prevent_initial_call=True)
+
+
 @callback(Output("sim-scen-msg", "children"), Output("sim-saved", "data"), Output("sim-scen-refresh", "data"),
-          Input("sim-save", "n_clicks"), State("sim-scen-name", "value"),
+          Output("sim-save-ack", "data"),
+          Input("sim-save-request", "data"), State("sim-scen-name", "value"),
           State("sim-scen-note", "value"), State("sim-state", "data"), State("sim-scen-refresh", "data"),
-          prevent_initial_call=True)
-def save_scenario(_n, name, note, state, nonce):
-    """Saving shared state needs a signed-in editor: the author is the account (issue 11)."""
+          running=[(Output("sim-save-busy", "data"), True, False)], prevent_initial_call=True)
+def save_scenario(request, name, note, state, nonce):
+    """Saving shared state needs a signed-in editor: the author is the account (issue 11).
+
+    Every answer names the request's key (``sim-save-ack``): the page then knows this save got its answer; a
+    request sent again with the same key (its answer was lost) is recognised by the store and saved once."""
+    ack = client_key(request)
     if not isinstance(state, dict) or not isinstance(state.get("concept"), str):
         return dbc.Alert("Simulation illisible : rechargez la page, puis enregistrez à nouveau.", color="danger",
-                         dismissable=True), no_update, no_update
+                         dismissable=True), no_update, no_update, ack
     try:
         author = auth.require_editor(ScenarioError)
-        # the same click sent again (answer lost, request retried) carries the same key: saved once
-        key = hashlib.sha256(json.dumps([author, name, note, state, _n], sort_keys=True, default=str)
-                             .encode()).hexdigest()
+        # the key is the page's (one per click, the same for a retry of a pending save), bound to the author
+        key = None if ack is None else hashlib.sha256(json.dumps([author, ack]).encode()).hexdigest()
         sid = default_store().save(name, state["concept"], state.get("overrides") or {}, author=author,
                                    note=note or "", code_insee=state.get("ville"), request_key=key)
         sc = default_store().load(sid)
     except ScenarioError as exc:
-        return dbc.Alert(str(exc), color="danger", dismissable=True), no_update, no_update
+        return dbc.Alert(str(exc), color="danger", dismissable=True), no_update, no_update, ack
     except Exception:  # noqa: BLE001
         log_failure("simulateur: save")
         return dbc.Alert("Enregistrement impossible (base de données) ; rien n'a été perdu, réessayez.",
-                         color="danger", dismissable=True), no_update, no_update
+                         color="danger", dismissable=True), no_update, no_update, ack
     msg = dbc.Alert(f"Scénario « {sc.name} » enregistré : version {sc.version} (n° {sc.id}).", color="success",
                     dismissable=True, duration=8000)
-    return msg, {"id": sid}, (nonce or 0) + 1
+    return msg, {"id": sid}, (nonce or 0) + 1, ack
 
 
 @callback(Output("sim-scen-msg", "children", allow_duplicate=True), Output("sim-loaded", "data"),

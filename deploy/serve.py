@@ -67,15 +67,29 @@ def worker_user() -> str:
     return "user root root;"
 
 
-def write_config(run: Path, listen: str, socket_path: Path) -> Path:
+def spool_dir(run: Path) -> Path:
+    """Where nginx's processes write (request bodies, large answers, the component-suite cache): the run folder,
+    or as root (workers run as "nobody") a private folder directly in /tmp that they can reach (a run folder from
+    mkdtemp is closed to them: every cached file or spooled answer then failed with 500)."""
+    if os.geteuid() != 0 or worker_user() == "user root root;":
+        return run
+    spool = Path(tempfile.mkdtemp(prefix="atlas-nginx-"))
+    os.chmod(spool, 0o711)  # reachable, not listable; nginx gives each sub-folder to its workers
+    return spool
+
+
+def write_config(run: Path, listen: str, socket_path: Path, spool: Path | None = None) -> Path:
     """nginx.conf of this run, from the template; returns its path."""
-    for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi", "logs"):
-        (run / sub).mkdir(parents=True, exist_ok=True)
+    spool = spool or run
+    (run / "logs").mkdir(parents=True, exist_ok=True)
+    for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (spool / sub).mkdir(parents=True, exist_ok=True)
     mime = Path("/etc/nginx/mime.types")
     if not mime.exists():
         mime = run / "mime.types"
         mime.write_text(MIME_FALLBACK)
-    text = (TEMPLATE.read_text().replace("@@RUN@@", str(run)).replace("@@ROOT@@", str(ROOT))
+    text = (TEMPLATE.read_text().replace("@@RUN@@", str(run)).replace("@@SPOOL@@", str(spool))
+            .replace("@@ROOT@@", str(ROOT))
             .replace("@@SOCKET@@", str(socket_path)).replace("@@LISTEN@@", listen)
             .replace("@@MIME_TYPES@@", str(mime)).replace("@@USER@@", worker_user())
             .replace("@@ACCESS_LOG@@", os.environ.get("ATLAS_ACCESS_LOG") or "off"))
@@ -112,7 +126,8 @@ def main() -> int:
         os.chmod(sock_dir, 0o711)
     sock = sock_dir / "gunicorn.sock"
     listen = default_listen()
-    conf = write_config(run, listen, sock)
+    spool = spool_dir(run)
+    conf = write_config(run, listen, sock, spool)
     env = {**os.environ, "ATLAS_BIND": f"unix:{sock}"}
     env.setdefault("ATLAS_JOBS_DIR", str(run / "jobs"))  # background jobs: one diskcache shared by the workers
     procs: list[subprocess.Popen] = []
@@ -146,6 +161,8 @@ def main() -> int:
     finally:
         stop()
         shutil.rmtree(sock_dir, ignore_errors=True)
+        if spool != run:
+            shutil.rmtree(spool, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -65,11 +65,15 @@ def _network(errors: list) -> netmod.Network:
 
 
 def layout(**query):
-    """The page for the state in the query string, rendered on the server by the same view as the callbacks."""
+    """The page for the state in the query string, rendered on the server by the same view as the callbacks.
+
+    With ``opt=1`` (a shared link to an optimisation) the page request never runs the optimiser (issue 19): it is
+    drawn with the current network's coverage, and ``cov-autorun`` hands the state to the render callback on load —
+    the same background job as a click on "Optimiser", with its bar and its cancel button."""
     state, errors = cs.parse_query(query)
     net = _network(errors)
     store = editor.network_store(net)
-    sc = cv.scene(state, store)
+    sc = cv.scene({**state, "opt": False}, store)
     v = cv.view(sc)
     _, keys = cv.map_changes(sc, v["candidate_codes"], {})
     figure = cmap.coverage_figure(sc.shown, cv.nearest_names(sc.shown), **cv.site_roles(sc, v["candidate_codes"]))
@@ -85,9 +89,10 @@ def layout(**query):
         dcc.Store(id="cov-state", data=state),
         dcc.Store(id="cov-network-store", data=store),
         dcc.Store(id="cov-rendered", data={**keys, "candidates": v["candidate_key"]}),
+        dcc.Store(id="cov-autorun", data=state if state["opt"] else None),
         *[_alert(e) for e in errors],
         html.Div(id="cov-state-alert"),
-        jobs.progress_block("cov", "Calcul de la couverture et de l'optimisation en cours…"),
+        jobs.progress_block("cov", "Calcul de la couverture et de l'optimisation en cours…", shown=state["opt"]),
         dbc.Row([dbc.Col(panels.control_panel(state, rule_default(state, store), _concepts(), v), lg=3,
                          className="atlas-side-panel"),
                  dbc.Col([html.Div(v["kpis"], id="cov-kpis"), panels.map_block(figure, v["legend"], v["travel"])], lg=9)],
@@ -154,6 +159,12 @@ def render(state, store, rendered):
     return (patch, v["kpis"], v["legend"], v["message"], v["chosen"], v["comparison"], candidates,
             v["candidate_columns"], v["candidate_note"], v["zones"], v["levels"], v["rule"], v["added"],
             v["travel"], {**keys, "candidates": v["candidate_key"]})
+
+
+# a page opened with opt=1: its state goes to the render callback once the page is there (background job)
+clientside_callback("function(s) { return s ? s : window.dash_clientside.no_update; }",
+                    Output("cov-state", "data", allow_duplicate=True), Input("cov-autorun", "data"),
+                    prevent_initial_call="initial_duplicate")
 
 
 # a click on a site, a proposed town or a candidate opens its profile (customdata[0] = code_insee)

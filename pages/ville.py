@@ -8,7 +8,10 @@ A bad code never raises: a French message with the commune search box.
 """
 from __future__ import annotations
 
+import json
 import logging
+import threading
+from collections import OrderedDict
 from datetime import date
 
 import dash
@@ -27,6 +30,7 @@ from models.domain.partners import UnknownCommune, commune_row
 from models.text.inputs import first
 from models.domain.town_profile import profile, warm
 from components.territory import region_name
+from models.stores.network import current_network
 
 warm()  # département / region references, computed once per process
 
@@ -75,15 +79,60 @@ def _comparison(p, v, other) -> list:
     return [brief.compare_block(p, q, v, verdict(q.code_insee))]
 
 
+PAGE_CACHE_SIZE = 128  # pages kept per worker process (≈ 85 KB of JSON each for a town of 20,000 people)
+_pages: OrderedDict = OrderedDict()
+_pages_lock = threading.Lock()
+_network_keys: dict = {}
+
+
+def _network_key() -> tuple:
+    """What the page reads of the database: the current network (its sites, version and whether it was readable)."""
+    net = current_network()  # the same object until the network changes (models/stores/network.py keeps it)
+    last = _network_keys.get("last")
+    if last is not None and last[0] is net:
+        return last[1]
+    key = (net.version, net.unavailable, tuple(map(tuple, net.sites.astype(str).to_numpy().tolist())))
+    _network_keys["last"] = (net, key)
+    return key
+
+
 def layout(code_insee: str | None = None, comparer=None, **_query):
+    """The page of one town, built once per (town, comparison, network, day) and kept serialised (issue 19: under
+    load a town page cost ~40 ms of CPU to build and encode, now a dictionary look-up and a JSON dump of plain data).
+
+    The cached value is the page's Dash JSON (what the renderer receives), so two requests never share a mutable
+    component tree; an unknown commune or a failed build is not cached."""
+    key = (str(code_insee).strip()[:20] if code_insee is not None else "", repr(comparer)[:60],
+           date.today().toordinal(), _network_key())
+    with _pages_lock:
+        hit = _pages.get(key)
+        if hit is not None:
+            _pages.move_to_end(key)
+            return hit
+    page, ok = _build(code_insee, comparer)
+    if not ok:
+        return page
+    from dash._utils import to_json  # the encoder Dash itself answers with (plotly's: NaN → null, numpy arrays…)
+
+    data = json.loads(to_json(page))
+    with _pages_lock:
+        _pages[key] = data
+        while len(_pages) > PAGE_CACHE_SIZE:
+            _pages.popitem(last=False)
+    return data
+
+
+def _build(code_insee, comparer) -> tuple:
+    """(page, True) or (French "introuvable" page, False)."""
     try:
         p = profile(str(code_insee).strip() if code_insee is not None else "")
         fits, suggestion, v = concept_fit(p.code_insee), suggest_concept(p.code_insee), verdict(p.code_insee)
     except UnknownCommune as err:
-        return _not_found(f"{err} Vérifiez l'adresse, ou choisissez une commune ci-dessous.")
+        return _not_found(f"{err} Vérifiez l'adresse, ou choisissez une commune ci-dessous."), False
     except Exception:  # noqa: BLE001 — never a stack trace in the browser
         log_failure("fiche ville %r", code_insee)
-        return _not_found("La fiche de cette commune n'a pas pu être préparée. Réessayez ou choisissez une autre commune.")
+        return _not_found("La fiche de cette commune n'a pas pu être préparée. Réessayez ou choisissez une autre "
+                          "commune."), False
 
     toolbar = html.Div([
         dbc.Button("Imprimer / PDF", id="ville-print", color="secondary", className="me-2"),
@@ -121,7 +170,7 @@ def layout(code_insee: str | None = None, comparer=None, **_query):
         B.sources_block(),
         html.P(f"Fiche générée le {date.today().strftime('%d/%m/%Y')} — Atlas Cœur des territoires, Cnam Grand Est.",
                className="ville-note print-only"),
-    ], className="ville-page", id="ville-page")
+    ], className="ville-page", id="ville-page"), True
 
 
 @callback(Output("ville-nav", "pathname"), Input(SEARCH, "value"), prevent_initial_call=True)

@@ -161,12 +161,41 @@ def test_fab_id_with_the_break_even_is_refused_in_french(client):
     assert "Fab ID accueille des personnes éloignées de l'emploi" in text(out) and out["cov-chosen"]["rowData"] == []
 
 
-def test_layout_validates_query_values_and_reproduces_the_optimisation():
+def test_layout_validates_query_values():
     page = str(couverture.layout(minutes="abc", poids="revenu", k="3"))
     assert "Temps de trajet maximal : « abc » invalide" in page and "Pondération : « revenu » inconnu" in page
-    one = str(couverture.layout(k="8", candidats="acv_bv", opt="1"))
-    two = str(couverture.layout(k="8", candidats="acv_bv", opt="1"))
-    assert "→" in one and one == two
+
+
+def test_a_shared_optimisation_link_starts_the_job_instead_of_optimising_in_the_page_request(client, monkeypatch):
+    """Issue 19: ``opt=1`` in the URL never runs the optimiser inside the page request; the page hands its state to
+    the render callback (the background job of "Optimiser"), which reproduces the optimisation."""
+    from dash._utils import to_json
+
+    from models.domain import planning as planner
+    from tests.dash_client import by_id
+
+    calls = []
+    real_plan = planner.plan
+    monkeypatch.setattr(planner, "plan", lambda *a, **k: calls.append(a) or real_plan(*a, **k))
+    query = {"k": "8", "candidats": "acv_bv", "opt": "1", "minutes": "37"}  # 37 min: in no earlier cache
+    tree = json.loads(to_json(couverture.layout(**query)))
+    assert calls == []  # the page request did not optimise
+    state = by_id(tree, "cov-state")["props"]["data"]
+    assert state["opt"] is True and state["k"] == 8 and state["minutes"] == 37
+    assert by_id(tree, "cov-autorun")["props"]["data"] == state  # handed to the render callback on load
+    assert by_id(tree, "cov-job")["props"]["style"] == {"display": "block"}  # the bar from the start
+    assert "→" not in json.dumps(by_id(tree, "cov-kpis"), ensure_ascii=False)  # no before → after yet
+    plain = json.loads(to_json(couverture.layout(**{**query, "opt": "0"})))
+    assert by_id(plain, "cov-autorun")["props"]["data"] is None
+    assert by_id(plain, "cov-job")["props"]["style"] == {"display": "none"}
+    # the browser's link: cov-autorun → cov-state (clientside, fires on load), and cov-state → the render job
+    deps = client.get("/_dash-dependencies").get_json()
+    auto = [d for d in deps if d["inputs"] == [{"id": "cov-autorun", "property": "data"}]]
+    assert len(auto) == 1 and auto[0]["output"].startswith("cov-state.data") and auto[0]["clientside_function"]
+    assert auto[0]["prevent_initial_call"] is False  # "initial_duplicate": runs when the page appears
+    out = render(client, state, by_id(tree, "cov-rendered")["props"]["data"])
+    assert len(calls) == 1 and "→" in text(out)  # the job optimised, once
+    assert out == render(client, state, by_id(tree, "cov-rendered")["props"]["data"])  # and reproducibly
 
 
 def test_network_edits_need_an_editor_and_are_recorded_under_their_name(client, temp_db):

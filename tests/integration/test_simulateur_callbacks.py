@@ -91,9 +91,12 @@ def update(client, sim, state, trigger, value, concept=None, ville="54329", grid
 
 
 def save(client, sim, name, state, note="", headers=None):
-    values = {"sim-save.n_clicks": 1, "sim-scen-name.value": name, "sim-scen-note.value": note,
-              "sim-state.data": state, "sim-scen-refresh.data": 0}
-    return outputs(callback(client, "sim-save.n_clicks", values, headers=headers))
+    """One click on "Enregistrer": the request store with a new idempotency key (assets/24_save_watch.js)."""
+    import secrets
+
+    values = {"sim-save-request.data": {"key": secrets.token_hex(16), "n": 1}, "sim-scen-name.value": name,
+              "sim-scen-note.value": note, "sim-state.data": state, "sim-scen-refresh.data": 0}
+    return outputs(callback(client, "sim-save-request.data", values, headers=headers))
 
 
 def scenario_options(client, sim):

@@ -2,6 +2,7 @@
 slow-client attacks against it while a monitor asks for ``/`` (shared by tests/production and benchmarks)."""
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import socket
@@ -203,3 +204,31 @@ def call(session: requests.Session, url: str, body: dict, end: str, timeout: flo
         if "response" in data:
             return first, time.perf_counter() - t0, data, True
     raise TimeoutError("background job without result")
+
+
+@contextmanager
+def holding_the_slot(jobs: Path):
+    """The test takes the (single) job slot: a job started meanwhile waits for it."""
+    with open(jobs / "slot-0.lock", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def job_processes(jobs: Path) -> list[int]:
+    """Processes other than this one with a slot lock file open: the jobs, waiting for a slot or computing."""
+    locks = {str(p) for p in jobs.glob("slot-*.lock")}
+    found = []
+    import psutil
+
+    for proc in psutil.process_iter(["pid"]):
+        if proc.pid == os.getpid():
+            continue
+        try:
+            if any(f.path in locks for f in proc.open_files()):
+                found.append(proc.pid)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            pass
+    return found

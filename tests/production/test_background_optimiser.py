@@ -95,6 +95,13 @@ def test_cancel_ends_the_job_process(stack):
     handle = r.json()
     pid = int(handle["job"].split("~")[0])
     assert os.path.exists(f"/proc/{pid}"), "the job process should be running"
+    # forked by the worker's launcher, a process that never had a second thread (a fork from the threaded worker
+    # can inherit a lock held by another thread and wait on it forever, holding the job slot)
+    import psutil
+
+    launcher = psutil.Process(pid).parent()
+    assert launcher.num_threads() == 1 and "gunicorn" in " ".join(launcher.parent().cmdline())
+    assert launcher.parent().num_threads() > 1  # the worker itself runs its threads
     assert handle["cancel"] == [{"id": "cov-job-cancel", "property": "n_clicks"}]
     cancel = request_body(deps, "cov-job-cancel.n_clicks", {"cov-job-cancel.n_clicks": 1})
     c = session.post(url + "/_dash-update-component", params={"endId": end, "cancelJob": handle["job"]}, json=cancel,
@@ -112,3 +119,51 @@ def test_cancel_ends_the_job_process(stack):
     poll = session.post(url + "/_dash-update-component", json=_render_body(deps, slow), timeout=30,
                         params={"endId": end, "cacheKey": handle["cacheKey"], "job": handle["job"]})
     assert poll.status_code == 204 or "response" not in poll.json()
+
+
+def test_component_suites_come_from_nginx_cache_and_the_shell_never_does(stack):
+    """Dash's versioned JavaScript is served by the app once, then by nginx (per encoding); the HTML shell, which
+    carries a per-load token, is always the app's own answer."""
+    url, session, _end, _deps = stack
+    html = session.get(url + "/", timeout=30).text
+    suites = re.findall(r'src="(/_dash-component-suites/[^"]+)"', html)
+    assert len(suites) >= 5
+    path = next(s for s in suites if "dash_renderer" in s)
+    seen = []
+    for encoding in ("gzip", "gzip", "identity", "identity"):
+        r = requests.get(url + path, headers={"Accept-Encoding": encoding}, timeout=30)
+        assert r.status_code == 200 and "max-age=31536000" in r.headers["Cache-Control"]
+        assert r.headers["X-Frame-Options"] == "DENY" and r.headers["X-Content-Type-Options"] == "nosniff"
+        seen.append((r.headers.get("X-Cache"), r.headers.get("Content-Encoding"), r.content))
+    assert [s[0] for s in seen] == ["MISS", "HIT", "MISS", "HIT"]  # one copy per encoding
+    assert seen[0][1] == seen[1][1] == "gzip" and seen[2][1] is None and seen[3][1] is None
+    assert seen[0][2] == seen[1][2] == seen[2][2] == seen[3][2]  # requests decompresses: the same file each time
+    assert all("X-Cache" not in requests.get(url + "/", timeout=30).headers for _ in range(2))
+    assert end_id(requests.Session(), url) != end_id(requests.Session(), url)  # one token per load, never shared
+
+
+def test_no_job_outlives_the_server():
+    """Stopping the stack (as Ctrl-C on `make serve`) ends the jobs too, even one still waiting for the slot: before,
+    jobs forked from a worker outlived it (found hours later, one holding the slot of a deleted run folder)."""
+    import tempfile
+    from pathlib import Path
+
+    from tests.production.stack import holding_the_slot, job_processes
+
+    jobs = Path(tempfile.mkdtemp(prefix="atlas-jobs-"))
+    with holding_the_slot(jobs):  # held to the end: a job that survived the server would still be waiting for it
+        with running("stack", {"ATLAS_JOBS_DIR": str(jobs)}) as url:
+            s = requests.Session()
+            end = end_id(s, url)
+            deps = s.get(url + "/_dash-dependencies", timeout=30).json()
+            r = s.post(url + "/_dash-update-component", params={"endId": end}, timeout=30,
+                       json=_render_body(deps, {**OPTIMISE, "k": 9}))
+            pid = int(r.json()["job"].split("~")[0])
+            deadline = time.time() + 60
+            while pid not in job_processes(jobs) and time.time() < deadline:  # the job waits for our slot
+                time.sleep(0.1)
+            assert job_processes(jobs) == [pid]
+        deadline = time.time() + 30  # the stack has stopped: its job goes with it
+        while job_processes(jobs) and time.time() < deadline:
+            time.sleep(0.2)
+        assert job_processes(jobs) == []
