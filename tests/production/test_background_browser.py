@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from deploy.serve import find_nginx
-from tests.browser.conftest import chrome, chrome_available, click
+from tests.browser.conftest import chrome, chrome_available, click, console_errors
 from tests.production.stack import running
 
 pytestmark = [
@@ -32,7 +32,7 @@ def _shown(b, cid):
 
 def test_optimise_shows_progress_cancel_then_result():
     with running("stack") as url:
-        b = chrome()
+        b = chrome(logs=True)
         try:
             wait = WebDriverWait(b, 120, poll_frequency=0.1)
             b.get(url + SLOW)
@@ -53,5 +53,6 @@ def test_optimise_shows_progress_cancel_then_result():
                 lambda d: "12 nouveaux sites :" in d.find_element(By.ID, "cov-opt-message").text)
             assert not _shown(b, "cov-job")
             assert not b.find_element(By.ID, "cov-optimise").get_attribute("disabled")
+            assert console_errors(b) == []  # as every browser test: an empty console through nginx too
         finally:
             b.quit()
