@@ -26,11 +26,23 @@ def _clear_model_caches() -> None:
 import pytest  # noqa: E402
 
 
-@pytest.fixture(scope="session", autouse=True)
+def under_mutmut() -> bool:
+    return bool(os.environ.get("MUTANT_UNDER_TEST"))
+
+
+def per_test_under_mutmut(fixture_name, config) -> str:
+    """Scope of a fixture that computes a model result once per module: per test under mutmut. mutmut runs for a
+    mutant only the tests that called the mutated function in its stats run, and a module fixture's work is
+    charged to the first test that asked for it; the other tests reading its result would never see the mutant."""
+    return "function" if under_mutmut() else "module"
+
+
+@pytest.fixture(autouse=True)
 def _cold_model_caches_under_mutmut():
-    """mutmut runs each mutant's tests in a process forked from the one whose clean run filled the models' caches:
-    a result cached by the unmutated code would hide the mutant (every mutant of a memoised function "survived").
-    Under mutmut (``MUTANT_UNDER_TEST`` set) the tests start from cold caches."""
-    if os.environ.get("MUTANT_UNDER_TEST"):
+    """Under mutmut (``MUTANT_UNDER_TEST`` set), every test starts from cold model caches, for two reasons: each
+    mutant's tests run in a process forked from the one whose clean run filled the caches (a result cached by the
+    unmutated code hides the mutant: every mutant of a memoised function "survived"), and the stats run must see
+    each test call the functions it depends on, not only the first test that filled a cache."""
+    if under_mutmut():
         _clear_model_caches()
     yield

@@ -10,6 +10,7 @@ import geodata
 from models import coverage as cov
 from models.network import reference_label, reference_network
 from models.travel import describe
+from tests.conftest import per_test_under_mutmut
 
 KEYS = {"minutes", "weight", "estimated", "travel_model", "time_factor", "travel_label", "network_version", "sites",
         "covered_population", "total_population", "covered_share", "covered_demand", "total_demand",
@@ -17,7 +18,7 @@ KEYS = {"minutes", "weight", "estimated", "travel_model", "time_factor", "travel
         "by_departement"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_test_under_mutmut)
 def cli():
     import contextlib
     import io

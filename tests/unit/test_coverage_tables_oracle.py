@@ -5,12 +5,13 @@ import pytest
 
 from models import coverage as cov
 from tests.territories import line_territory
+from tests.conftest import per_test_under_mutmut
 
 POPS = [1000, 200, 300, 400, 500, 600, 700, 800]
 # line_territory: départements 54 = communes 0-3, 57 = 4-7; EPCI E0 = 0-2, E1 = 3-5, E2 = 6-7; ZE Z0 = 0-3, Z1 = 4-7
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_test_under_mutmut)
 def result():
     t = line_territory(POPS)
     # sites at communes 0 and 5; the neighbours are 7.4 km away, more than 5 minutes: only 0 and 5 are covered

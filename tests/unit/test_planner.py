@@ -8,6 +8,7 @@ from models import planner
 from models.planner import PlanningProblem, Viability, solve
 from models.planner_learners import LearnersProblem
 from tests.territories import line_territory
+from tests.conftest import per_test_under_mutmut
 
 
 def random_instance(seed, n=40, m=9, e=2, minutes=10.0):
@@ -255,7 +256,7 @@ def test_max_outside_is_a_quarter_of_the_chosen_sites_rounded_down():
     assert [rule.max_outside(n) for n in (1, 3, 4, 7, 8, 12)] == [0, 0, 1, 1, 2, 3]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_test_under_mutmut)
 def grand_est_acv_bv():
     """Real data: the reference network, candidates = ACV towns + centres of bassins de vie ≥ 10 000 inh."""
     import geodata

@@ -10,6 +10,7 @@ import pytest
 
 from models import scoring
 from models.scoring import KEYS, CriteriaTable, ScoringError
+from tests.conftest import per_test_under_mutmut
 
 
 def synthetic(values: np.ndarray, names=None) -> pd.DataFrame:
@@ -23,7 +24,7 @@ def only(key: str) -> dict:
     return {k: (1.0 if k == key else 0.0) for k in KEYS}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_test_under_mutmut)
 def acv_table() -> CriteriaTable:
     return scoring.cached_table(tuple(scoring.ranking_candidates()))
 
