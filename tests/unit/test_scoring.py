@@ -234,3 +234,37 @@ def test_cli_bad_arguments_exit_2_with_a_french_message(argv, capsys):
         raise SystemExit(scoring.main(argv))
     assert exc.value.code == 2
     assert capsys.readouterr().err.startswith("Erreur")
+
+
+FAGNIERES = "51242"  # jobseekers not published for it (fewer than ~5,000 inhabitants)
+
+
+def test_cli_text_lists_rank_score_code_and_name_and_says_n_d_for_a_town_without_score(capsys):
+    """Kills: the text output printing ``nan`` for a town without a score; --sens taking one value only."""
+    weights = [f"{k}=0" for k in KEYS if k != "demandeurs_emploi"] + ["demandeurs_emploi=1"]
+    sens = ["demandeurs_emploi=moins", "population=moins"]
+    assert scoring.main(["--weights", *weights, "--sens", *sens, "--add", FAGNIERES]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    expected = scoring.ranking({k: float(v) for k, v in (w.split("=") for w in weights)},
+                               {"demandeurs_emploi": "moins", "population": "moins"}, [FAGNIERES])
+    assert len(lines) == len(expected) == 26
+    for line, r in zip(lines, expected.itertuples()):
+        rank, score, code, *name = line.split()
+        assert (int(rank), code) == (r.rang, r.code_insee) and " ".join(name).startswith(r.nom)
+        assert score == ("n.d." if math.isnan(r.score) else f"{r.score:.1f}")
+    last = lines[-1].split()
+    assert last[1:3] == ["n.d.", FAGNIERES] and int(last[0]) == 26  # after the 25 scored towns
+    best = expected.iloc[0]  # fewest jobseekers first ("moins"): the direction reached the ranking
+    assert best.code_insee == expected.dropna(subset=["score"]).sort_values("demandeurs_emploi").iloc[0].code_insee
+
+
+def test_cli_help_describes_every_option_in_french(capsys):
+    with pytest.raises(SystemExit) as exc:
+        scoring.main(["--help"])
+    assert exc.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for part in ("Classement multicritère des villes candidates (ACV + communes ajoutées).", "--weights CRITERE=POIDS",
+                 f"poids de 0 à {scoring.WEIGHT_MAX:g} ; critères : {', '.join(KEYS)}", "--sens CRITERE=plus|moins",
+                 "sens de chaque critère", "communes ajoutées (code INSEE)", "règle des valeurs manquantes",
+                 "sortie JSON"):
+        assert part in text, part
