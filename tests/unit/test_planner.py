@@ -363,3 +363,26 @@ def test_no_viable_candidate_is_explained_with_the_best_candidate(grand_est_acv_
     reason = outcome.empty_reason(too_high)
     assert reason.startswith("Aucun candidat n'atteint le point mort") and best["nom"] in reason
     assert F.num(best["expected_learners"]) in reason
+
+
+def test_cli_json_says_which_network_and_carries_every_field_of_the_result(capsys):
+    """Kills: a key of PlanResult.to_dict renamed, the --sites network named otherwise than it is."""
+    assert planner.main(["--k", "1", "--minutes", "30", "--sites", "88160", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["network_version"] == "liste --sites (sites placés à la mairie)"
+    assert {"method", "k", "chosen", "covered_population", "total_population", "covered_share", "covered_demand",
+            "base_covered_demand", "total_demand", "covered_demand_share", "gain", "optimal", "seconds", "status",
+            "budget", "viability", "objective", "learners_gain", "learners_bound", "max_outside_acv_share",
+            "sites"} <= set(out)
+    assert out["method"] == "greedy" and out["k"] == 1 and len(out["chosen"]) == 1
+    assert out["gain"] == pytest.approx(out["covered_demand"] - out["base_covered_demand"]) and out["gain"] > 0
+
+
+def test_cli_help_describes_every_option_in_french(capsys):
+    with pytest.raises(SystemExit) as exc:
+        planner.main(["--help"])
+    assert exc.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for part in ("sites existants (défaut : réseau de référence)", "concept des nouveaux sites (attrait, point mort, coût)",
+                 "méthode"):
+        assert part in text, part
