@@ -3,6 +3,7 @@ result object (issue #17: the CLI's fields were guarded by a subset-of-keys chec
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -88,6 +89,8 @@ def test_text_output_says_the_figures_of_the_json():
     assert first == (f"Couverture à 30 min (estimée) : {F.pct(100 * out['covered_share'])} de la population "
                      f"({F.num(out['covered_population'])} / {F.num(out['total_population'])}), "
                      f"{F.num(n)} communes non couvertes, {F.num(z)} zones blanches.")
+    full = run(["--minutes", "180"])[1].splitlines()[0]  # nothing left uncovered: the singular forms
+    assert full.endswith(", 0 commune non couverte, 0 zone blanche.")
     assert [d.split()[0] for d in deps] == [d["departement"] for d in out["by_departement"]]
     for line, d in zip(deps, out["by_departement"]):
         assert d["nom"] in line and line.endswith(F.pct(100 * d["covered_share"]))
@@ -119,4 +122,4 @@ def test_help_describes_every_option_in_french():
                  "codes INSEE des sites, séparés par des virgules", "pondération de la demande",
                  "modèle de temps (calibré sur des temps routés, ou l'ancienne règle ×1,3 à 60 km/h)",
                  "facteur appliqué aux temps (0,5 à 2)", "sortie JSON"):
-        assert part in text, part
+        assert re.search(rf"(?<!\w){re.escape(part)}(?!\w)", text), part  # the whole text, not a part of a word

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import math
 
 import numpy as np
@@ -267,4 +268,4 @@ def test_cli_help_describes_every_option_in_french(capsys):
                  f"poids de 0 à {scoring.WEIGHT_MAX:g} ; critères : {', '.join(KEYS)}", "--sens CRITERE=plus|moins",
                  "sens de chaque critère", "communes ajoutées (code INSEE)", "règle des valeurs manquantes",
                  "sortie JSON"):
-        assert part in text, part
+        assert re.search(rf"(?<!\w){re.escape(part)}(?!\w)", text), part  # the whole text, not a part of a word
