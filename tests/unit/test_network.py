@@ -128,6 +128,7 @@ def test_an_added_site_says_what_it_is_and_can_be_moved_alone(eng):
     assert (row.type, row.fiabilite, row.origine, row.precision, row.source) == (
         "site ajouté", "scénario", "ajout", "commune (mairie)", "ajout")
     assert row.nom == "Nouveau site — Sedan" and row.commune == "Sedan"
+    assert row.source_label == "ajouté dans l'éditeur du réseau"
     before = n.sites[n.sites.site_id != row.site_id].reset_index(drop=True)
     moved = net.move_site(row.site_id, SAINT_DIZIER, "Bob", eng).sites
     assert moved[moved.site_id != row.site_id].reset_index(drop=True).equals(before)  # nobody else moved

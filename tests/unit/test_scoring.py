@@ -269,3 +269,25 @@ def test_cli_help_describes_every_option_in_french(capsys):
                  "sens de chaque critère", "communes ajoutées (code INSEE)", "règle des valeurs manquantes",
                  "sortie JSON"):
         assert re.search(rf"(?<!\w){re.escape(part)}(?!\w)", text), part  # the whole text, not a part of a word
+
+
+def test_saturating_scales_are_explained_with_their_steps_by_hand():
+    """The explanation of a "more is better" saturating criterion lists n = x / (x + h) for x = 0…3, computed here;
+    lycées in the town: h = 1, so 1 → 0,50 and 3 → 0,75."""
+    from models import fr_format as F
+
+    c = scoring.BY_KEY["lycees_pro_ville"]
+    assert c.scale == "saturation" and c.direction > 0
+    assert "0 → 0,00 ; 1 → 0,50 ; 2 → 0,67 ; 3 → 0,75" in c.scale_text()
+    for c in scoring.CRITERIA:
+        if c.scale == "saturation" and c.direction > 0:
+            h = scoring.half_saturation(c)
+            assert " ; ".join(f"{k} → {F.num(k / (k + h), 2)}" for k in range(4)) in c.explanation()
+
+
+def test_ranking_candidates_are_the_acv_towns_of_the_territory_it_is_given():
+    from tests.territories import line_territory
+
+    t = line_territory([6000] * 8)  # ACV: communes 1 and 5 (i % 4 == 1)
+    assert scoring.ranking_candidates(territory=t) == ["99001", "99005"]
+    assert scoring.ranking_candidates(["99002", "99001"], territory=t) == ["99001", "99005", "99002"]
