@@ -291,3 +291,10 @@ def test_ranking_candidates_are_the_acv_towns_of_the_territory_it_is_given():
     t = line_territory([6000] * 8)  # ACV: communes 1 and 5 (i % 4 == 1)
     assert scoring.ranking_candidates(territory=t) == ["99001", "99005"]
     assert scoring.ranking_candidates(["99002", "99001"], territory=t) == ["99001", "99005", "99002"]
+
+
+def test_an_unknown_missing_value_rule_is_refused_naming_the_two_rules(acv_table):
+    with pytest.raises(ScoringError) as err:
+        acv_table.rank(missing="ignore")
+    assert str(err.value) == ("Règle des valeurs manquantes inconnue : « ignore » (attendu : "
+                              f"{', '.join(scoring.MISSING_RULES)}).") and list(scoring.MISSING_RULES) == ["renormalise", "zero"]
