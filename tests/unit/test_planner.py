@@ -387,3 +387,12 @@ def test_cli_help_describes_every_option_in_french(capsys):
     for part in ("sites existants (défaut : réseau de référence)", "concept des nouveaux sites (attrait, point mort, coût)",
                  "méthode"):
         assert re.search(rf"(?<!\w){re.escape(part)}(?!\w)", text), part  # the whole text, not a part of a word
+
+
+def test_a_town_the_user_added_is_said_to_be_the_users_addition(grand_est_acv_bv):
+    existing, _, acv = grand_est_acv_bv
+    fagnieres = "51242"  # neither ACV nor hosting a site
+    table = planner.candidate_table(planner.PlanRequest(kind="acv", added=(fagnieres,)), existing).set_index(
+        "code_insee")
+    assert fagnieres not in acv and table.loc[fagnieres, "origine"] == "ajout de l'utilisateur"
+    assert set(table.drop(index=fagnieres)["origine"]) == {"ville ACV"}

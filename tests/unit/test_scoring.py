@@ -298,3 +298,10 @@ def test_an_unknown_missing_value_rule_is_refused_naming_the_two_rules(acv_table
         acv_table.rank(missing="ignore")
     assert str(err.value) == ("Règle des valeurs manquantes inconnue : « ignore » (attendu : "
                               f"{', '.join(scoring.MISSING_RULES)}).") and list(scoring.MISSING_RULES) == ["renormalise", "zero"]
+
+
+def test_a_non_numeric_weight_is_echoed_on_its_first_20_characters():
+    value = "abcdefghijklmnopqrstuvwxyz"
+    with pytest.raises(ScoringError) as err:
+        scoring.check_weights({"population": value})
+    assert str(err.value) == f"Poids non numérique pour « {scoring.BY_KEY['population'].label} » : « {value[:20]} »."
