@@ -396,3 +396,14 @@ def test_a_town_the_user_added_is_said_to_be_the_users_addition(grand_est_acv_bv
         "code_insee")
     assert fagnieres not in acv and table.loc[fagnieres, "origine"] == "ajout de l'utilisateur"
     assert set(table.drop(index=fagnieres)["origine"]) == {"ville ACV"}
+
+
+@pytest.mark.parametrize("method", ["exact", "greedy"])
+def test_no_candidate_reaching_the_break_even_alone_gives_no_site_and_says_so(method):
+    p = random_instance(0, n=40, m=7)
+    lp = random_learners(0, n=40, m=7)
+    v = Viability(break_even=float(lp.learners_alone().max()) + 1)  # nobody reaches it, even alone
+    res = solve(p, 3, method, viability=v, learners=lp)
+    assert res.chosen == [] and res.covered_demand == res.base_covered_demand
+    if method == "exact":
+        assert res.status == "aucun candidat admissible" and res.optimal
