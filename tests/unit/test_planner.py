@@ -407,3 +407,24 @@ def test_no_candidate_reaching_the_break_even_alone_gives_no_site_and_says_so(me
     assert res.chosen == [] and res.covered_demand == res.base_covered_demand
     if method == "exact":
         assert res.status == "aucun candidat admissible" and res.optimal
+
+
+def test_greedy_spends_exactly_the_budget_and_adds_a_site_for_less_than_one_unit_of_demand():
+    """Kills: the greedy's spending starting above 0 (a site costing exactly the budget refused) and a site adding
+    less than one unit of demand never added (k is a maximum, a site adding something is still worth it)."""
+    times = np.array([[0.0, 99.0], [99.0, 0.0]])  # two communes, each candidate covers its own
+    p = PlanningProblem.from_cost_matrix(np.full((2, 1), 99.0), times, np.array([10.0, 0.5]), 30)
+    assert solve(p, 2, "greedy").chosen == p.candidates  # 10, then 0.5
+    costs = p.with_costs([300_000.0, 300_000.0])
+    res = solve(costs, 2, "greedy", budget=300_000.0)
+    assert res.chosen == [p.candidates[0]] and res.covered_demand == 10.0
+
+
+def test_existing_sites_cover_a_commune_exactly_at_the_threshold():
+    from tests.territories import line_territory
+
+    t = line_territory([1000] * 4, sites=("99000",))
+    exact = float(t.minutes_to_points(t.sites, None, "code_insee")[1].min())  # commune 1 to the site at 0
+    assert 5 <= exact <= 180
+    p = PlanningProblem.from_region(t.sites, ["99003"], exact, territory=t)
+    assert p.base_covered.tolist()[:2] == [True, True]  # commune 1 at exactly the threshold is covered
