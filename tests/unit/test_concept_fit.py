@@ -140,6 +140,8 @@ def test_table_matches_single_calls_and_keeps_order():
         assert row.score_fab_id == fits["fab_id"].score
         assert (row.concept_suggere, row.raison) == cf.suggest_concept(row.code_insee)
         assert row.statut == cf.verdict(row.code_insee).status
+        for c in cf.CONCEPTS:  # every concept's score and level, under the names the ranking grid reads
+            assert (row[f"score_{c}"], row[f"niveau_{c}"]) == (fits[c].score, fits[c].level)
 
 
 def test_demand_of_the_concept_fit_is_the_demand_model_and_a_suburb_is_told_it_moves_learners():
