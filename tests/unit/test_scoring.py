@@ -305,3 +305,9 @@ def test_a_non_numeric_weight_is_echoed_on_its_first_20_characters():
     with pytest.raises(ScoringError) as err:
         scoring.check_weights({"population": value})
     assert str(err.value) == f"Poids non numérique pour « {scoring.BY_KEY['population'].label} » : « {value[:20]} »."
+
+
+@pytest.mark.parametrize("codes", [["00000"], ["55545", "00000"]])
+def test_an_unknown_code_in_the_criteria_table_is_named_in_french(codes):
+    with pytest.raises(ScoringError, match="Code commune inconnu en Grand Est : « 00000 »"):
+        scoring.criteria_table(codes)
