@@ -72,7 +72,7 @@ def block(state: dict, result, source: str) -> list:
         head = f"{est['nom']} : {v['text']}"
         out.append(html.Div([dbc.Badge(LEVEL_WORDS[v["level"]], color=LEVEL_COLOURS[v["level"]],
                                        className="me-2 sim-verdict"), html.Strong(head),
-                             f" (point mort {F.num(be)} auditeurs par an)." if be is not None else "."],
+                             f" (point mort {F.num(v['needed'])} auditeurs par an)." if be is not None else "."],
                             className="sim-town-verdict", id="sim-town-verdict"))
         out.append(html.Div([html.Strong(f"{what} à {est['nom']} : {F.num(est['central'])} par an en croisière "),
                              f"(fourchette {F.num(est['low'])} à {F.num(est['high'])})", *drawn_text(est), "."],

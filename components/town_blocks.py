@@ -109,7 +109,7 @@ def key_figures(p) -> dbc.Row:
                  f"{dem.date} · France Travail"),
         kpi_card("Taux de pauvreté", pauv.fmt(pauv.value) if pauv.value is not None else "non publié",
                  f"{pauv.date} · {region_name()} {pauv.fmt(pauv.region)} (moy. communes)"),
-        kpi_card("Habitants à moins de 30 min", F.num(p.catchment.get(30)), "temps de trajet estimé"),
+        kpi_card(f"Habitants à moins de {F.minutes(30)}", F.num(p.catchment.get(30)), "temps de trajet estimé"),
     ])
 
 

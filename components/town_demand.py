@@ -52,7 +52,7 @@ def table(code: str) -> html.Section:
         learners = "non estimé" if est is None else (
             f"{F.num(est['central'])} ({F.num(est['low'])} à {F.num(est['high'])})")
         rows.append(html.Tr([html.Th(concept(c).label, scope="row"), html.Td(learners),
-                             html.Td("jamais" if be is None else F.num(be)),
+                             html.Td("jamais" if be is None else F.num(v["needed"])),
                              html.Td(SHORT[v["level"]], className=VERDICT_CLASS[v["level"]])]))
     head = html.Thead(html.Tr([html.Th("Concept", scope="col"), html.Th("Apprenants attendus par an", scope="col"),
                                html.Th("Point mort (apprenants)", scope="col"),

@@ -118,7 +118,7 @@ def _demand(f, concept: str, host: list, lacks_host: list, lacks: list) -> None:
     est, be = f.demand[concept], default_break_even(concept)
     v = demand.viability(est, be)
     txt = (f"{F.num(est['central'])} auditeurs attendus par an (fourchette {F.num(est['low'])} à "
-           f"{F.num(est['high'])}) pour un point mort de {F.num(be)}")
+           f"{F.num(est['high'])}) pour un point mort de {F.num(v['needed'])}")
     if v["level"] == "centrale":
         host.append(f"{txt} : s'autofinance à l'estimation centrale")
     elif v["level"] == "haute":

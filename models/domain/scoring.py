@@ -394,8 +394,7 @@ class CriteriaTable:
                                f"(attendu : {', '.join(MISSING_RULES)}).")
         w, d = check_weights(weights, directions)
         wv = np.array([w[k] for k in KEYS])
-        sign = np.array([d[k] for k in KEYS])
-        n = np.where(sign > 0, self.up, 1.0 - self.up)
+        n = self.normalised(d)  # the one normalisation (also what the criterion tests read)
         n[:, self.constant] = 0.5
         weighted_known = self.known & (wv > 0)
         if missing == "renormalise":

@@ -226,9 +226,12 @@ def _cnam_facts(territory: Territory, codes: list[str], sites: pd.DataFrame, set
     km = distance_matrix_km(com["lon"].to_numpy(float), com["lat"].to_numpy(float),
                             sites["lon"].to_numpy(float), sites["lat"].to_numpy(float))
     label = sites["source_label"] if "source_label" in sites else pd.Series("", index=sites.index)
+    # the site's commune by its current name (Briey's site stands in Val de Briey since 2017), as the coverage map
+    # and the demand texts name it; the source's own name where the code is not a commune of the territory
+    town = sites["code_insee"].astype(str).map(territory.index["nom"]).fillna(sites["commune"])
     return {"n_cnam_commune": _count_in(sites, codes), "cnam_min": minutes,
             "cnam_km": km[np.arange(n), j], "cnam_nom": sites["nom"].to_numpy()[j],
-            "cnam_commune": sites["commune"].to_numpy()[j], "cnam_code": sites["code_insee"].astype(str).to_numpy()[j],
+            "cnam_commune": town.to_numpy()[j], "cnam_code": sites["code_insee"].astype(str).to_numpy()[j],
             "cnam_source": label.to_numpy()[j]}
 
 

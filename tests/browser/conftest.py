@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from selenium.webdriver.support.ui import WebDriverWait
 
 from benchmarks.browser import CHROMEDRIVER, CHROMIUM, chrome
 from benchmarks.browser import available as chrome_available
@@ -105,8 +106,21 @@ def screenshot(browser, request):
     return take
 
 
-def click(browser, element):
-    """Scroll the element to the middle of the screen, then click it: nothing sticky (navbar, KPI row, map
-    spinner) can stand in front of it, whatever the window size."""
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-    browser.execute_script("arguments[0].click();", element)
+def click(browser, element, timeout: float = 30):
+    """Click as a user does: scroll the element to the middle of the screen (at once, not smoothly), wait until it
+    is displayed, enabled and no longer moving, then a real mouse click at its centre. An element covered by
+    another one (a sticky bar, an overlay, a spinner, a panel) fails the test with
+    ``ElementClickInterceptedException``, as it would stop the user: no JavaScript ``element.click()`` here."""
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'});", element)
+    last = {}
+
+    def ready(_):
+        if not (element.is_displayed() and element.is_enabled()):
+            return False
+        rect = element.rect
+        settled, last["rect"] = rect == last.get("rect"), rect
+        return settled  # the same place twice in a row: no transition or scroll still moving it
+
+    WebDriverWait(browser, timeout, poll_frequency=0.1).until(ready)
+    element.click()

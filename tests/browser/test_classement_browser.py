@@ -10,6 +10,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from models.domain import scoring
+from tests.browser.conftest import click
 
 GRID_ORDER = """
     const api = window.dash_ag_grid && window.dash_ag_grid.getApi('cls-grid');
@@ -109,7 +110,7 @@ def test_sources_page_lists_every_geodata_file(dash_server, browser, screenshot)
 def test_a_town_in_the_ranking_opens_its_profile(dash_server, browser, screenshot):
     code = open_ranking(browser, dash_server + "/classement")[0]
     link = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, f'#cls-grid a[href$="/ville/{code}"]')))
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", link)
+    click(browser, link)
     verdict = wait(browser).until(EC.visibility_of_element_located((By.ID, "ville-verdict")))
     assert browser.current_url.endswith(f"/ville/{code}")
     rank = browser.find_element(By.ID, "ville-rang").text

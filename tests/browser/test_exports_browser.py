@@ -8,9 +8,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from benchmarks.bench_first_draw import PROBE
+from tests.browser.conftest import click
 
 MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
 
@@ -34,8 +37,9 @@ def test_map_png_export_has_title_source_date_legend_and_a_meaningful_name(dash_
     assert ex["traces"] == ex["shown"]
     assert re.fullmatch(r"carte_grand_est_taux_pauvrete_20\d\d-\d\d-\d\d", ex["name"]), ex["name"]
     # the real button, as a user clicks it: a PNG file with that name arrives in the download folder
-    browser.execute_script(
-        "document.querySelector('#map-graph .modebar-btn[data-title^=\"Télécharger\"]').click();")
+    graph = browser.find_element(By.CSS_SELECTOR, "#map-graph .js-plotly-plot")
+    ActionChains(browser).move_to_element(graph).perform()  # the toolbar shows on hover, as for a user
+    click(browser, browser.find_element(By.CSS_SELECTOR, '#map-graph .modebar-btn[data-title^="Télécharger"]'))
     deadline = time.time() + 90
     files = []
     while time.time() < deadline:

@@ -166,3 +166,165 @@ def test_saint_louis_is_served_by_its_mission_locale_on_every_page(client):
     row = "Mission locale dans la ville (siège, ou ville qu'elle nomme)"
     assert f"{row} oui oui" in ville  # Saint-Louis (named), Altkirch (head office)
     assert "mission locale qui porte le nom de la ville (ML SAINT-LOUIS ALTKIRCH, siège à Altkirch" in ville
+
+
+# ------------------------------------------------------------------ every fact a page shows, on four towns
+# Verdun: no Cnam site, station and mission locale in town; Guebwiller: no station (nearest in Raedersheim), its
+# mission locale 14 km away at Thann; Forbach: a site (press) in town, mission locale 7 km away; Troyes: an official
+# site in town. Expected values: the one town-facts table and the demand model; each page must show the same.
+VERDUN_, GUEBWILLER, FORBACH = VERDUN, "68112", "57227"
+TOWNS = [VERDUN_, GUEBWILLER, FORBACH, TROYES]
+NO_SITE = [VERDUN_, GUEBWILLER]
+ESTIMATED = ["clef_en_main", "progressif", "hub"]  # Fab ID's public is not estimated (said on every page)
+CONCEPT_NAME = {"clef_en_main": "Clef en main", "progressif": "Progressif", "hub": "Hub de compétences"}
+
+
+def flat(text: str) -> str:
+    return re.sub(" +", " ", text)
+
+
+@pytest.fixture(scope="module")
+def ranking_rows(client):
+    """/classement's grid rows as the browser builds them (the real callback, default weights)."""
+    from tests.integration.test_classement_callbacks import rank
+
+    client.get("/_dash-layout")
+    return {r["code_insee"]: r for r in rank((None, client))["rows"]}
+
+
+@pytest.fixture(scope="module")
+def couverture(client):
+    """/couverture's render for each estimated concept (ACV towns as candidates, the current network): candidate
+    rows by town, and the map's hover (commune, its nearest Cnam site)."""
+    import json
+
+    from components import coverage_state as cs
+    from components import network_editor as editor
+    from tests.dash_client import callback, outputs
+
+    store, out = editor.network_store(current_network()), {}
+    for concept in ESTIMATED:
+        state = {**cs.DEFAULTS, "concept": concept, "candidats": "acv"}
+        values = {"cov-state.data": state, "cov-network-store.data": store, "cov-rendered.data": {}}
+        o = outputs(callback(client, "cov-state.data", values))
+        out[concept] = {r["code_insee"]: r for r in o["cov-candidates.rowData"]}
+        out["map"] = json.dumps(o["cov-map.figure"], ensure_ascii=False)
+    return out
+
+
+@pytest.mark.parametrize("code", TOWNS)
+def test_population_unemployment_and_lycees_are_the_same_on_every_page(client, ranking_rows, couverture, code):
+    f = town_fact(code)
+    ville, sim = flat(rendered(client, f"/ville/{code}")), flat(rendered(client, "/simulateur", f"?ville={code}"))
+    row = ranking_rows[code]
+    assert f"{f.nom} {F.num(f.population)} habitants" in ville
+    assert f"{f.nom} ({f.departement}) · {F.num(f.population)} hab." in sim
+    assert row["population"] == f.population
+    if code in NO_SITE:  # /couverture's candidates: towns without a site
+        assert couverture["hub"][code]["population"] == f.population
+    assert f"Chômage (zone d'emploi) {F.pct(f.chomage_ze)}" in ville
+    assert f"chômage de la zone d'emploi {F.pct(f.chomage_ze)}" in sim and row["chomage_ze"] == f.chomage_ze
+    n, n20 = int(f.n_lycees_pro_commune), int(f.lycees_pro_20km)
+    assert n >= 2 and n20 >= 2  # plural wording below
+    assert f"{n} lycées à voie professionnelle dans la commune" in ville and f"{n} lycées professionnels" in sim
+    assert f"{n20} lycées à voie professionnelle à moins de {F.km(20)}" in ville
+    assert (row["lycees_pro_ville"], row["lycees_pro_20km"]) == (n, n20)
+
+
+@pytest.mark.parametrize("code", TOWNS)
+def test_population_within_30_minutes_agrees_on_ville_classement_and_couverture(client, ranking_rows, couverture,
+                                                                                  code):
+    from components import coverage_state as cs
+    from models.domain import scoring
+
+    f = town_fact(code)
+    assert cs.DEFAULTS["minutes"] == 30  # /couverture's catchment is at its default threshold
+    assert f"Habitants à moins de {F.minutes(30)} {F.num(f.pop_30min)}" in flat(rendered(client, f"/ville/{code}"))
+    if code in NO_SITE:  # /couverture's candidates: towns without a site
+        assert couverture["hub"][code]["catchment"] == f.pop_30min
+    table = scoring.cached_table(tuple(scoring.ranking_candidates())).table
+    assert table.loc[code, "population_30min"] == f.pop_30min
+
+
+@pytest.mark.parametrize("code", TOWNS)
+def test_nearest_cnam_site_and_its_time_agree_on_every_page_and_the_coverage_model(client, ranking_rows, couverture,
+                                                                                    code):
+    f = town_fact(code)
+    ville, sim = flat(rendered(client, f"/ville/{code}")), flat(rendered(client, "/simulateur", f"?ville={code}"))
+    row = ranking_rows[code]
+    assert row["site_cnam_proche"] == f.cnam_commune and row["minutes_site_cnam"] == pytest.approx(round(f.cnam_min, 1))
+    if f.n_cnam_commune:
+        assert f"Site du Cnam dans la commune : {f.cnam_nom}" in ville
+        assert f"site du Cnam dans la commune ({f.cnam_nom})" in sim
+        assert f"site du Cnam déjà dans la commune ({f.cnam_nom})" in ville  # Progressif's card
+    else:
+        assert f"Site du Cnam le plus proche : {f.cnam_nom}, {f.cnam_commune} — ≈ {F.minutes(f.cnam_min)}" in ville
+        assert f"site du Cnam le plus proche : {f.cnam_commune}, ≈ {F.minutes(f.cnam_min)}" in sim
+        # Progressif's card: within 30 min the offer exists nearby, beyond it the public is far
+        card = (f"site du Cnam à ≈ {F.minutes(f.cnam_min)} ({f.cnam_commune})" if f.cnam_min <= 30 else
+                f"aucun site du Cnam à moins de {F.minutes(30)} (le plus proche : {f.cnam_commune}, ≈ {F.minutes(f.cnam_min)}")
+        assert card in ville
+    res = coverage(current_network().sites, 30)
+    i = list(res.territory.codes).index(code)
+    assert res.nearest[i] == f.cnam_code and res.times[i] == pytest.approx(f.cnam_min)
+    assert bool(res.covered[i]) == (f.cnam_min <= 30)
+    assert f'["{f.nom} ({f.departement})", "{f.cnam_commune}"]' in couverture["map"]  # the map's hover
+
+
+@pytest.mark.parametrize("code", TOWNS)
+def test_mission_locale_and_rail_access_agree_on_ville_and_classement(client, ranking_rows, code):
+    f = town_fact(code)
+    ville, row = flat(rendered(client, f"/ville/{code}")), ranking_rows[code]
+    assert f.ml_proche and not f.ml_nommee  # the four towns: a mission locale nearby, by its head office
+    assert row["mission_locale_km"] == pytest.approx(round(f.ml_servie_km, 2))
+    if f.ml_dans_ville:
+        assert row["mission_locale"] == f"{f.ml_servie_nom} (siège dans la ville)" and f.ml_servie_km == 0
+        assert f"mission locale dans la commune ({f.ml_nom}) — tiers-lieu partageable" in ville
+    else:
+        assert row["mission_locale"] == f"{f.ml_servie_nom} (siège à {f.ml_servie_commune}, proche)"
+        assert f"mission locale à {F.km(f.ml_km)} ({f.ml_nom}, {f.ml_commune}) — tiers-lieu partageable" in ville
+    assert row["gare_km"] == pytest.approx(round(f.gare_km, 2))
+    if f.gare_ter:
+        assert row["gare"] == f.gare_nom and f"gare TER dans la commune ({f.gare_nom})" in ville
+    else:
+        assert row["gare"] == f"{f.gare_nom} ({f.gare_commune})"
+        assert (f"ni gare ni arrêt de car TER dans la commune (gare la plus proche : {f.gare_nom}, à "
+                f"{F.km(f.gare_km)})") in ville
+
+
+@pytest.mark.parametrize("code", TOWNS)
+def test_the_profile_gives_the_rank_of_the_ranking(client, ranking_rows, code):
+    assert (f"Rang au classement multicritère : {ranking_rows[code]['rang']} sur {len(ranking_rows)} "
+            "(pondération par défaut)") in flat(rendered(client, f"/ville/{code}"))
+
+
+@pytest.mark.parametrize("concept", ESTIMATED)
+@pytest.mark.parametrize("code", NO_SITE)
+def test_expected_learners_and_viability_agree_on_every_page_for_every_concept(client, ranking_rows, couverture,
+                                                                               code, concept):
+    """The demand model's central, range and net new, and the one viability rule, wherever a page shows them."""
+    from components.town_demand import SHORT
+    from models.domain import demand
+    from models.domain.simulator import default_break_even
+
+    f, est, be = town_fact(code), demand.town_estimate(code, concept), default_break_even(concept)
+    verdict = demand.viability(est, be)
+    need = F.num(verdict["needed"])  # learners needed: the break-even rounded up, the same figure everywhere
+    central, low, high = F.num(est["central"]), F.num(est["low"]), F.num(est["high"])
+    ville = flat(rendered(client, f"/ville/{code}"))
+    assert f"{CONCEPT_NAME[concept]} {central} ({low} à {high}) {need} {SHORT[verdict['level']]}" in ville
+    if concept != "hub":  # the concept cards (no card for the hub)
+        fit = {"centrale": "s'autofinance à l'estimation centrale", "haute": "s'autofinance seulement à l'estimation haute",
+               "jamais": "ne s'autofinance pas, même à l'estimation haute"}[verdict["level"]]
+        assert (f"{central} auditeurs attendus par an (fourchette {low} à {high}) pour un point mort de {need} : "
+                f"{fit}") in ville
+    sim = flat(rendered(client, "/simulateur", f"?ville={code}&concept={concept}"))
+    assert f"Auditeurs attendus à {f.nom} : {central} par an en croisière (fourchette {low} à {high})" in sim
+    assert f"{f.nom} : {verdict['text']} (point mort {need} auditeurs par an)." in sim
+    row = couverture[concept][code]
+    assert (row["expected_learners"], row["low"], row["high"]) == (round(est["central"]), round(est["low"]),
+                                                                  round(est["high"]))
+    assert row["net_new"] == round(est["net_new"]) and F.num(row["break_even"]) == need
+    assert row["viable"] == (verdict["level"] == "centrale")
+    if concept == "hub":
+        assert ranking_rows[code]["apprenants_nets"] == pytest.approx(est["net_new"], abs=0.01)

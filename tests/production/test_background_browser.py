@@ -17,7 +17,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from deploy.serve import find_nginx
-from tests.browser.conftest import chrome, chrome_available, click
+from tests.browser.conftest import chrome, chrome_available, click, console_errors
 from tests.production.stack import holding_the_slot, job_processes, running
 
 pytestmark = pytest.mark.skipif(find_nginx() is None or not chrome_available(),
@@ -39,7 +39,7 @@ def _ready(b, jobs: Path):
 def test_optimise_shows_progress_cancel_then_result():
     jobs = Path(tempfile.mkdtemp(prefix="atlas-jobs-"))
     with running("stack", {"ATLAS_JOBS_DIR": str(jobs)}) as url:
-        b = chrome()
+        b = chrome(logs=True)
         try:
             wait = WebDriverWait(b, 120, poll_frequency=0.1)
             b.get(url + SLOW)
@@ -72,5 +72,6 @@ def test_optimise_shows_progress_cancel_then_result():
                 lambda d: "11 nouveaux sites :" in d.find_element(By.ID, "cov-opt-message").text)
             wait.until(lambda d: not _shown(d, "cov-job"))
             assert "→" in b.find_element(By.ID, "cov-kpis").text  # before → after, computed by the job
+            assert console_errors(b) == []  # as every browser test: an empty console through nginx too
         finally:
             b.quit()

@@ -13,6 +13,7 @@ import geodata
 from models.domain import planning as planner
 from models.stores.network import reference_network
 from tests.territories import line_territory
+from tests.conftest import per_test_under_mutmut
 
 HOST = 5000  # concept_fit.HOTE_POP_MIN, written here as the oracle
 
@@ -52,7 +53,7 @@ def test_no_set_proposes_a_commune_under_the_host_population_unless_asked(pop):
     assert "52008" in planner.candidate_codes("acv", added=["52008"])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_test_under_mutmut)
 def network():
     return reference_network()
 

@@ -140,6 +140,8 @@ def test_table_matches_single_calls_and_keeps_order():
         assert row.score_fab_id == fits["fab_id"].score
         assert (row.concept_suggere, row.raison) == cf.suggest_concept(row.code_insee)
         assert row.statut == cf.verdict(row.code_insee).status
+        for c in cf.CONCEPTS:  # every concept's score and level, under the names the ranking grid reads
+            assert (row[f"score_{c}"], row[f"niveau_{c}"]) == (fits[c].score, fits[c].level)
 
 
 def test_demand_of_the_concept_fit_is_the_demand_model_and_a_suburb_is_told_it_moves_learners():
@@ -192,3 +194,27 @@ def test_fab_id_states_who_reaches_the_town_without_a_car_from_the_timetable():
     nogent = {x.concept: x for x in cf.concept_fit("10268")}["fab_id"]
     assert [h for h in nogent.has if h.startswith("gare TER")] == [
         "gare TER dans la commune (Nogent-sur-Seine) — site accessible sans voiture"]
+
+
+def test_cli_json_and_text_give_the_fits_and_the_verdict_of_each_town(capsys):
+    """Kills: the JSON output printed empty, the text lines or the usage line altered."""
+    import json
+    from dataclasses import asdict
+
+    codes = ["55545", "88160"]
+    assert cf.main([*codes, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert list(out) == codes
+    for c in codes:
+        assert out[c]["concepts"] == json.loads(json.dumps([asdict(x) for x in cf.concept_fit(c)], ensure_ascii=False))
+        assert out[c]["verdict"]["headline"] == cf.verdict(c).headline
+    assert cf.main(["55545"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    v = cf.verdict("55545")
+    assert lines[0] == f"== 55545 — {v.headline} Suggestion : {v.reason}"
+    for x in cf.concept_fit("55545"):
+        assert f"  {x.label} (adéquation {x.level}, {x.score:.2f})" in lines
+        assert all(f"    + {t}" in lines for t in x.has) and all(f"    - {t}" in lines for t in x.lacks)
+    with pytest.raises(SystemExit):
+        cf.main(["--help"])
+    assert capsys.readouterr().out.startswith("Utilisation : python -m models.concept_fit")

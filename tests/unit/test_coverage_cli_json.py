@@ -3,6 +3,7 @@ result object (issue #17: the CLI's fields were guarded by a subset-of-keys chec
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -10,6 +11,7 @@ import geodata
 from models.domain import coverage as cov
 from models.stores.network import reference_label, reference_network
 from models.domain.travel import describe
+from tests.conftest import per_test_under_mutmut
 
 KEYS = {"minutes", "weight", "estimated", "travel_model", "time_factor", "travel_label", "network_version", "sites",
         "covered_population", "total_population", "covered_share", "covered_demand", "total_demand",
@@ -17,7 +19,7 @@ KEYS = {"minutes", "weight", "estimated", "travel_model", "time_factor", "travel
         "by_departement"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_test_under_mutmut)
 def cli():
     import contextlib
     import io
@@ -62,3 +64,62 @@ def test_by_departement_rows_against_the_communes(cli):
         assert r["covered_share"] == pytest.approx(r["covered_population"] / r["population"])
     assert sum(r["uncovered_communes"] for r in rows) == cli["uncovered_communes"]
     assert sum(r["covered_population"] for r in rows) == cli["covered_population"]
+
+
+def run(args) -> tuple[int, str]:
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        code = cov.main(args)
+    return code, buf.getvalue()
+
+
+def test_text_output_says_the_figures_of_the_json():
+    """Kills: the text line printed empty or with its words altered (the JSON is the oracle, formatted by hand)."""
+    from models.text import fr_format as F
+
+    code, text = run(["--minutes", "30"])
+    out = json.loads(run(["--minutes", "30", "--json"])[1])
+    assert code == 0
+    first, *deps = text.splitlines()
+    n, z = out["uncovered_communes"], out["zones_blanches"]
+    assert n > 1 and z > 1  # plural forms
+    assert first == (f"Couverture à 30 min (estimée) : {F.pct(100 * out['covered_share'])} de la population "
+                     f"({F.num(out['covered_population'])} / {F.num(out['total_population'])}), "
+                     f"{F.num(n)} communes non couvertes, {F.num(z)} zones blanches.")
+    full = run(["--minutes", "180"])[1].splitlines()[0]  # nothing left uncovered: the singular forms
+    assert full.endswith(", 0 commune non couverte, 0 zone blanche.")
+    assert [d.split()[0] for d in deps] == [d["departement"] for d in out["by_departement"]]
+    for line, d in zip(deps, out["by_departement"]):
+        assert d["nom"] in line and line.endswith(F.pct(100 * d["covered_share"]))
+
+
+def test_travel_options_reach_the_result_and_its_label():
+    """Kills: the --travel-model / --time-factor options dropped (default settings used), the label of the default
+    model printed whatever the model."""
+    from models.domain.travel import TravelSettings
+
+    settings = TravelSettings("regle_1_3", 1.5)
+    out = json.loads(run(["--travel-model", "regle_1_3", "--time-factor", "1.5", "--json"])[1])
+    assert (out["travel_model"], out["time_factor"]) == ("regle_1_3", 1.5)
+    assert out["travel_label"] == describe(settings) != describe()
+    res = cov.coverage(reference_network(), 30, settings)
+    assert out["covered_population"] == res.covered_population != cov.coverage(reference_network(), 30).covered_population
+
+
+def test_help_describes_every_option_in_french():
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf), pytest.raises(SystemExit) as exit_:
+        cov.main(["--help"])
+    assert exit_.value.code == 0
+    text = " ".join(buf.getvalue().split())
+    for part in ("Couverture du Grand Est par les sites Cnam (temps estimés).", "seuil de temps (5 à 180 min, défaut 30)",
+                 "codes INSEE des sites, séparés par des virgules", "pondération de la demande",
+                 "modèle de temps (calibré sur des temps routés, ou l'ancienne règle ×1,3 à 60 km/h)",
+                 "facteur appliqué aux temps (0,5 à 2)", "sortie JSON"):
+        assert re.search(rf"(?<!\w){re.escape(part)}(?!\w)", text), part  # the whole text, not a part of a word

@@ -5,12 +5,13 @@ import pytest
 
 from models.domain import coverage as cov
 from tests.territories import line_territory
+from tests.conftest import per_test_under_mutmut
 
 POPS = [1000, 200, 300, 400, 500, 600, 700, 800]
 # line_territory: départements 54 = communes 0-3, 57 = 4-7; EPCI E0 = 0-2, E1 = 3-5, E2 = 6-7; ZE Z0 = 0-3, Z1 = 4-7
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_test_under_mutmut)
 def result():
     t = line_territory(POPS)
     # sites at communes 0 and 5; the neighbours are 7.4 km away, more than 5 minutes: only 0 and 5 are covered
@@ -82,3 +83,12 @@ def test_thresholds_and_inputs_are_refused_in_french():
     site = t.points_at_communes(["99000"]).assign(lon=float("nan"))
     with pytest.raises(ValueError, match=r"^Site sans coordonnées : placez-le dans une commune\.$"):
         cov.coverage(site, 30, territory=t)
+
+
+def test_a_level_with_less_than_one_unit_of_demand_still_has_a_share():
+    """The share is defined wherever the demand is positive, however small (kills ``demand > 1`` for ``> 0``)."""
+    t = line_territory([10, 20000, 10, 20000])  # jobseekers: 5 % of communes 0 and 2 only, 0.5 each
+    res = cov.coverage(["99000"], 5, weight="demandeurs_emploi", territory=t)
+    table = res.by("departement").set_index("code")
+    assert table["demand"].tolist() == [0.5, 0.5]
+    assert table["covered_share"].tolist() == [1.0, 0.0]  # commune 0 covered (its site), commune 2 is 15 km away

@@ -182,3 +182,15 @@ def test_candidates_table_gives_the_same_figures_as_adding_each_town():
             assert table.loc[code, k] == pytest.approx(row[k]), (code, k)
     own = D.estimate(t.sites, (), "hub", t).site("S0")
     assert table.loc["99000", "existant"] and table.loc["99000", "central"] == pytest.approx(own["central"])
+
+
+def test_town_estimate_names_every_site_it_draws_at_least_half_a_learner_from_largest_first():
+    """A site is named when the town takes it at least half a learner (shown rounded: 1 or more); kills a higher
+    cut (Verdun's hub takes 0.97 from Nancy and 0.55 from Charleville-Mézières)."""
+    row = D.candidates(["55545"], "hub").iloc[0]
+    expected = sorted(((c, v) for c, v in row["drawn_from"].items() if v >= 0.5), key=lambda cv: -cv[1])
+    assert any(0.5 <= v < 1.5 for _, v in expected)  # the witnesses of the cut
+    est = D.town_estimate("55545", "hub")
+    assert [d["code_insee"] for d in est["drawn_from"]] == [c for c, _ in expected]
+    assert [d["learners"] for d in est["drawn_from"]] == pytest.approx([v for _, v in expected])
+    assert est["drawn"] == pytest.approx(sum(row["drawn_from"].values()))

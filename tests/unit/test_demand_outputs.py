@@ -10,6 +10,7 @@ import pytest
 from models.domain import demand as D
 from models.domain.territory import Territory
 from tests.territories import line_territory
+from tests.conftest import per_test_under_mutmut
 
 
 def small():
@@ -17,7 +18,7 @@ def small():
     return line_territory([20_000, 5_000, 5_000, 30_000, 5_000, 5_000, 10_000], sites=["99000"])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_test_under_mutmut)
 def result():
     t = small()
     return D.estimate(t.sites, ["99003", "99006"], "hub", t)

@@ -1,5 +1,6 @@
 import itertools
 import json
+import re
 
 import numpy as np
 import pytest
@@ -9,6 +10,7 @@ from models.cli import planner as planner_cli
 from models.domain.planning import PlanningProblem, Viability, solve
 from models.domain.planning.learners import LearnersProblem
 from tests.territories import line_territory
+from tests.conftest import per_test_under_mutmut
 
 
 def random_instance(seed, n=40, m=9, e=2, minutes=10.0):
@@ -256,7 +258,7 @@ def test_max_outside_is_a_quarter_of_the_chosen_sites_rounded_down():
     assert [rule.max_outside(n) for n in (1, 3, 4, 7, 8, 12)] == [0, 0, 1, 1, 2, 3]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_test_under_mutmut)
 def grand_est_acv_bv():
     """Real data: the reference network, candidates = ACV towns + centres of bassins de vie ≥ 10 000 inh."""
     import geodata
@@ -363,3 +365,67 @@ def test_no_viable_candidate_is_explained_with_the_best_candidate(grand_est_acv_
     reason = outcome.empty_reason(too_high)
     assert reason.startswith("Aucun candidat n'atteint le point mort") and best["nom"] in reason
     assert F.num(best["expected_learners"]) in reason
+
+
+def test_cli_json_says_which_network_and_carries_every_field_of_the_result(capsys):
+    """Kills: a key of PlanResult.to_dict renamed, the --sites network named otherwise than it is."""
+    assert planner.main(["--k", "1", "--minutes", "30", "--sites", "88160", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["network_version"] == "liste --sites (sites placés à la mairie)"
+    assert {"method", "k", "chosen", "covered_population", "total_population", "covered_share", "covered_demand",
+            "base_covered_demand", "total_demand", "covered_demand_share", "gain", "optimal", "seconds", "status",
+            "budget", "viability", "objective", "learners_gain", "learners_bound", "max_outside_acv_share",
+            "sites"} <= set(out)
+    assert out["method"] == "greedy" and out["k"] == 1 and len(out["chosen"]) == 1
+    assert out["gain"] == pytest.approx(out["covered_demand"] - out["base_covered_demand"]) and out["gain"] > 0
+
+
+def test_cli_help_describes_every_option_in_french(capsys):
+    with pytest.raises(SystemExit) as exc:
+        planner.main(["--help"])
+    assert exc.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for part in ("sites existants (défaut : réseau de référence)", "concept des nouveaux sites (attrait, point mort, coût)",
+                 "méthode"):
+        assert re.search(rf"(?<!\w){re.escape(part)}(?!\w)", text), part  # the whole text, not a part of a word
+
+
+def test_a_town_the_user_added_is_said_to_be_the_users_addition(grand_est_acv_bv):
+    existing, _, acv = grand_est_acv_bv
+    fagnieres = "51242"  # neither ACV nor hosting a site
+    table = planner.candidate_table(planner.PlanRequest(kind="acv", added=(fagnieres,)), existing).set_index(
+        "code_insee")
+    assert fagnieres not in acv and table.loc[fagnieres, "origine"] == "ajout de l'utilisateur"
+    assert set(table.drop(index=fagnieres)["origine"]) == {"ville ACV"}
+
+
+@pytest.mark.parametrize("method", ["exact", "greedy"])
+def test_no_candidate_reaching_the_break_even_alone_gives_no_site_and_says_so(method):
+    p = random_instance(0, n=40, m=7)
+    lp = random_learners(0, n=40, m=7)
+    v = Viability(break_even=float(lp.learners_alone().max()) + 1)  # nobody reaches it, even alone
+    res = solve(p, 3, method, viability=v, learners=lp)
+    assert res.chosen == [] and res.covered_demand == res.base_covered_demand
+    if method == "exact":
+        assert res.status == "aucun candidat admissible" and res.optimal
+
+
+def test_greedy_spends_exactly_the_budget_and_adds_a_site_for_less_than_one_unit_of_demand():
+    """Kills: the greedy's spending starting above 0 (a site costing exactly the budget refused) and a site adding
+    less than one unit of demand never added (k is a maximum, a site adding something is still worth it)."""
+    times = np.array([[0.0, 99.0], [99.0, 0.0]])  # two communes, each candidate covers its own
+    p = PlanningProblem.from_cost_matrix(np.full((2, 1), 99.0), times, np.array([10.0, 0.5]), 30)
+    assert solve(p, 2, "greedy").chosen == p.candidates  # 10, then 0.5
+    costs = p.with_costs([300_000.0, 300_000.0])
+    res = solve(costs, 2, "greedy", budget=300_000.0)
+    assert res.chosen == [p.candidates[0]] and res.covered_demand == 10.0
+
+
+def test_existing_sites_cover_a_commune_exactly_at_the_threshold():
+    from tests.territories import line_territory
+
+    t = line_territory([1000] * 4, sites=("99000",))
+    exact = float(t.minutes_to_points(t.sites, None, "code_insee")[1].min())  # commune 1 to the site at 0
+    assert 5 <= exact <= 180
+    p = PlanningProblem.from_region(t.sites, ["99003"], exact, territory=t)
+    assert p.base_covered.tolist()[:2] == [True, True]  # commune 1 at exactly the threshold is covered

@@ -22,12 +22,13 @@ from models.domain.scoring import KEYS, CriteriaTable
 from models.domain.territory import Territory
 from models.domain.town_facts import town_fact
 from models.domain.travel import haversine_km
+from tests.conftest import per_test_under_mutmut
 
 SAINT_DIZIER, TROYES, SAINT_AVOLD, SAINT_LOUIS, NOGENT = "52448", "10387", "57606", "68297", "10268"
 ONE_CRITERION = 100.0 / len(KEYS)  # points of a full criterion with the default weights (all 1): 100/14
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_test_under_mutmut)
 def acv():
     return scoring.cached_table(tuple(scoring.ranking_candidates()))
 

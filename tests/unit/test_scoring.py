@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import math
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 
 from models.domain import scoring
 from models.domain.scoring import KEYS, CriteriaTable, ScoringError
+from tests.conftest import per_test_under_mutmut
 
 
 def synthetic(values: np.ndarray, names=None) -> pd.DataFrame:
@@ -23,7 +25,7 @@ def only(key: str) -> dict:
     return {k: (1.0 if k == key else 0.0) for k in KEYS}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_test_under_mutmut)
 def acv_table() -> CriteriaTable:
     return scoring.cached_table(tuple(scoring.ranking_candidates()))
 
@@ -233,3 +235,79 @@ def test_cli_bad_arguments_exit_2_with_a_french_message(argv, capsys):
         raise SystemExit(scoring.main(argv))
     assert exc.value.code == 2
     assert capsys.readouterr().err.startswith("Erreur")
+
+
+FAGNIERES = "51242"  # jobseekers not published for it (fewer than ~5,000 inhabitants)
+
+
+def test_cli_text_lists_rank_score_code_and_name_and_says_n_d_for_a_town_without_score(capsys):
+    """Kills: the text output printing ``nan`` for a town without a score; --sens taking one value only."""
+    weights = [f"{k}=0" for k in KEYS if k != "demandeurs_emploi"] + ["demandeurs_emploi=1"]
+    sens = ["demandeurs_emploi=moins", "population=moins"]
+    assert scoring.main(["--weights", *weights, "--sens", *sens, "--add", FAGNIERES]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    expected = scoring.ranking({k: float(v) for k, v in (w.split("=") for w in weights)},
+                               {"demandeurs_emploi": "moins", "population": "moins"}, [FAGNIERES])
+    assert len(lines) == len(expected) == 26
+    for line, r in zip(lines, expected.itertuples()):
+        rank, score, code, *name = line.split()
+        assert (int(rank), code) == (r.rang, r.code_insee) and " ".join(name).startswith(r.nom)
+        assert score == ("n.d." if math.isnan(r.score) else f"{r.score:.1f}")
+    last = lines[-1].split()
+    assert last[1:3] == ["n.d.", FAGNIERES] and int(last[0]) == 26  # after the 25 scored towns
+    best = expected.iloc[0]  # fewest jobseekers first ("moins"): the direction reached the ranking
+    assert best.code_insee == expected.dropna(subset=["score"]).sort_values("demandeurs_emploi").iloc[0].code_insee
+
+
+def test_cli_help_describes_every_option_in_french(capsys):
+    with pytest.raises(SystemExit) as exc:
+        scoring.main(["--help"])
+    assert exc.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for part in ("Classement multicritère des villes candidates (ACV + communes ajoutées).", "--weights CRITERE=POIDS",
+                 f"poids de 0 à {scoring.WEIGHT_MAX:g} ; critères : {', '.join(KEYS)}", "--sens CRITERE=plus|moins",
+                 "sens de chaque critère", "communes ajoutées (code INSEE)", "règle des valeurs manquantes",
+                 "sortie JSON"):
+        assert re.search(rf"(?<!\w){re.escape(part)}(?!\w)", text), part  # the whole text, not a part of a word
+
+
+def test_saturating_scales_are_explained_with_their_steps_by_hand():
+    """The explanation of a "more is better" saturating criterion lists n = x / (x + h) for x = 0…3, computed here;
+    lycées in the town: h = 1, so 1 → 0,50 and 3 → 0,75."""
+    from models.text import fr_format as F
+
+    c = scoring.BY_KEY["lycees_pro_ville"]
+    assert c.scale == "saturation" and c.direction > 0
+    assert "0 → 0,00 ; 1 → 0,50 ; 2 → 0,67 ; 3 → 0,75" in c.scale_text()
+    for c in scoring.CRITERIA:
+        if c.scale == "saturation" and c.direction > 0:
+            h = scoring.half_saturation(c)
+            assert " ; ".join(f"{k} → {F.num(k / (k + h), 2)}" for k in range(4)) in c.explanation()
+
+
+def test_ranking_candidates_are_the_acv_towns_of_the_territory_it_is_given():
+    from tests.territories import line_territory
+
+    t = line_territory([6000] * 8)  # ACV: communes 1 and 5 (i % 4 == 1)
+    assert scoring.ranking_candidates(territory=t) == ["99001", "99005"]
+    assert scoring.ranking_candidates(["99002", "99001"], territory=t) == ["99001", "99005", "99002"]
+
+
+def test_an_unknown_missing_value_rule_is_refused_naming_the_two_rules(acv_table):
+    with pytest.raises(ScoringError) as err:
+        acv_table.rank(missing="ignore")
+    assert str(err.value) == ("Règle des valeurs manquantes inconnue : « ignore » (attendu : "
+                              f"{', '.join(scoring.MISSING_RULES)}).") and list(scoring.MISSING_RULES) == ["renormalise", "zero"]
+
+
+def test_a_non_numeric_weight_is_echoed_on_its_first_20_characters():
+    value = "abcdefghijklmnopqrstuvwxyz"
+    with pytest.raises(ScoringError) as err:
+        scoring.check_weights({"population": value})
+    assert str(err.value) == f"Poids non numérique pour « {scoring.BY_KEY['population'].label} » : « {value[:20]} »."
+
+
+@pytest.mark.parametrize("codes", [["00000"], ["55545", "00000"]])
+def test_an_unknown_code_in_the_criteria_table_is_named_in_french(codes):
+    with pytest.raises(ScoringError, match="Code commune inconnu en Grand Est : « 00000 »"):
+        scoring.criteria_table(codes)

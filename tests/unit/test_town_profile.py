@@ -142,3 +142,9 @@ def test_cli(capsys):
     assert tp.main(["88160"]) == 0
     assert "Épinal" in capsys.readouterr().out
     assert tp.main(["abc"]) == 2
+
+
+def test_town_fact_is_named_by_its_checked_code():
+    from models.domain.town_facts import town_fact
+
+    assert town_fact(" 55545 ").name == "55545" and town_fact(" 55545 ")["nom"] == "Verdun"
