@@ -118,7 +118,7 @@ def test_help_describes_every_option_in_french():
         cov.main(["--help"])
     assert exit_.value.code == 0
     text = " ".join(buf.getvalue().split())
-    for part in ("Couverture du Grand Est par les sites Cnam (temps estimés).", "seuil de temps (5 à 180 min, défaut 30)",
+    for part in ("Couverture de la région par les sites Cnam (temps estimés).", "seuil de temps (5 à 180 min, défaut 30)",
                  "codes INSEE des sites, séparés par des virgules", "pondération de la demande",
                  "modèle de temps (calibré sur des temps routés, ou l'ancienne règle ×1,3 à 60 km/h)",
                  "facteur appliqué aux temps (0,5 à 2)", "sortie JSON"):

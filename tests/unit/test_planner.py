@@ -369,7 +369,7 @@ def test_no_viable_candidate_is_explained_with_the_best_candidate(grand_est_acv_
 
 def test_cli_json_says_which_network_and_carries_every_field_of_the_result(capsys):
     """Kills: a key of PlanResult.to_dict renamed, the --sites network named otherwise than it is."""
-    assert planner.main(["--k", "1", "--minutes", "30", "--sites", "88160", "--json"]) == 0
+    assert planner_cli.main(["--k", "1", "--minutes", "30", "--sites", "88160", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["network_version"] == "liste --sites (sites placés à la mairie)"
     assert {"method", "k", "chosen", "covered_population", "total_population", "covered_share", "covered_demand",
@@ -382,7 +382,7 @@ def test_cli_json_says_which_network_and_carries_every_field_of_the_result(capsy
 
 def test_cli_help_describes_every_option_in_french(capsys):
     with pytest.raises(SystemExit) as exc:
-        planner.main(["--help"])
+        planner_cli.main(["--help"])
     assert exc.value.code == 0
     text = " ".join(capsys.readouterr().out.split())
     for part in ("sites existants (défaut : réseau de référence)", "concept des nouveaux sites (attrait, point mort, coût)",
