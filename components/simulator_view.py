@@ -14,6 +14,7 @@ from dash import dcc, html
 from components import simulator_charts as charts
 from components import simulator_demand
 from components.graph_config import graph
+from components.grid_locale import grid_locale
 from components.kpi_cards import fr_euros, fr_number, kpi_card, kpi_row
 from components.simulator_state import (LEARNERS, expected, learners_source, nice_step, parameters, search_string,
                                         slider_names)
@@ -137,7 +138,9 @@ def assumptions_grid(rows: list[dict]) -> dag.AgGrid:
              "wrapText": True, "autoHeight": True},
         ],
         defaultColDef={"resizable": True, "sortable": True, "cellStyle": {"lineHeight": "1.35", "paddingTop": "4px"}},
-        dashGridOptions={"singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True,
-                         "localeText": {"noRowsToShow": "Aucune hypothèse"}},
-        style={"height": "560px"},
+        # the grid grows with its rows (about 30): no scroll box of its own, which a keyboard could not scroll
+        # (axe scrollable-region-focusable: the cells are not Tab stops)
+        dashGridOptions={"singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True, "domLayout": "autoHeight",
+                         "localeText": grid_locale(noRowsToShow="Aucune hypothèse")},
+        style={"height": None},
     )
