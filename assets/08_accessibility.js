@@ -130,3 +130,20 @@
     records.forEach(function (r) { r.addedNodes.forEach(repair); });
   }).observe(document.documentElement, {childList: true, subtree: true});
 })();
+
+/* Glossary definitions (components/glossary.py) shown on hover or focus close with Esc (WCAG 1.4.13) and come
+   back on the next hover or focus. */
+(function () {
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape") { return; }
+    document.querySelectorAll(".glossary-term:hover, .glossary-term:focus").forEach(function (el) {
+      el.classList.add("glossary-closed");
+    });
+  });
+  ["mouseout", "focusout"].forEach(function (type) {
+    document.addEventListener(type, function (ev) {
+      var el = ev.target.closest && ev.target.closest(".glossary-term");
+      if (el) { el.classList.remove("glossary-closed"); }
+    });
+  });
+})();

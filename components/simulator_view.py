@@ -13,6 +13,7 @@ from dash import dcc, html
 
 from components import simulator_charts as charts
 from components import simulator_demand
+from components.glossary import annotate
 from components.graph_config import graph
 from components.grid_locale import grid_locale
 from components.kpi_cards import fr_euros, fr_number, kpi_card, kpi_row
@@ -91,7 +92,7 @@ def render(state: dict) -> dict:
         "cumul": charts.cumulative_figure(result, band),
         "context": simulator_demand.block(state, result, learners_source(state)),
         "rows": grid_rows(state["concept"], params.values), "sliders": slider_props(state["concept"], params.values),
-        "concept_desc": [html.Strong(c.target), html.Br(), c.description], "search": search_string(state),
+        "concept_desc": [html.Strong(c.target), html.Br(), *annotate(c.description)], "search": search_string(state),
     }
 
 
@@ -103,7 +104,7 @@ def slider_block(name: str, props: dict, i: int) -> html.Div:
     """Label, current value (always shown, at every width) and slider of parameter ``name``."""
     label = props["label"][i]
     return html.Div([
-        html.Div([html.Label(label, id={"type": SLIDER_LABEL, "name": name}, className="sim-slider-label"),
+        html.Div([html.Label(annotate(label), id={"type": SLIDER_LABEL, "name": name}, className="sim-slider-label"),
                   html.Output(props["text"][i], id={"type": SLIDER_VALUE, "name": name},
                               className="sim-slider-value", **{"aria-live": "polite"})],
                  className="sim-slider-head"),

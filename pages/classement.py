@@ -13,6 +13,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
+from components.glossary import annotate, explained
 from components.ranking_candidates import candidates_panel
 from components.weightings_panel import weightings_panel
 from components.ranking_figures import BAR_TOWNS, contributions_figure, map_data, map_figure
@@ -39,9 +40,8 @@ MISSING_OPTIONS = [{"label": " re-normaliser les poids sur les critères connus"
 
 def _criterion_control(c, weight: float, direction: int) -> html.Div:
     return html.Div([
-        html.Div([html.Span(c.label, className="fw-bold"),
-                  html.Span("?", title=c.explanation(), className="badge rounded-pill text-bg-light border ms-1",
-                            style={"cursor": "help"})]),
+        html.Div([html.Span(annotate(c.label), className="fw-bold"),  # BMO, zone d'emploi… explained
+                  explained("?", c.explanation(), "badge rounded-pill text-bg-light border ms-1")]),
         dcc.Slider(id={"type": "cls-weight", "key": c.key}, min=0, max=scoring.WEIGHT_MAX, step=0.5, value=weight,
                    marks={i: str(i) for i in range(int(scoring.WEIGHT_MAX) + 1)}, updatemode="mouseup",
                    allow_direct_input=False, className="cls-slider"),
