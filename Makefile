@@ -79,4 +79,4 @@ serve: $(STAMP) nginx-deps
 	$(BIN)/python deploy/serve.py
 
 clean:
-	rm -rf $(VENV) tests/output .pytest_cache
+	rm -rf $(VENV) node_modules tests/output .pytest_cache

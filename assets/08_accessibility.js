@@ -47,9 +47,11 @@
      no element and tabindex="-1", so no tab is reachable by keyboard (axe aria-valid-attr-value). Each tab is
      tied to its panel (the panels are in the same order), the selected one is the Tab stop (aria-selected), and
      the arrow keys, Home and End move between tabs (WAI-ARIA tabs pattern, automatic activation).
-   - MapLibre (inside Plotly's maps): English names "Map" and "Toggle attribution" → French. */
+   - MapLibre (inside Plotly's maps): English names "Map" and "Toggle attribution" → French; Bootstrap's close
+     button of dismissable alerts (dbc.Alert): "Close" → "Fermer". */
 (function () {
-  var FR = {"Map": "Carte", "Toggle attribution": "Afficher ou masquer les sources du fond de carte"};
+  var FR = {"Map": "Carte", "Toggle attribution": "Afficher ou masquer les sources du fond de carte",
+            "Close": "Fermer"};
 
   function each(root, selector, fn) {  // root itself and its descendants
     if (root.matches(selector)) { fn(root); }
@@ -111,7 +113,7 @@
   }
 
   function names(root) {
-    each(root, ".maplibregl-canvas, .maplibregl-ctrl-attrib-button", function (el) {
+    each(root, ".maplibregl-canvas, .maplibregl-ctrl-attrib-button, .btn-close", function (el) {
       ["aria-label", "title"].forEach(function (attr) {
         var v = el.getAttribute(attr);
         if (v && FR.hasOwnProperty(v)) { el.setAttribute(attr, FR[v]); }
