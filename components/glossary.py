@@ -1,6 +1,6 @@
 """A glossary term on screen (issue #18, part 6): the word stays as written, dotted underline; its definition
 (``models/glossary.py``) appears on hover and on keyboard focus (the term is a Tab stop), and a screen reader reads
-it after the word. No script and no id: CSS only (``assets/10_atlas.css``, ``.glossary-term``).
+it after the word. No script and no id: CSS only (``assets/13_accessibility.css``, ``.glossary-term``).
 
 ``term("BMO")`` wraps one term; ``annotate("Recrutements difficiles du bassin BMO")`` wraps the glossary terms
 found in a text (each one once) and returns children for any Dash component.
