@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-postgres browser-deps nginx-deps geodata check bench serve clean lint-imports mutate
+.PHONY: run test test-fast test-postgres browser-deps axe-deps nginx-deps geodata check bench serve clean lint-imports mutate
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -16,9 +16,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(BIN)/python app.py
 
-## test: install (first time, Chromium and nginx included) and run every test: layer contract, unit, callbacks,
-## browser, production
-test: $(STAMP) browser-deps nginx-deps
+## test: install (first time, Chromium, axe-core and nginx included) and run every test: layer contract, unit,
+## callbacks, browser (accessibility audit included), production
+test: $(STAMP) browser-deps axe-deps nginx-deps
 	$(BIN)/lint-imports --config .importlinter
 	$(BIN)/python -m geodata.check
 	$(BIN)/python -m pytest -q tests
@@ -37,6 +37,15 @@ browser-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; \
 	fi
+
+## axe-deps: axe-core (package.json, pinned in package-lock.json) for the browser accessibility audit
+## (tests/browser/test_accessibility_browser.py); Debian's npm first if missing (root or sudo only then)
+axe-deps:
+	@if ! command -v npm >/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq npm; \
+	fi
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then npm ci --no-audit --no-fund; fi
 
 ## nginx-deps: Debian's nginx-light for `make serve` and tests/production (root or sudo only when it is missing)
 nginx-deps:
@@ -70,4 +79,4 @@ serve: $(STAMP) nginx-deps
 	$(BIN)/python deploy/serve.py
 
 clean:
-	rm -rf $(VENV) tests/output .pytest_cache
+	rm -rf $(VENV) node_modules tests/output .pytest_cache

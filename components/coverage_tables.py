@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dash_ag_grid as dag
 
+from components.grid_locale import grid_locale
+
 INT = {"function": "params.value == null ? '—' : Math.round(params.value).toLocaleString('fr-FR')"}
 DEC1 = {"function": "params.value == null ? '—' : params.value.toLocaleString('fr-FR', "
                     "{minimumFractionDigits: 1, maximumFractionDigits: 1})"}
@@ -11,9 +13,7 @@ PCT = {"function": "params.value == null ? '—' : (100 * params.value).toLocale
                    "{minimumFractionDigits: 1, maximumFractionDigits: 1}) + ' %'"}
 EUR = {"function": "params.value == null ? '—' : Math.round(params.value).toLocaleString('fr-FR') + ' €'"}
 YESNO = {"function": "params.value == null ? '—' : (params.value ? 'oui' : 'non')"}
-LOCALE = {"noRowsToShow": "Aucune ligne", "page": "Page", "of": "sur", "to": "à", "more": "plus",
-          "filterOoo": "Filtrer…", "contains": "Contient", "equals": "Égal à", "lessThan": "Inférieur à",
-          "greaterThan": "Supérieur à", "selectAll": "Tout sélectionner"}
+LOCALE = grid_locale(noRowsToShow="Aucune ligne")  # French texts, screen-reader ones included
 
 
 def col(field: str, header: str, kind: str | None = None, **extra) -> dict:

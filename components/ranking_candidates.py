@@ -33,7 +33,7 @@ def candidates_panel(added: list[str]) -> html.Div:
                  className="small text-muted mb-2"),
         commune_search("cls", placeholder="Rechercher une commune (nom ou code)…"),
         dbc.Button("Ajouter cette commune", id="cls-add", color="primary", className="w-100 mt-1 mb-2"),
-        html.Label("Ou toutes les communes d'au moins", className="small fw-bold"),
+        html.Label("Ou toutes les communes d'au moins", className="small fw-bold", htmlFor="cls-pop-min"),
         dbc.InputGroup([
             dbc.Select(id="cls-pop-min", value="10000",
                        options=[{"label": f"{F.num(p)} habitants", "value": str(p)}

@@ -10,6 +10,7 @@ from functools import lru_cache
 import dash_ag_grid as dag
 import pandas as pd
 
+from components.grid_locale import grid_locale
 from models.domain.concept_fit import CONCEPTS, concept_fit_table
 from models.domain.scoring import CRITERIA, KEYS, cached_table
 from components.territory import current_territory
@@ -139,7 +140,7 @@ def ranking_grid(grid_id: str) -> dag.AgGrid:
         defaultColDef={"sortable": True, "resizable": True, "wrapHeaderText": True, "autoHeaderHeight": True,
                        "floatingFilter": False},
         dashGridOptions={"animateRows": True, "tooltipShowDelay": 300, "enableCellTextSelection": True,
-                         "localeText": {"noRowsToShow": "Aucune ville"}},
+                         "localeText": grid_locale(noRowsToShow="Aucune ville")},
         style={"height": "560px", "width": "100%", "--ag-font-size": "16px", "--ag-header-font-size": "15px"},
         className="ranking-grid",
     )

@@ -13,7 +13,9 @@ from dash import dcc, html
 
 from components import simulator_charts as charts
 from components import simulator_demand
+from components.glossary import annotate
 from components.graph_config import graph
+from components.grid_locale import grid_locale
 from components.kpi_cards import fr_euros, fr_number, kpi_card, kpi_row
 from components.simulator_state import (LEARNERS, expected, learners_source, nice_step, parameters, search_string,
                                         slider_names)
@@ -91,7 +93,7 @@ def render(state: dict) -> dict:
         "cumul": charts.cumulative_figure(result, band),
         "context": simulator_demand.block(state, result, learners_source(state)),
         "rows": grid_rows(state["concept"], params.values), "sliders": slider_props(state["concept"], params.values),
-        "concept_desc": [html.Strong(c.target), html.Br(), c.description], "search": search_string(state),
+        "concept_desc": [html.Strong(c.target), html.Br(), *annotate(c.description)], "search": search_string(state),
     }
 
 
@@ -103,7 +105,7 @@ def slider_block(name: str, props: dict, i: int) -> html.Div:
     """Label, current value (always shown, at every width) and slider of parameter ``name``."""
     label = props["label"][i]
     return html.Div([
-        html.Div([html.Label(label, id={"type": SLIDER_LABEL, "name": name}, className="sim-slider-label"),
+        html.Div([html.Label(annotate(label), id={"type": SLIDER_LABEL, "name": name}, className="sim-slider-label"),
                   html.Output(props["text"][i], id={"type": SLIDER_VALUE, "name": name},
                               className="sim-slider-value", **{"aria-live": "polite"})],
                  className="sim-slider-head"),
@@ -138,7 +140,9 @@ def assumptions_grid(rows: list[dict]) -> dag.AgGrid:
              "wrapText": True, "autoHeight": True},
         ],
         defaultColDef={"resizable": True, "sortable": True, "cellStyle": {"lineHeight": "1.35", "paddingTop": "4px"}},
-        dashGridOptions={"singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True,
-                         "localeText": {"noRowsToShow": "Aucune hypothèse"}},
-        style={"height": "560px"},
+        # the grid grows with its rows (about 30): no scroll box of its own, which a keyboard could not scroll
+        # (axe scrollable-region-focusable: the cells are not Tab stops)
+        dashGridOptions={"singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True, "domLayout": "autoHeight",
+                         "localeText": grid_locale(noRowsToShow="Aucune hypothèse")},
+        style={"height": None},
     )

@@ -56,9 +56,21 @@ def simulator_href(code_insee: str, concept: str) -> str:
 
 def header(p, brief=None) -> html.Header:
     """Name and population, then ``brief`` (the "En bref" block: read first), then the identity facts."""
+    from components.glossary import term
+    from components.town_links import town_link, zone_town
+
+    row = geodata.communes().set_index("code_insee").loc[p.code_insee]
+
+    def zone(kind, name, link_id):
+        """A zone named after a town links to that town's profile (not to the page shown)."""
+        town = zone_town(kind, row.get(f"{kind}_code"))
+        return name if town in (None, p.code_insee) else town_link(name, town, id=link_id)
+
     facts = [("Code INSEE", p.code_insee), ("Département", f"{p.departement_nom} ({p.departement})"),
-             ("Intercommunalité", p.epci_nom), ("Zone d'emploi", p.ze_nom), ("Bassin de vie", p.bv_nom),
-             ("Bassin d'emploi BMO", bmo_basin(p.bmo_nom)),
+             ("Intercommunalité", p.epci_nom),
+             (term("zone d'emploi", "Zone d'emploi"), zone("ze", p.ze_nom, "ville-ze-lien")),
+             (term("bassin de vie", "Bassin de vie"), zone("bv", p.bv_nom, "ville-bv-lien")),
+             (["Bassin d'emploi ", term("BMO")], zone("bmo", bmo_basin(p.bmo_nom), "ville-bmo-lien")),
              ("Densité", f"{p.densite_libelle} ({p.densite}/7)" if p.densite else p.densite_libelle or "—"),
              ("Action Cœur de Ville", "oui" if p.is_acv else "non"),
              ("Petites villes de demain (ANCT, janvier 2021)", "oui" if p.facts.get("is_pvd") else "non")]

@@ -8,7 +8,9 @@ from __future__ import annotations
 from dash import dcc, html
 
 from components import town_demand
+from components.glossary import annotate, term
 from components.town_blocks import block, simulator_href
+from components.town_links import rich_text, town_link
 from models.text import fr_format as F
 from models.domain import transit
 from models.domain.concept_fit import CONCEPTS, STATUS_TEXT, Verdict
@@ -34,9 +36,7 @@ def ranking_position(code_insee: str) -> tuple[int, int, str]:
 def _cnam_line(f) -> list:
     if f["n_cnam_commune"]:
         return [f"Site du Cnam dans la commune : {f['cnam_nom']} ({f['cnam_source']})."]
-    town = f["cnam_commune"]  # every town name a link to its profile
-    if f.get("cnam_code"):
-        town = dcc.Link(town, href=f"/ville/{f['cnam_code']}", id="ville-cnam-proche-lien")
+    town = town_link(f["cnam_commune"], f.get("cnam_code"), id="ville-cnam-proche-lien")  # every town a link
     return [f"Site du Cnam le plus proche : {f['cnam_nom']}, ", town, f" — ≈ {F.minutes(f['cnam_min'])} "
             f"en voiture (estimé), {F.km(f['cnam_km'])} à vol d'oiseau."]
 
@@ -53,24 +53,27 @@ def en_bref(p, v: Verdict, rank: tuple[int, int, str] | None) -> html.Section:
         rank_line = ["Rang au classement : indisponible."]
     why = v.reason.split(" — ", 1)[-1]
     simulate = dcc.Link("Simuler", href=simulator_href(p.code_insee, v.concept), id="ville-bref-simuler")
+    pole = {f["pole"]: f.get("bv_code")} if f.get("pole") else {}  # the pole a small town leans on: a link
+    seen: set[str] = set()  # glossary terms explained once in the block
+    headline = rich_text(v.headline, pole, seen)
     if v.status in ("trop_petite", "sans_conditions"):
         concept = ["Concept : aucun ne s'y prête, les conditions d'accueil ne sont pas réunies (détail plus bas)."]
-    elif v.status == "deja_desservie":
-        concept = [f"Pour renforcer le site existant : {CONCEPTS[v.concept]} — {why}. ", simulate]
     else:
-        concept = [f"Concept suggéré : {CONCEPTS[v.concept]} — {why}. ", simulate]
+        lead = "Pour renforcer le site existant : " if v.status == "deja_desservie" else "Concept suggéré : "
+        name = CONCEPTS[v.concept]
+        concept = [lead, name if name in seen else term(name), " — ", *rich_text(why, pole, seen), ". ", simulate]
     items = [html.Li(rank_line, id="ville-rang"), html.Li(_cnam_line(f), id="ville-cnam-proche"),
              html.Li(concept, id="ville-bref-concept")]
     if v.status not in ("trop_petite",):
         items.append(town_demand.headline(p.code_insee, v.concept))
     return html.Section([
         html.H2("En bref", className="ville-h2"),
-        html.P(v.headline, id="ville-verdict", className=f"brief-verdict {STATUS_CLASS[v.status]}",
+        html.P(headline, id="ville-verdict", className=f"brief-verdict {STATUS_CLASS[v.status]}",
                **{"data-statut": v.status}),
         html.Ul(items, className="brief-list"),
-        html.P(f"Réseau du Cnam pris en compte : {reference_label()}, plus les modifications enregistrées ; "
-               "les sites ouverts depuis 2017 sont à ajouter dans l'éditeur du réseau (page Couverture).",
-               className="ville-note"),
+        html.P(annotate(f"Réseau du Cnam pris en compte : {reference_label()}, plus les modifications "
+                        "enregistrées ; les sites ouverts depuis 2017 sont à ajouter dans l'éditeur du réseau (page "
+                        "Couverture)."), className="ville-note"),
     ], className="ville-brief", id="ville-en-bref")
 
 
@@ -134,8 +137,12 @@ def compare_block(a, b, va: Verdict, vb: Verdict) -> html.Section:
     head = html.Thead(html.Tr([html.Th("Indicateur"), html.Th(a.nom, className="num"),
                                html.Th(dcc.Link(b.nom, href=f"/ville/{b.code_insee}"), className="num")]))
     rows = [html.Tr([html.Td("Verdict"), html.Td(STATUS_TEXT[va.status]), html.Td(STATUS_TEXT[vb.status])])]
-    rows += [html.Tr([html.Td(label), html.Td(fmt(a.facts[key]), className="num"),
-                      html.Td(fmt(b.facts[key]), className="num")]) for label, key, fmt in COMPARE_ROWS]
+    def cell(p, key, fmt):
+        if key == "cnam_commune":  # a town: its profile
+            return town_link(fmt(p.facts[key]), p.facts.get("cnam_code"))
+        return fmt(p.facts[key])
+    rows += [html.Tr([html.Td(label), html.Td(cell(a, key, fmt), className="num"),
+                      html.Td(cell(b, key, fmt), className="num")]) for label, key, fmt in COMPARE_ROWS]
     rows.append(html.Tr([html.Td("Concept suggéré"), html.Td(CONCEPTS[va.concept]), html.Td(CONCEPTS[vb.concept])]))
     return block(f"Comparaison : {a.nom} et {b.nom}", [
         html.Table([head, html.Tbody(rows)], className="table table-sm ville-table", id="ville-comparaison"),

@@ -13,6 +13,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
+from components.glossary import annotate, explained
 from components.ranking_candidates import candidates_panel
 from components.weightings_panel import weightings_panel
 from components.ranking_figures import BAR_TOWNS, contributions_figure, map_data, map_figure
@@ -39,14 +40,13 @@ MISSING_OPTIONS = [{"label": " re-normaliser les poids sur les critères connus"
 
 def _criterion_control(c, weight: float, direction: int) -> html.Div:
     return html.Div([
-        html.Div([html.Span(c.label, className="fw-bold"),
-                  html.Span("?", title=c.explanation(), className="badge rounded-pill text-bg-light border ms-1",
-                            style={"cursor": "help"})]),
+        html.Div([html.Span(annotate(c.label), className="fw-bold"),  # BMO, zone d'emploi… explained
+                  explained("?", c.explanation(), "badge rounded-pill text-bg-light border ms-1")]),
         dcc.Slider(id={"type": "cls-weight", "key": c.key}, min=0, max=scoring.WEIGHT_MAX, step=0.5, value=weight,
                    marks={i: str(i) for i in range(int(scoring.WEIGHT_MAX) + 1)}, updatemode="mouseup",
                    allow_direct_input=False, className="cls-slider"),
-        dcc.RadioItems(id={"type": "cls-dir", "key": c.key}, options=DIR_OPTIONS, value=direction, inline=True,
-                       inputClassName="me-1", labelClassName="me-3 small"),
+        dbc.RadioItems(id={"type": "cls-dir", "key": c.key}, name=f"cls-dir-{c.key}", options=DIR_OPTIONS,
+                       value=direction, inline=True, input_class_name="me-1", label_class_name="me-3 small"),
     ], className="mb-2 pb-1 border-bottom", id=f"cls-criterion-{c.key}")
 
 
@@ -56,8 +56,8 @@ def _weights_panel(weights, directions, missing) -> html.Div:
         html.P("0 = critère ignoré. Le score est la moyenne pondérée des critères normalisés.", className="small"),
         *[_criterion_control(c, weights[c.key], directions[c.key]) for c in CRITERIA],
         html.Label("Valeur inconnue (ex. taux de pauvreté des petites communes)", className="fw-bold mt-2"),
-        dcc.RadioItems(id="cls-missing", options=MISSING_OPTIONS, value=missing, inputClassName="me-1",
-                       labelStyle={"display": "block"}, className="small"),
+        dbc.RadioItems(id="cls-missing", name="cls-missing", options=MISSING_OPTIONS, value=missing,
+                       input_class_name="me-1", class_name="small"),
         dbc.Button("Poids par défaut (tous à 1)", id="cls-reset", color="secondary", outline=True,
                    className="mt-2 w-100"),
     ], className="map-panel mb-3")

@@ -28,6 +28,7 @@ MODULES = {
     "models.fr_format": "models.text.fr_format",
     "models.inputs": "models.text.inputs",
     "models.display_names": "models.text.display_names",
+    "models.glossary": "models.text.glossary",
     "models.commune_search": "models.text.commune_search",
     "models.cli": "models.text.arguments",
     # domain: takes a Territory, plain data in and out

@@ -85,7 +85,7 @@ FACTS: tuple[Fact, ...] = (
          "Un arrêt de car TER se trouve dans la commune."),
     Fact("gare_km", "Distance à la gare TER la plus proche", "km", "SNCF — GTFS TER (arrêts)",
          "À vol d'oiseau depuis la mairie. Le temps de trajet en TER (horaires d'un mardi de référence) est "
-         "donné à part, vers les sites du Cnam et les villes ACV (models/domain/transit.py)."),
+         "donné à part, vers les sites du Cnam et les villes ACV (page Sources)."),
     Fact("n_sup_commune", "Sites d'enseignement supérieur (hors Cnam)", "sites",
          "MESR — implantations de l'enseignement supérieur public (état 2017)",
          "Implantations publiques d'enseignement supérieur qui forment des étudiants (universités, IUT, écoles, "
