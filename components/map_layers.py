@@ -28,10 +28,11 @@ class Layer:
     size: int
     note: str = ""   # shown under the legend when the source is weak
     halo: bool = False  # drawn on a white disc, so it stands out above the other layers
+    named: bool = False  # its places are named on the map (assets/09_map_labels.js), above the dots
 
 
 LAYERS = [  # drawn in this order: big markers first, the Cnam sites last (on top)
-    Layer("acv", "Villes Action Cœur de Ville", "#E69F00", 21),
+    Layer("acv", "Villes Action Cœur de Ville", "#E69F00", 21, named=True),
     Layer("pvd", "Petites villes de demain (ANCT, janvier 2021)", "#8822DD", 13,
           "Petites villes de demain : liste ANCT du 22 janvier 2021 (première vague ; labels plus récents absents), "
           "point à la mairie de la commune."),
@@ -44,10 +45,10 @@ LAYERS = [  # drawn in this order: big markers first, the Cnam sites last (on to
     Layer("gares_ter", "Gares TER (train ou tram-train)", "#332288", 7,
           "Gares TER : arrêts du flux SNCF ; les temps en TER (horaires d'un mardi de référence) sont sur les "
           "fiches ville et la page Couverture."),
-    Layer("cnam_officiel", "Sites du Cnam — implantations officielles (MESR, état 2017)", "#000000", 17, halo=True),
+    Layer("cnam_officiel", "Sites du Cnam — implantations officielles (MESR, état 2017)", "#000000", 17, halo=True, named=True),
     Layer("cnam_presse", "Sites du Cnam attestés par la presse ou ajoutés (à vérifier)", "#DDCC77", 17,
           "Sites du Cnam attestés par la presse : placés à la mairie de leur commune ; sites ouverts depuis 2017 à "
-          "ajouter dans l'éditeur de réseau (page Couverture).", halo=True),
+          "ajouter dans l'éditeur de réseau (page Couverture).", halo=True, named=True),
 ]
 HALO = 6  # extra diameter of the white disc under a halo layer, in pixels
 
@@ -115,7 +116,7 @@ def point_traces(visible: set[str] | None = None) -> list[go.Scattermap]:
             lon=lon, lat=lat, mode="markers", name=f"{layer.label} ({len(df)})",
             marker={"size": layer.size, "color": layer.colour, "opacity": 1 if layer.halo else 0.95},
             customdata=df.code_insee, text=df.hover, hovertemplate="%{text}<extra></extra>",
-            visible=shown, legendgroup=layer.key))
+            visible=shown, legendgroup=layer.key, meta={"labels": list(df.get("commune", df.nom).fillna(df.nom))} if layer.named else None))
     return traces
 
 

@@ -181,3 +181,32 @@ def test_presentation_mode_hides_the_side_panel_and_the_map_takes_the_width(dash
     assert browser.execute_script("return document.documentElement.scrollWidth;") <= 1280  # navbar fits
     time.sleep(2)
     screenshot("sans-panneau-1280")
+
+
+LABELS = "return [...document.querySelectorAll('#map-container .map-label')].map(a => [a.textContent, a.getAttribute('href')]);"
+
+
+def test_town_names_of_the_acv_towns_and_cnam_sites_are_written_on_the_map(dash_server, browser, screenshot):
+    """Issue #18 part 2: the regional map names its towns (HTML labels, assets/09_map_labels.js), each a link to
+    its own profile; a layer switched off takes its names with it."""
+    from components.map_layers import layer_frames
+    from tests.browser.conftest import click
+    frames = layer_frames()
+    acv = dict(zip(frames["acv"].nom, frames["acv"].code_insee))
+    cnam = {}
+    for key in ("cnam_officiel", "cnam_presse"):
+        cnam.update(zip(frames[key].commune.fillna(frames[key].nom), frames[key].code_insee))
+    browser.get(dash_server + "/")
+    wait_for_map(browser)
+    labels = wait(browser, 30).until(lambda b: b.execute_script(LABELS) or False)
+    names = {name: href for name, href in labels}
+    assert len(names) == len(labels)  # one name per town (Metz has two Cnam sites, several ACV towns a site)
+    for name, href in names.items():
+        assert href == f"/ville/{acv.get(name) or cnam.get(name)}", (name, href)
+    assert {"Metz", "Reims", "Mulhouse", "Troyes", "Épinal", "Chaumont"} <= set(names), sorted(names)
+    assert len(names) >= 24, sorted(names)  # of 25 ACV towns and 17 Cnam towns, a few left out where names overlap
+    screenshot("noms-des-villes")
+    click(browser, browser.find_element(By.CSS_SELECTOR, "#map-layers input[value='acv']"))
+    wait(browser).until(lambda b: "Chaumont" not in {n for n, _ in b.execute_script(LABELS)})
+    after = {n for n, _ in browser.execute_script(LABELS)}
+    assert "Metz" in after and not (after - set(cnam)), sorted(after)  # only Cnam towns remain named
