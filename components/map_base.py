@@ -49,12 +49,13 @@ def choropleth(locations, z, *, colorscale="Cividis", zmin=None, zmax=None, colo
     """Commune choropleth whose geometry is the shared GeoJSON URL (fetched once: plotly caches it by URL).
 
     One trace per map: MapLibre tessellates and paints the 5,115 polygons once per trace (a second trace over
-    the same communes doubles the first draw); no outline (MapLibre draws a line layer over every polygon: ~0.3 s
-    of software rendering per frame at first draw; the département outlines give the structure); communes without
-    a value get the grey band of the colour scale (``components.map_scale.scale_for``)."""
+    the same communes doubles the first draw); the thin white outline stays although it costs ~0.3 s of software
+    rendering at first draw: without it (width 0) a hover over the sites of /couverture no longer reaches them
+    (tests/browser/test_couverture_browser.py); communes without a value get the grey band of the colour scale
+    (``components.map_scale.scale_for``)."""
     return go.Choroplethmap(
         geojson=COMMUNES_URL, locations=locations, z=z, featureidkey="id", colorscale=colorscale, zmin=zmin,
-        zmax=zmax, marker={"line": {"width": 0, "color": "#ffffff"}, "opacity": 0.92},
+        zmax=zmax, marker={"line": {"width": 0.15, "color": "#ffffff"}, "opacity": 0.92},
         colorbar={"thickness": 22, "len": 0.8, "x": 1.0, "xanchor": "right", "tickfont": {"size": 15},
                   **(colorbar or {})},
         customdata=customdata, hovertemplate=hovertemplate, name=name, showlegend=False, text=text)
