@@ -27,6 +27,7 @@ from components.errors import log_failure
 from components.town_map import town_map_figure
 from models.domain.concept_fit import concept_fit, suggest_concept, verdict
 from models.domain.partners import UnknownCommune, commune_row
+from models.domain.territory import sites_key
 from models.text.inputs import first
 from models.domain.town_profile import profile, warm
 from components.territory import region_name
@@ -86,12 +87,13 @@ _network_keys: dict = {}
 
 
 def _network_key() -> tuple:
-    """What the page reads of the database: the current network (its sites, version and whether it was readable)."""
+    """What the page reads of the database: the current network's sites (the one network key, the profile's cache
+    key too) and whether it was readable."""
     net = current_network()  # the same object until the network changes (models/stores/network.py keeps it)
     last = _network_keys.get("last")
     if last is not None and last[0] is net:
         return last[1]
-    key = (net.version, net.unavailable, tuple(map(tuple, net.sites.astype(str).to_numpy().tolist())))
+    key = (net.unavailable, sites_key(net.sites))
     _network_keys["last"] = (net, key)
     return key
 

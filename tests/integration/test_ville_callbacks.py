@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 import geodata
 from models.text import fr_format as F
@@ -125,3 +126,22 @@ def test_print_map_is_a_static_svg_with_a_legend(client):
     assert "Missions locales" in text(box)
     bad = ville_callback(client, "ville-code.data", {"ville-code.data": "abc"}, output="ville-print-map")
     assert "indisponible" in text(bad["ville-print-map.children"])
+
+
+def test_cached_page_follows_a_network_edit(client, monkeypatch):
+    """The page cache (pages/ville.py) is keyed by the network's sites: a site added in Verdun shows at once."""
+    from models.stores import network as netmod
+    from pages import ville
+
+    verdun = "55545"
+    before = json.dumps(layout(client, verdun), ensure_ascii=False)
+    assert "Site du Cnam dans la commune" not in before
+    ref = netmod.reference_network()
+    row = ref.iloc[[0]].assign(site_id="test-verdun", code_insee=verdun, nom="Cnam Verdun (essai)",
+                               lon=geodata.communes().set_index("code_insee").loc[verdun, "lon"],
+                               lat=geodata.communes().set_index("code_insee").loc[verdun, "lat"])
+    edited = netmod.Network(sites=pd.concat([ref, row], ignore_index=True), version=1)
+    monkeypatch.setattr(netmod, "current_network", lambda *a, **k: edited)
+    monkeypatch.setattr(ville, "current_network", lambda *a, **k: edited)
+    after = json.dumps(layout(client, verdun), ensure_ascii=False)
+    assert "Site du Cnam dans la commune : Cnam Verdun (essai)" in after
