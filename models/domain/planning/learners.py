@@ -23,7 +23,8 @@ rule (:class:`models.domain.planning.Eligibility`), a budget, and viability: eve
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -70,11 +71,29 @@ class LearnersProblem:
         from other new sites only lowers it)."""
         return (self.p[:, None] * self.u / (1 + self.s0[:, None] + self.u)).sum(axis=0)
 
-    def learners(self, chosen) -> np.ndarray:
-        """Expected learners of each chosen site in the set ``chosen`` (competition included)."""
+    def learners(self, chosen, s: np.ndarray | None = None) -> np.ndarray:
+        """Expected learners of each chosen site in the set ``chosen`` (competition included); ``s``, the access
+        with ``chosen`` open, when the caller already has it."""
         chosen = list(chosen)
-        s = self.s0 + self.u[:, chosen].sum(axis=1)
+        s = self.s0 + self.u[:, chosen].sum(axis=1) if s is None else s
         return (self.p / (1 + s)) @ self.u[:, chosen]
+
+    def extensions(self, chosen: list, s: np.ndarray, candidates: np.ndarray, break_even: float):
+        """Gain of each of ``candidates`` added to ``chosen`` (access ``s``), and whether it can join with every site
+        still at ``break_even``. A site's learners only fall as sites are added, so a candidate that fails here fails
+        in every larger set."""
+        ut = self.u_rows
+        w = self.p / (1 + s + ut[candidates])                      # one row per candidate
+        gains = float(self.p @ (1.0 / (1 + s))) - w.sum(axis=1)
+        ok = demand.reaches_break_even((w * ut[candidates]).sum(axis=1), break_even)
+        if chosen:
+            ok &= demand.reaches_break_even(w @ ut[chosen].T, break_even).all(axis=1)
+        return gains, ok
+
+    @cached_property
+    def u_rows(self) -> np.ndarray:
+        """``u`` transposed and contiguous: a candidate's attraction over the communes read as one row."""
+        return np.ascontiguousarray(self.u.T)
 
 
 @dataclass
@@ -126,13 +145,14 @@ def greedy(lp: LearnersProblem, rules: Rules) -> tuple[list[int], float]:
     return chosen, max(bound, lp.value(chosen))
 
 
-def _partial_ok(lp: LearnersProblem, rules: Rules, trial: list) -> bool:
-    """A greedy step: budget and viability now; the 25 % rule checked against the final size ``k``."""
+def _partial_ok(lp: LearnersProblem, rules: Rules, trial: list, s: np.ndarray | None = None) -> bool:
+    """A greedy step: budget and viability now; the 25 % rule checked against the final size ``k``; ``s``, the
+    access with ``trial`` open, when known."""
     if rules.costs is not None and rules.budget is not None and rules.costs[trial].sum() > rules.budget + 1e-9:
         return False
     if rules.outside is not None and int(rules.outside[trial].sum()) > rules.max_outside(rules.k):
         return False
-    return rules.break_even is None or bool(demand.reaches_break_even(lp.learners(trial), rules.break_even).all())
+    return rules.break_even is None or bool(demand.reaches_break_even(lp.learners(trial, s), rules.break_even).all())
 
 
 def exact(lp: LearnersProblem, rules: Rules, time_limit: float = 20.0):
@@ -149,30 +169,40 @@ def exact(lp: LearnersProblem, rules: Rules, time_limit: float = 20.0):
     if rules.break_even is not None:
         la = lp.learners_alone()
         free0 = [j for j in free0 if demand.reaches_break_even(la[j], rules.break_even)]
-    stack = [([], np.array(free0, int), lp.s0.copy(), 0.0)]
+    ut = lp.u_rows
+    # viability is kept by filtering: the free candidates are only those that can join the set and keep every
+    # site at break-even, so a child needs only the budget and the 25 % rule checked
+    structural = replace(rules, break_even=None)
+    stack = [([], np.array(free0, int), lp.s0.copy(), 0.0, None)]
     nodes, timed_out = 0, False
     while stack:
         if time.perf_counter() - t0 > time_limit:
             timed_out = True
             break
-        chosen, free, s, val = stack.pop()
+        chosen, free, s, val, g = stack.pop()
         nodes += 1
         r = rules.k - len(chosen)
         if r <= 0 or not len(free):
             continue
-        g = lp.p @ (1.0 / (1 + s))[:, None] - lp.p @ (1.0 / (1 + s[:, None] + lp.u[:, free]))
+        if g is None:                                              # gains from this set (the exclude child has them)
+            g = float(lp.p @ (1.0 / (1 + s))) - (1.0 / (1 + s + ut[free])) @ lp.p
         order = np.argsort(-g)
         if val + g[order[:r]].sum() <= best_val + GAP_LEARNERS:
             continue
         j = int(free[order[0]])
-        rest = free[order[1:]][g[order[1:]] > TOL]
-        stack.append((chosen, rest, s, val))                       # exclude j (explored after)
+        keep = g[order[1:]] > TOL
+        rest = free[order[1:]][keep]
+        stack.append((chosen, rest, s, val, g[order[1:]][keep]))  # exclude j (explored after)
         trial = chosen + [j]
-        if _partial_ok(lp, rules, trial):
-            s2 = s + lp.u[:, j]
+        s2 = s + ut[j]
+        if _partial_ok(lp, structural, trial):
             v2 = val + float(g[order[0]])
-            if v2 > best_val + TOL and rules.feasible(lp, trial):
+            if v2 > best_val + TOL and structural.feasible(lp, trial):
                 best, best_val = trial, v2
-            stack.append((trial, rest, s2, v2))                    # include j (explored first)
+            g2 = None
+            if rules.break_even is not None and len(rest):         # who can still join without breaking even
+                g2, ok = lp.extensions(trial, s2, rest, rules.break_even)
+                rest, g2 = rest[ok], g2[ok]
+            stack.append((trial, rest, s2, v2, g2))                # include j (explored first)
     status = "arrêt avant preuve d'optimalité" if timed_out else "optimum prouvé (à moins d'un demi-apprenant)"
     return best, not timed_out, status, nodes
