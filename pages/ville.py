@@ -31,7 +31,7 @@ from models.domain.territory import sites_key
 from models.text.inputs import first
 from models.domain.town_profile import profile, warm
 from components.territory import region_name
-from models.stores.network import current_network
+from models.stores.network import current_network, one_network_read
 
 warm()  # département / region references, computed once per process
 
@@ -104,14 +104,15 @@ def layout(code_insee: str | None = None, comparer=None, **_query):
 
     The cached value is the page's Dash JSON (what the renderer receives), so two requests never share a mutable
     component tree; an unknown commune or a failed build is not cached."""
-    key = (str(code_insee).strip()[:20] if code_insee is not None else "", repr(comparer)[:60],
-           date.today().toordinal(), _network_key())
-    with _pages_lock:
-        hit = _pages.get(key)
-        if hit is not None:
-            _pages.move_to_end(key)
-            return hit
-    page, ok = _build(code_insee, comparer)
+    with one_network_read():  # one version of the network for the key and every fact of the page
+        key = (str(code_insee).strip()[:20] if code_insee is not None else "", repr(comparer)[:60],
+               date.today().toordinal(), _network_key())
+        with _pages_lock:
+            hit = _pages.get(key)
+            if hit is not None:
+                _pages.move_to_end(key)
+                return hit
+        page, ok = _build(code_insee, comparer)
     if not ok:
         return page
     from dash._utils import to_json  # the encoder Dash itself answers with (plotly's: NaN → null, numpy arrays…)

@@ -463,6 +463,17 @@ def _network_estimate(sites: pd.DataFrame, concept: str, territory: Territory) -
     return territory.memo[key]
 
 
+def _own_figures(sites: pd.DataFrame, concept: str, territory: Territory) -> dict:
+    """``{commune: {central, low, high, drawn, net_new}}`` of the network's sites summed per host commune
+    (memoised per network and concept)."""
+    key = ("demand.own", concept, sites_key(sites))
+    if key not in territory.memo:
+        per_site = _network_estimate(sites, concept, territory).sites
+        territory.memo[key] = per_site.groupby("code_insee")[["central", "low", "high", "drawn", "net_new"]] \
+            .sum().to_dict("index")
+    return territory.memo[key]
+
+
 def _existing(sites: pd.DataFrame, territory: Territory) -> dict:
     """The network as the candidate computation reads it (memoised per network): its times and its communes."""
     key = ("demand.existing", sites_key(sites))
@@ -499,11 +510,11 @@ def _candidates(codes: list, concept: str, sites: pd.DataFrame, territory: Terri
     source = np.where(existant, None, names[top] if len(loss) else None)
     source_learners = np.where(existant, 0.0, loss[top, np.arange(len(codes))] if len(loss) else 0.0)
     if existant.any():  # a town with a site: that site's own figures, not a second site's
-        own = _network_estimate(sites, concept, territory).sites.groupby("code_insee")[list(cols)].sum()
+        own = _own_figures(sites, concept, territory)
         idx = [i for i, e in enumerate(existant) if e]
         for k in cols:
             cols[k] = cols[k].copy()
-            cols[k][idx] = own.loc[[codes[i] for i in idx], k].to_numpy()
+            cols[k][idx] = [own[codes[i]][k] for i in idx]
     drawn_from = [dict(zip(names, loss[:, i])) if not existant[i] else {} for i in range(len(codes))]
     return pd.DataFrame({"code_insee": codes, "existant": existant, **cols, "source_code": source,
                          "source_learners": source_learners, "drawn_from": drawn_from})

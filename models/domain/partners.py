@@ -39,12 +39,6 @@ def commune_row(code_insee) -> pd.Series:
     return Territory.from_geodata().row(code_insee)
 
 
-def distances_km(lon, lat, kind: str) -> np.ndarray:
-    """Straight-line km from points (n) to every partner of ``kind``, shape (n, len(layer))."""
-    pts = layer(kind)
-    return distance_matrix_km(np.atleast_1d(lon), np.atleast_1d(lat), pts.lon.to_numpy(), pts.lat.to_numpy())
-
-
 def partners_near(code_insee: str, kind: str, max_km: float | None = None, n: int | None = None,
                   settings: TravelSettings | None = None) -> pd.DataFrame:
     """Partners of ``kind`` around a commune, nearest first.
@@ -66,18 +60,29 @@ def partners_near(code_insee: str, kind: str, max_km: float | None = None, n: in
     """
     row = commune_row(code_insee)
     pts = layer(kind)
-    d = distances_km(row.lon, row.lat, kind)[0]
-    inside = pts.code_insee.to_numpy() == row.code_insee
+    lon, lat, codes, names = _columns(pts)
+    d = distance_matrix_km(np.atleast_1d(row.lon), np.atleast_1d(row.lat), lon, lat)[0]
+    inside = codes == row.code_insee
     keep = np.ones(len(d), bool) if max_km is None else (d <= max_km) | inside
     idx = np.flatnonzero(keep)
-    idx = idx[np.lexsort((pts.nom.to_numpy()[idx].astype(str), d[idx]))]  # nearest first, then by name
+    idx = idx[np.lexsort((names[idx], d[idx]))]  # nearest first, then by name
     if n is not None:
         idx = idx[:n]
-    out = pts.iloc[idx].reset_index(drop=True)
-    out["distance_km"] = d[idx]
-    out["minutes"] = minutes_between([row.lon], [row.lat], out["lon"].to_numpy(float), out["lat"].to_numpy(float),
-                                     settings)[0] if len(out) else []
-    out["dans_la_commune"] = inside[idx]
-    return out
+    minutes = minutes_between([row.lon], [row.lat], lon[idx], lat[idx], settings)[0] if len(idx) else []
+    return pts.iloc[idx].reset_index(drop=True).assign(distance_km=d[idx], minutes=minutes,
+                                                      dans_la_commune=inside[idx])
 
 
+_ARRAYS_CACHE: dict = {}
+
+
+def _columns(pts: pd.DataFrame) -> tuple:
+    """Longitude, latitude, commune code and name of a layer's points as numpy arrays, kept per layer object (the
+    layers are built once; a network's sites are a new frame at each edit)."""
+    hit = _ARRAYS_CACHE.get(id(pts))
+    if hit is None or hit[0] is not pts:
+        if len(_ARRAYS_CACHE) > 64:
+            _ARRAYS_CACHE.clear()
+        hit = _ARRAYS_CACHE[id(pts)] = (pts, pts["lon"].to_numpy(float), pts["lat"].to_numpy(float),
+                                   pts["code_insee"].to_numpy(str), pts["nom"].to_numpy(str))
+    return hit[1:]

@@ -71,6 +71,7 @@ def served_communes() -> frozenset[str]:
     return frozenset(geodata.ter_acces().code_insee)
 
 
+@lru_cache(maxsize=1)
 def destinations() -> frozenset[str]:
     """Towns the journeys were computed to (reference Cnam site towns and ACV towns that have a stop nearby)."""
     return frozenset(journeys().destination)
