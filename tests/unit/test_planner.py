@@ -2,6 +2,7 @@ import itertools
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from models.domain import planning as planner
@@ -442,10 +443,26 @@ def test_greedy_spends_exactly_the_budget_and_adds_a_site_for_less_than_one_unit
 
 
 def test_existing_sites_cover_a_commune_exactly_at_the_threshold():
-    from tests.territories import line_territory
 
     t = line_territory([1000] * 4, sites=("99000",))
     exact = float(t.minutes_to_points(t.sites, None, "code_insee")[1].min())  # commune 1 to the site at 0
     assert 5 <= exact <= 180
     p = PlanningProblem.from_region(t.sites, ["99003"], exact, territory=t)
     assert p.base_covered.tolist()[:2] == [True, True]  # commune 1 at exactly the threshold is covered
+
+
+def test_the_planner_finds_a_site_by_its_id_as_the_coverage_does(tmp_path, monkeypatch):
+    # a routed matrix gives times per site id: the planner's "already covered" must be the coverage's, site by
+    # site (it looked sites up by commune code, so a routed pair for the site was never read)
+    from models.domain import travel
+
+    terr = line_territory([1000] * 8)
+    sites = pd.DataFrame({"site_id": ["S1"], "code_insee": ["99007"], "nom": ["Site"], "lon": [5.7], "lat": [48.5]})
+    path = tmp_path / "travel_minutes.parquet"
+    pd.DataFrame({"origine": ["99000"], "destination": ["S1"], "minutes": [5.0]}).to_parquet(path)
+    monkeypatch.setattr(travel, "ROUTED_MINUTES_PATH", path)
+    minutes, _ = terr.nearest_site(sites)
+    assert minutes[0] == 5.0 and minutes[1] > 30
+    problem = PlanningProblem.from_region(sites, [], 10, territory=terr)
+    assert list(problem.base_covered) == list(minutes <= 10) and problem.base_covered[0]
+    assert list(planner.network_sites_frame(planner.network_points(sites), terr).site_id) == ["S1"]

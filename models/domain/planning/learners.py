@@ -51,7 +51,7 @@ class LearnersProblem:
         model = demand.model_for(territory)
         central, _, _ = demand.scenarios(concept)
         pts = territory.points_at_communes(list(candidates))
-        ex = existing.assign(site_id=[f"s{i}" for i in range(len(existing))])
+        ex = existing if "site_id" in existing else existing.assign(site_id=existing["code_insee"].astype(str))
         ex_u = demand._decay(model.times_to(ex), central.half_time) if len(existing) else np.zeros((len(territory), 0))
         u = central.pull * demand._decay(model.times_to(pts), central.half_time)
         p = model.rate(central.total, central.half_time) * model.potential

@@ -16,26 +16,33 @@ from models.domain.travel import TravelSettings
 
 
 def network_points(network, territory: Territory | None = None) -> tuple:
-    """Hashable ``(code_insee, lon, lat)`` per site (the cache key of a network): ``network`` is a frame or
-    records with ``lon``/``lat`` (sites at their own coordinates), or ``code_insee`` (sites at the town hall)."""
+    """Hashable ``(site_id, code_insee, lon, lat)`` per site (the cache key of a network): ``network`` is a frame
+    or records with ``lon``/``lat`` (sites at their own coordinates, found by ``site_id`` like everywhere else:
+    coverage, town facts, demand), or ``code_insee`` (sites at the town hall, the commune code as id)."""
     if isinstance(network, pd.DataFrame):
         network = network.to_dict("records")
     network = list(network)
     if network and isinstance(network[0], (dict, tuple)):
-        rows = [tuple(r) if isinstance(r, tuple) else (r["code_insee"], r["lon"], r["lat"]) for r in network]
-        return tuple((str(c), float(x), float(y)) for c, x, y in rows)
+        rows = [_point(r) for r in network]
+        return tuple((str(i), str(c), float(x), float(y)) for i, c, x, y in rows)
     pts = (territory or Territory.from_geodata()).points_at_communes(list(dict.fromkeys(str(c) for c in network)))
-    return tuple(zip(pts["code_insee"], pts["lon"].astype(float), pts["lat"].astype(float)))
+    return tuple(zip(pts["site_id"], pts["code_insee"], pts["lon"].astype(float), pts["lat"].astype(float)))
+
+
+def _point(r) -> tuple:
+    if isinstance(r, tuple):
+        return r if len(r) == 4 else (r[0], *r)          # (code_insee, lon, lat): the commune code as id
+    return r.get("site_id", r["code_insee"]), r["code_insee"], r["lon"], r["lat"]
 
 
 def network_frame(network, territory: Territory | None = None) -> pd.DataFrame:
-    """The network's sites as a frame ``code_insee``, ``lon``, ``lat`` (see :func:`network_points`)."""
-    return pd.DataFrame(list(network_points(network, territory)), columns=["code_insee", "lon", "lat"])
+    """The network's sites as a frame ``site_id``, ``code_insee``, ``lon``, ``lat`` (see :func:`network_points`)."""
+    return pd.DataFrame(list(network_points(network, territory)), columns=["site_id", "code_insee", "lon", "lat"])
 
 
 def network_codes(network) -> list[str]:
     """The communes hosting a site of ``network`` (any form accepted by :func:`network_points`)."""
-    return list(dict.fromkeys(c for c, _, _ in network_points(network)))
+    return list(dict.fromkeys(c for _, c, _, _ in network_points(network)))
 
 
 @dataclass
@@ -105,7 +112,7 @@ class PlanningProblem:
         codes = list(dict.fromkeys(points["code_insee"]))
         candidates = [c for c in dict.fromkeys(str(c) for c in candidates) if c not in set(codes)]
         n = len(territory)
-        base = (territory.minutes_to_points(points, settings, "code_insee") <= minutes).any(axis=1) if len(points) \
+        base = (territory.minutes_to_points(points, settings) <= minutes).any(axis=1) if len(points) \
             else np.zeros(n, bool)
         cover = np.zeros((n, len(candidates)), bool)
         for s in range(0, len(candidates), 512):  # chunks: never the full float matrix in memory

@@ -138,8 +138,8 @@ def viability_for(concept: str) -> tuple[Viability | None, dict]:
 def network_sites_frame(points: tuple, territory: Territory | None = None) -> pd.DataFrame:
     """The network's sites as the demand model reads them (all existing: ``nouveau`` False)."""
     names = (territory or Territory.from_geodata()).names
-    df = pd.DataFrame(list(points), columns=["code_insee", "lon", "lat"])
-    return df.assign(site_id=[f"site-{i}" for i in range(len(df))], nom=df["code_insee"].map(names), nouveau=False)
+    df = pd.DataFrame(list(points), columns=["site_id", "code_insee", "lon", "lat"])
+    return df.assign(nom=df["code_insee"].map(names), nouveau=False)
 
 
 def learners_problem(problem: PlanningProblem, points: tuple, concept: str):
