@@ -127,3 +127,14 @@ def test_beyond_the_exact_limit_the_time_budget_gives_a_set_at_least_as_good_as_
         assert exact.status == planner.TIME_BUDGET_STATUS
     small = pd.Series(geodata.communes().set_index("code_insee")["population"]).reindex(greedy.chosen)
     assert (small < HOST).any()   # asked for: the small communes can be proposed
+
+
+def test_candidate_table_says_where_every_candidate_comes_from(network):
+    # every commune of 5,000 inhabitants or more: ACV first, then the centre of its bassin de vie, else "commune"
+    by = planner.candidate_table(planner.PlanRequest(kind="toutes"), network).set_index("code_insee")["origine"]
+    assert by["67046"] == "commune"                       # Bischwiller: not ACV, in Haguenau's bassin de vie
+    assert by["68298"] == "centre de bassin de vie"       # Sainte-Marie-aux-Mines
+    com = geodata.communes().set_index("code_insee").loc[by.index]
+    expected = np.where(com["is_acv"].astype(bool), "ville ACV",
+                        np.where(com["bv_code"] == com.index, "centre de bassin de vie", "commune"))
+    assert list(by) == list(expected) and (by == "commune").sum() > 50

@@ -159,3 +159,11 @@ def test_a_page_built_inside_one_network_read_sees_one_network(tmp_path, monkeyp
         assert net.current_network() is held and SEDAN not in net.current_network().codes
         assert SEDAN in net.current_network(net.db.engine()).codes  # an explicit database is always read
     assert SEDAN in net.current_network().codes
+
+
+def test_a_database_that_is_down_gives_the_reference_network_and_says_so(tmp_path):
+    down = create_engine(f"sqlite:///{tmp_path / 'no-such-folder' / 'net.db'}")   # cannot be opened
+    n = net.current_network(down)
+    assert n.unavailable and n.codes == REF and n.version == 0
+    assert n.label == ("réseau de référence — historique des modifications indisponible (base de données hors "
+                       "service) : les modifications enregistrées reviendront quand la base répondra")
