@@ -1,10 +1,13 @@
-"""The models of the app, pure Python (no Dash), in four layers (the arrows are checked by ``.importlinter``):
+"""The models of the app, pure Python (no Dash), in layers, cli → loaders → stores → domain → text (the arrows are
+checked by ``.importlinter``):
 
 - ``models/domain/``  the domain: territory, travel, town facts, coverage, planning, demand, finance (simulator),
   scoring, concept fit, partners, town profile, transit. Takes a ``Territory``; imports no store, no CLI, no Dash.
+  The current network comes with the territory (``Territory.current_sites()``).
 - ``models/stores/``  the database (``db.py``, which imports none of the stores) and what is kept in it: scenarios,
   weightings, network edits, editor accounts (``versioned_store.py`` is what the scenario and weighting stores share).
-- ``models/loaders/`` the one place that reads ``geodata/`` into the region's ``Territory``, and the data checks.
+- ``models/loaders/`` the one place that reads ``geodata/`` into the region's ``Territory`` (and wires its current
+  network to the network store), and the data checks.
 - ``models/text/``    French formatting, input parsing, display names, the French argument parser; imports nothing
   of the domain.
 - ``models/cli/``     the ``python -m models.<name>`` entry points (coverage, planner, demand, users, ...).

@@ -297,7 +297,7 @@ def coverage(sites, minutes: float, settings: TravelSettings | None = None, weig
     ----------
     sites : DataFrame or sequence of str
         The sites as points (``site_id``, ``code_insee``, ``nom``, ``lon``, ``lat``: e.g.
-        ``current_network().sites``, each at its own coordinates), or ``code_insee`` of communes, placed at
+        ``Territory.current_sites()``, each at its own coordinates), or ``code_insee`` of communes, placed at
         their town hall.
     minutes : float
         Threshold, 5–180 minutes, inclusive: a commune exactly at ``minutes`` is covered.
@@ -341,7 +341,7 @@ def main(argv=None) -> int:
         settings = TravelSettings(a.travel_model, a.time_factor)
         minutes = check_minutes(a.minutes)
         if a.sites is None:
-            from models.stores.network import reference_network, reference_label
+            from models.domain.reference_sites import reference_label, reference_network
 
             sites, version = reference_network(), reference_label()
         else:

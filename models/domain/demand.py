@@ -333,9 +333,7 @@ def model_for(territory: Territory | None = None, settings: TravelSettings | Non
 
 def _site_frame(sites: pd.DataFrame | None, added, territory: Territory) -> pd.DataFrame:
     if sites is None:
-        from models.stores.network import current_network
-
-        sites = current_network().sites
+        sites = territory.current_sites()
     cols = ["site_id", "code_insee", "nom", "lon", "lat"]
     s = sites[cols].copy()
     s["code_insee"] = s["code_insee"].astype(str)
@@ -362,7 +360,7 @@ def estimate(sites: pd.DataFrame | None = None, added=(), concept: str = DEFAULT
     ----------
     sites : DataFrame, optional
         The network (``site_id``, ``code_insee``, ``nom``, ``lon``, ``lat``), default the current network
-        (:func:`models.stores.network.current_network`). Sites that are not in the territory's reference are new, unless
+        (:meth:`Territory.current_sites`). Sites that are not in the territory's reference are new, unless
         a boolean column ``nouveau`` says which are.
     added : sequence of str
         Communes where a new site is added (placed at the town hall).
@@ -444,9 +442,7 @@ def candidates(codes, concept: str = DEFAULT_CONCEPT, sites: pd.DataFrame | None
     codes = [str(c) for c in codes]
     territory.positions(codes)  # unknown → UnknownCommune
     if sites is None:
-        from models.stores.network import current_network
-
-        sites = current_network().sites
+        sites = territory.current_sites()
     net = sites_key(sites)
     rows = territory.memo.setdefault(("demand.candidates", concept, net, as_new), {})  # one row per town, reused
     todo = [c for c in dict.fromkeys(codes) if c not in rows]
@@ -542,9 +538,7 @@ def town_estimate(code_insee: str, concept: str = DEFAULT_CONCEPT, sites: pd.Dat
     code = check_code(code_insee)
     territory.row(code)
     if sites is None:
-        from models.stores.network import current_network
-
-        sites = current_network().sites
+        sites = territory.current_sites()
     key = ("demand.town", code, concept, sites_key(sites))
     if key not in territory.memo:
         territory.memo[key] = _town_estimate(code, concept, sites, territory)

@@ -53,7 +53,8 @@ def nearest_site_minutes() -> pd.Series:
     from models.domain.territory import Territory
     from models.domain.town_facts import network_sites
 
-    t, sites = Territory.from_geodata(), network_sites()
+    t = Territory.from_geodata()
+    sites = network_sites(t)
     if sites.empty:
         return pd.Series(np.nan, index=t.codes)
     return pd.Series(t.nearest_site(sites)[0], index=t.codes)

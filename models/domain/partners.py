@@ -24,12 +24,12 @@ KINDS = {
 
 def layer(kind: str, territory: Territory | None = None) -> pd.DataFrame:
     """Points of one partner kind with ``commune`` (name of their commune). The Cnam sites are those of the
-    current network (:func:`models.stores.network.current_network`), each at its own coordinates."""
+    current network (:meth:`Territory.current_sites`), each at its own coordinates."""
     if kind not in KINDS:
         raise ValueError(f"Type de partenaire inconnu : {kind!r}")
     territory = territory or Territory.from_geodata()
     if kind == "cnam_sites":
-        sites = network_sites()
+        sites = network_sites(territory)
         return sites if "commune" in sites else sites.assign(commune=sites["code_insee"].map(territory.names))
     return partner_layer(territory, kind)
 

@@ -273,7 +273,7 @@ def _net_new_learners(codes: list[str], territory: Territory) -> np.ndarray:
     """Net new learners of a new hub in each town beside the current network (demand model, central)."""
     from models.domain import demand
 
-    table = demand.candidates(codes, LEARNERS_CONCEPT, network_sites(), territory, as_new=True)
+    table = demand.candidates(codes, LEARNERS_CONCEPT, network_sites(territory), territory, as_new=True)
     return table["net_new"].to_numpy(float)
 
 

@@ -13,6 +13,8 @@ Commune codes are validated here and only here (:func:`check_code`, :class:`Unkn
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from functools import cached_property
 
 import numpy as np
@@ -66,11 +68,15 @@ class Territory:
         Shown in the UI (the region's name for the region's territory).
     region_code : str, optional
         INSEE code of the region the territory was built for (:mod:`models.loaders.region`).
+    current_sites : callable, optional
+        Gives the sites of the current network (the reference and the editors' changes): wired by whoever builds
+        the territory (:mod:`models.loaders.region` reads the network store), so the domain never reads a store.
+        Without it, the current network is the reference ``sites``.
     """
 
     def __init__(self, communes: pd.DataFrame, neighbours: pd.DataFrame | None = None,
                  sites: pd.DataFrame | None = None, layers: dict | None = None, name: str = "territoire",
-                 region_code: str | None = None):
+                 region_code: str | None = None, current_sites: Callable[[], pd.DataFrame] | None = None):
         self.communes = communes.reset_index(drop=True)
         self.communes["code_insee"] = self.communes["code_insee"].astype(str)
         self.neighbours = neighbours if neighbours is not None else pd.DataFrame(columns=["code_insee", "voisin"])
@@ -79,6 +85,7 @@ class Territory:
         self.layers = dict(layers or {})
         self.name = name
         self.region_code = region_code
+        self._current_sites = current_sites
         self.memo: dict = {}  # per-territory caches of the models (keyed by the model's own names)
 
     @classmethod
@@ -94,6 +101,11 @@ class Territory:
         from models.loaders.region import territory_for_region
 
         return territory_for_region(code)
+
+    def current_sites(self) -> pd.DataFrame:
+        """The sites of the current network, each at its own coordinates (the one default network of the
+        models: town facts, demand, concept fit, ranking, TER catchment)."""
+        return self._current_sites() if self._current_sites is not None else self.sites
 
     # ------------------------------------------------------------------ communes
     @cached_property

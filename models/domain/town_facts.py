@@ -4,7 +4,7 @@ read them here, so that two pages can never say different things about the same 
 Every fact of :data:`FACTS` names its unit, source and definition (shown in the UI). Distances are
 straight-line km between the commune's town-hall point and the partner's point; times and catchments are
 estimates (:mod:`models.domain.travel`: one travel model, calibrated on routed times). The Cnam sites are those of
-the current network (:func:`models.stores.network.current_network`, each site at its own coordinates).
+the current network (:meth:`Territory.current_sites`, each site at its own coordinates).
 
 ``town_facts(["10387"])`` → one row per commune (index ``code_insee``), cached per territory, travel model
 and network.
@@ -257,11 +257,9 @@ def _compute(territory: Territory, codes: list[str], sites: pd.DataFrame, settin
     return pd.DataFrame(out, index=pd.Index(codes, name="code_insee"))
 
 
-def network_sites() -> pd.DataFrame:
-    """The sites of the current network (reference + edits), read through the one network function."""
-    from models.stores.network import current_network
-
-    return current_network().sites
+def network_sites(territory: Territory | None = None) -> pd.DataFrame:
+    """The sites of the current network (reference + edits): :meth:`Territory.current_sites`."""
+    return (territory or Territory.from_geodata()).current_sites()
 
 
 def fact_records(codes, territory: Territory | None = None, settings: TravelSettings | None = None,
@@ -271,7 +269,7 @@ def fact_records(codes, territory: Territory | None = None, settings: TravelSett
     territory = territory or Territory.from_geodata()
     codes = [_known(territory, c) for c in codes]
     if sites is None:
-        sites = network_sites()
+        sites = network_sites(territory)
     cache = territory.memo.setdefault(("town_facts", settings, sites_key(sites)), {})
     todo = [c for c in dict.fromkeys(codes) if c not in cache]
     if todo:

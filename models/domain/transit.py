@@ -222,9 +222,7 @@ def main(argv=None) -> int:
     ap.add_argument("--minutes", type=float, default=60)
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args(argv)
-    from models.stores.network import current_network
-
-    sites = list(current_network().sites.code_insee.astype(str))
+    sites = list(Territory.from_geodata().current_sites().code_insee.astype(str))
     if a.code_insee:
         trip = nearest_site_trip(a.code_insee, sites)
         out = trip.__dict__ if trip else {"code_insee": a.code_insee, "trajet": None}

@@ -35,7 +35,14 @@ def territory_for_region(code: str) -> Territory:
                          f"{region_code()!r} : python -m geodata.build --region {code}).")
     layers = {name: getattr(geodata, name)() for name in LAYERS if hasattr(geodata, name)}
     return Territory(geodata.communes(), geodata.commune_neighbours(), geodata.cnam_sites(), layers,
-                     REGION_NAMES[code], region_code=code)
+                     REGION_NAMES[code], region_code=code, current_sites=_current_network_sites)
+
+
+def _current_network_sites():
+    """The sites of the network the app edits: the reference + the editors' changes kept in the database."""
+    from models.stores import network
+
+    return network.current_network().sites
 
 
 def region_territory() -> Territory:

@@ -147,17 +147,17 @@ def test_an_author_of_80_characters_is_accepted_81_refused_and_a_reset_names_no_
     assert h.site_id.iloc[1] is None or h.site_id.isna().iloc[1]  # a reset is about no site
 
 
-def test_a_page_built_inside_one_network_read_sees_one_network(tmp_path, monkeypatch):
+def test_a_page_built_inside_one_network_read_sees_one_network(eng, monkeypatch):
     # a town page asks for the network about fifteen times: inside one_network_read it is read once, and an edit
     # saved meanwhile by another editor shows on the next page, not halfway through this one
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'pinned.db'}")
+    monkeypatch.setattr(net.db, "engine", lambda url=None: eng)   # the app's database, a fresh one here
     before = net.current_network()
     with net.one_network_read() as held:
         assert held.codes == before.codes
         after = net.add_site(SEDAN, "Alice")                     # another editor's save, committed
         assert SEDAN in after.codes
         assert net.current_network() is held and SEDAN not in net.current_network().codes
-        assert SEDAN in net.current_network(net.db.engine()).codes  # an explicit database is always read
+        assert SEDAN in net.current_network(eng).codes          # an explicit database is always read
     assert SEDAN in net.current_network().codes
 
 
