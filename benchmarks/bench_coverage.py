@@ -37,10 +37,10 @@ def spopt_comparison(existing, candidates) -> list[Measure]:
 
     import geodata
     from models.domain.planning import PlanningProblem, solve
-    from models.domain.travel import travel_time_matrix
+    from models.domain.territory import Territory
 
     facilities = existing + candidates
-    cost = travel_time_matrix(facilities, None, dtype=np.float32).T.astype(float)  # (communes, facilities)
+    cost = Territory.from_geodata().minutes_from(facilities, dtype=np.float32).T.astype(float)  # (communes, facilities)
     weights = geodata.communes()["population"].to_numpy(float)
     t0 = time.perf_counter()
     model = MCLP.from_cost_matrix(cost, weights, MINUTES, p_facilities=len(existing) + K,

@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-import geodata
+from models.domain.territory import Territory
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,6 @@ DENSITE_LABELS = {1: "Grands centres urbains", 2: "Centres urbains intermédiair
 
 def nearest_site_minutes() -> pd.Series:
     """Estimated minutes from every commune's town hall to the nearest site of the current network."""
-    from models.domain.territory import Territory
     from models.domain.town_facts import network_sites
 
     t = Territory.from_geodata()
@@ -61,7 +60,7 @@ def nearest_site_minutes() -> pd.Series:
 
 
 def values(key: str) -> pd.Series:
-    """Values of variable ``key`` for every commune, in :func:`geodata.communes` order, indexed by code_insee.
+    """Values of variable ``key`` for every commune, in the territory's order, indexed by code_insee.
 
     The time to the Cnam follows the current network (recomputed: a few milliseconds); the others are cached."""
     if key not in VARIABLES:
@@ -73,5 +72,5 @@ def values(key: str) -> pd.Series:
 
 @lru_cache(maxsize=None)
 def _commune_values(key: str) -> pd.Series:
-    com = geodata.communes()
+    com = Territory.from_geodata().communes
     return pd.Series(com[key].astype(float).to_numpy(), index=com.code_insee.to_numpy())

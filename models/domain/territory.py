@@ -72,11 +72,15 @@ class Territory:
         Gives the sites of the current network (the reference and the editors' changes): wired by whoever builds
         the territory (:mod:`models.loaders.region` reads the network store), so the domain never reads a store.
         Without it, the current network is the reference ``sites``.
+    data : callable, optional
+        Gives the territory's other datasets by name (:meth:`data`: job-seeker series, BMO, TER journeys, the
+        sources manifest), wired by the loader that built it.
     """
 
     def __init__(self, communes: pd.DataFrame, neighbours: pd.DataFrame | None = None,
                  sites: pd.DataFrame | None = None, layers: dict | None = None, name: str = "territoire",
-                 region_code: str | None = None, current_sites: Callable[[], pd.DataFrame] | None = None):
+                 region_code: str | None = None, current_sites: Callable[[], pd.DataFrame] | None = None,
+                 data: Callable[[str], object] | None = None):
         self.communes = communes.reset_index(drop=True)
         self.communes["code_insee"] = self.communes["code_insee"].astype(str)
         self.neighbours = neighbours if neighbours is not None else pd.DataFrame(columns=["code_insee", "voisin"])
@@ -86,6 +90,7 @@ class Territory:
         self.name = name
         self.region_code = region_code
         self._current_sites = current_sites
+        self._data = data
         self.memo: dict = {}  # per-territory caches of the models (keyed by the model's own names)
 
     @classmethod
@@ -106,6 +111,15 @@ class Territory:
         """The sites of the current network, each at its own coordinates (the one default network of the
         models: town facts, demand, concept fit, ranking, TER catchment)."""
         return self._current_sites() if self._current_sites is not None else self.sites
+
+    def data(self, name: str):
+        """A dataset of the territory besides its communes and point layers (``demandeurs_series``, ``bmo``,
+        ``chomage_ze_series``, ``ter_trajets``, ``ter_acces``, ``sources``), read by the loader that built it: the
+        domain never opens geodata/ itself."""
+        if self._data is None:
+            raise KeyError(f"Donnée « {name} » absente : le territoire « {self.name} » n'a pas été construit depuis "
+                           "les données de geodata/.")
+        return self._data(name)
 
     # ------------------------------------------------------------------ communes
     @cached_property

@@ -19,8 +19,6 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-import geodata
-
 from models.domain.territory import Territory
 
 
@@ -66,7 +64,7 @@ def area_values(com: pd.DataFrame) -> dict[str, Reference]:
     Parameters
     ----------
     com : DataFrame
-        Rows of ``geodata.communes()`` for the area.
+        Rows of the territory's communes for the area.
     """
     out = {
         "population": Reference(float(com.population.sum()), METHOD_TOTAL),
@@ -90,8 +88,9 @@ def area_values(com: pd.DataFrame) -> dict[str, Reference]:
 @lru_cache(maxsize=None)
 def region_values() -> dict[str, Reference]:
     """Reference values of the whole region (cached)."""
-    out = area_values(geodata.communes())
-    out["demandeurs_emploi"] = Reference(defm_total("region", Territory.from_geodata().region_code), METHOD_TOTAL_DEFM)
+    territory = Territory.from_geodata()
+    out = area_values(territory.communes)
+    out["demandeurs_emploi"] = Reference(defm_total("region", territory.region_code), METHOD_TOTAL_DEFM)
     out["bmo_part_difficiles"] = Reference(bmo_share_difficult(None), METHOD_RATIO + " (cellules publiées)")
     return out
 
@@ -99,7 +98,7 @@ def region_values() -> dict[str, Reference]:
 @lru_cache(maxsize=None)
 def departement_values(departement: str) -> dict[str, Reference]:
     """Reference values of one département (cached); unknown code → empty area values with None."""
-    com = geodata.communes()
+    com = Territory.from_geodata().communes
     out = area_values(com[com.departement == departement])
     out["demandeurs_emploi"] = Reference(defm_total("departement", departement), METHOD_TOTAL_DEFM)
     return out
@@ -107,7 +106,7 @@ def departement_values(departement: str) -> dict[str, Reference]:
 
 @lru_cache(maxsize=None)
 def _defm_latest() -> pd.DataFrame:
-    s = geodata.demandeurs_series()
+    s = Territory.from_geodata().data("demandeurs_series")
     return s[s.mois == s.mois.max()].set_index(["niveau", "code_geo"])
 
 
@@ -120,12 +119,12 @@ def defm_total(niveau: str, code_geo: str) -> float | None:
 
 
 def defm_latest_month() -> str:
-    return str(geodata.demandeurs_series().mois.max())
+    return str(Territory.from_geodata().data("demandeurs_series").mois.max())
 
 
 @lru_cache(maxsize=None)
 def _bmo_shares() -> pd.Series:
-    b = geodata.bmo()
+    b = Territory.from_geodata().data("bmo")
     ok = b.projets.notna() & b.projets_difficiles.notna()
     g = b[ok].groupby("bmo_code")[["projets", "projets_difficiles"]].sum()
     return g.projets_difficiles / g.projets * 100
@@ -137,7 +136,7 @@ def bmo_share_difficult(bmo_code: str | None) -> float | None:
     ``bmo_code=None`` → the region (ratio of sums over every bassin).
     """
     if bmo_code is None:
-        b = geodata.bmo()
+        b = Territory.from_geodata().data("bmo")
         ok = b.projets.notna() & b.projets_difficiles.notna()
         return float(b.projets_difficiles[ok].sum() / b.projets[ok].sum() * 100)
     value = _bmo_shares().get(bmo_code, np.nan)

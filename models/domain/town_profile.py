@@ -15,8 +15,6 @@ from functools import lru_cache
 
 import pandas as pd
 
-import geodata
-
 from models.text import fr_format as F
 from models.text.display_names import bmo_basin
 from models.text.arguments import FrenchArgumentParser
@@ -24,7 +22,7 @@ from models.domain.partners import KINDS, UnknownCommune, commune_row, partners_
 from models.domain.territory_reference import (METHOD_RATIO, SECTORS, Reference, bmo_share_difficult, defm_latest_month,
                                         departement_values, region_values)
 from models.domain.town_facts import CATCHMENT_BANDS, fact_records, network_sites
-from models.domain.territory import sites_key
+from models.domain.territory import Territory, sites_key
 from models.domain.travel import DEFAULT_SETTINGS, describe
 
 __all__ = ["Figure", "TownProfile", "UnknownCommune", "profile", "indicator_rows"]
@@ -166,20 +164,20 @@ def _figures(c: pd.Series) -> list[Figure]:
 
 @lru_cache(maxsize=1)
 def _ze_actifs() -> pd.Series:
-    return geodata.communes().groupby("ze_code").actifs_1564.sum()
+    return Territory.from_geodata().communes.groupby("ze_code").actifs_1564.sum()
 
 
 @lru_cache(maxsize=None)
 def _region_trend() -> pd.Series:
     """Regional estimate per quarter: mean of the ZE rates weighted by their active population (RP 2021)."""
-    s = geodata.chomage_ze_series()
+    s = Territory.from_geodata().data("chomage_ze_series")
     w = s.ze_code.map(_ze_actifs())
     return (s.taux * w).groupby(s.trimestre).sum() / w.groupby(s.trimestre).sum()
 
 
 def unemployment_trend(ze_code: str, since: str = TREND_FROM) -> pd.DataFrame:
     """Quarterly unemployment rate of a zone d'emploi and the regional estimate: trimestre, zone, region_estimee."""
-    s = geodata.chomage_ze_series()
+    s = Territory.from_geodata().data("chomage_ze_series")
     z = s[(s.ze_code == ze_code) & (s.trimestre >= since)].set_index("trimestre").taux
     reg = _region_trend()
     return pd.DataFrame({"trimestre": z.index, "zone": z.to_numpy(), "region_estimee": reg.reindex(z.index).to_numpy()})
@@ -190,7 +188,7 @@ def bmo_needs(bmo_code: str, top: int = BMO_TOP) -> tuple[pd.DataFrame, int]:
 
     Secret cells stay NaN (shown "secret statistique"), never 0; ``part_difficiles`` only where both are known.
     """
-    b = geodata.bmo()
+    b = Territory.from_geodata().data("bmo")
     b = b[b.bmo_code == bmo_code]
     n_secret = int(b.secret_projets.sum())
     out = b[b.projets.notna()].sort_values(["projets", "metier"], ascending=[False, True]).head(top).copy()
@@ -228,7 +226,7 @@ def profile(code_insee: str) -> TownProfile:
 
 def ter_validity() -> str:
     """Validity dates of the TER stops feed, from the provenance manifest (French)."""
-    v = geodata.sources().get("datasets", {}).get("ter_arrets", {}).get("validite") or {}
+    v = Territory.from_geodata().data("sources").get("datasets", {}).get("ter_arrets", {}).get("validite") or {}
     if isinstance(v, dict) and v.get("debut") and v.get("fin"):
         return f"du {F.date(v['debut'])} au {F.date(v['fin'])}"
     return str(v) if v else "dates de validité inconnues"
@@ -255,7 +253,7 @@ def _profile(code: str, network_key: tuple) -> TownProfile:
 
 def indicator_rows(p: TownProfile) -> pd.DataFrame:
     """One row per indicator (the CSV export): value, unit, département, region, method, source, date, note."""
-    src = geodata.sources()["datasets"]
+    src = Territory.from_geodata().data("sources")["datasets"]
     rows = [{"code_insee": p.code_insee, "commune": p.nom, "groupe": f.group, "indicateur": f.label, "cle": f.key,
              "valeur": f.value, "unite": f.unit, "departement": f.departement, "region": f.region,
              "calcul_departement_region": f.method, "source": f.source, "date": f.date,
@@ -275,7 +273,7 @@ def warm() -> None:
     from models.domain import concept_fit
 
     region_values()
-    for dep in geodata.communes().departement.unique():
+    for dep in Territory.from_geodata().communes.departement.unique():
         departement_values(str(dep))
     _region_trend()
     concept_fit.warm()

@@ -20,7 +20,6 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-import geodata
 from models.text import fr_format as F
 from models.domain.territory import Territory
 
@@ -30,7 +29,7 @@ NO_ACCESS = "pas d'accès TER"
 @lru_cache(maxsize=1)
 def assumptions() -> dict:
     """Reference day, windows, change time and access rule of the precomputed journeys (from sources.json)."""
-    meta = geodata.sources().get("datasets", {}).get("ter_trajets", {})
+    meta = Territory.from_geodata().data("sources").get("datasets", {}).get("ter_trajets", {})
     return {**(meta.get("validite") or {}), "date": meta.get("date", ""), "gaps": meta.get("gaps", "")}
 
 
@@ -47,8 +46,8 @@ def assumptions_text() -> str:
 
 @lru_cache(maxsize=1)
 def journeys() -> pd.DataFrame:
-    """The precomputed journeys (``geodata.ter_trajets()``), one row per (origin commune, destination town)."""
-    return geodata.ter_trajets()
+    """The precomputed journeys (``ter_trajets`` of geodata/), one row per (origin commune, destination town)."""
+    return Territory.from_geodata().data("ter_trajets")
 
 
 @lru_cache(maxsize=1)
@@ -67,8 +66,8 @@ def _rows(code: str) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def served_communes() -> frozenset[str]:
-    """Communes with a TER stop inside them or within the access distance (``geodata.ter_acces()``)."""
-    return frozenset(geodata.ter_acces().code_insee)
+    """Communes with a TER stop inside them or within the access distance (``ter_acces`` of geodata/)."""
+    return frozenset(Territory.from_geodata().data("ter_acces").code_insee)
 
 
 @lru_cache(maxsize=1)
@@ -129,7 +128,7 @@ def nearest_site_trip(code_insee: str, site_codes) -> Trip | None:
     if rows.empty:
         return None
     r = rows.sort_values(["total_min", "arrivee", "destination"]).iloc[0]
-    names = geodata.commune_index().nom
+    names = Territory.from_geodata().names
     return Trip(str(r.destination), str(names.get(r.destination, r.destination)), str(r.gare_depart),
                 str(r.gare_arrivee), int(r.depart), int(r.arrivee), int(r.minutes), int(r.correspondances),
                 float(r.acces_km), int(r.acces_min), int(r.sortie_min), int(r.total_min), _int(r.retour_depart),

@@ -166,25 +166,6 @@ def great_circle_km_from_vectors(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(np.sqrt(chord2) / 2, 1.0))
 
 
-@lru_cache(maxsize=1)
-def _commune_points():
-    import geodata
-
-    com = geodata.communes()
-    codes = com["code_insee"].astype(str).to_numpy()
-    position = {c: i for i, c in enumerate(codes)}
-    return codes, position, unit_vectors(com["lon"].to_numpy(), com["lat"].to_numpy())
-
-
-def commune_positions(codes) -> np.ndarray:
-    """Row positions of ``codes`` in ``geodata.communes()``; unknown code → ``KeyError`` (French message)."""
-    _, position, _ = _commune_points()
-    try:
-        return np.fromiter((position[str(c)] for c in codes), dtype=np.int64)
-    except KeyError as err:
-        raise KeyError(f"Code commune inconnu : {err.args[0]}") from None
-
-
 # ---------------------------------------------------------------------------------------------- routed matrix
 def routed_matrix_available() -> bool:
     """True when ``geodata/travel_minutes.parquet`` exists (its minutes then replace the estimate)."""
@@ -248,35 +229,6 @@ def minutes_between(from_lon, from_lat, to_lon, to_lat, settings: TravelSettings
     return times.astype(dtype, copy=False)
 
 
-def travel_time_matrix(from_codes, to_codes=None, settings: TravelSettings | None = None,
-                       dtype=np.float64) -> np.ndarray:
-    """Minutes between communes' points, shape (len(from_codes), len(to_codes)).
-
-    Parameters
-    ----------
-    from_codes, to_codes : sequence of str
-        ``code_insee`` of origin and destination communes; ``to_codes=None`` means every commune of
-        ``geodata.communes()`` in its order.
-    settings : TravelSettings, optional
-        Travel model (default: :data:`DEFAULT_SETTINGS`, calibrated).
-    dtype : numpy dtype
-        ``np.float32`` halves the memory of large matrices.
-
-    Raises
-    ------
-    KeyError
-        A code is not a commune of the region.
-    """
-    codes, _, vectors = _commune_points()
-    pa = commune_positions(from_codes)
-    pb = np.arange(len(codes)) if to_codes is None else commune_positions(to_codes)
-    times = minutes_from_km(great_circle_km_from_vectors(vectors[pa], vectors[pb]), settings)
-    if _uses_routed(settings, codes[pa], codes[pb]):
-        times = _apply_routed(times, codes[pa], codes[pb])
-    return times.astype(dtype, copy=False)
-
-
-# ---------------------------------------------------------------------------------------------- labels
 def fit_report() -> dict:
     """Fit of both models per sample (N, MAE, bias, agreement at 30/45/60 min), from the calibration file."""
     c = calibration()

@@ -35,7 +35,18 @@ def territory_for_region(code: str) -> Territory:
                          f"{region_code()!r} : python -m geodata.build --region {code}).")
     layers = {name: getattr(geodata, name)() for name in LAYERS if hasattr(geodata, name)}
     return Territory(geodata.communes(), geodata.commune_neighbours(), geodata.cnam_sites(), layers,
-                     REGION_NAMES[code], region_code=code, current_sites=_current_network_sites)
+                     REGION_NAMES[code], region_code=code, current_sites=_current_network_sites,
+                     data=_dataset)
+
+
+DATASETS = ("demandeurs_series", "bmo", "chomage_ze_series", "ter_trajets", "ter_acces", "sources")
+
+
+def _dataset(name: str):
+    """One of :data:`DATASETS` from geodata/ (each read once per process by geodata's own cache)."""
+    if name not in DATASETS:
+        raise KeyError(f"Donnée inconnue : {name!r} (attendu : {', '.join(DATASETS)})")
+    return getattr(geodata, name)()
 
 
 def _current_network_sites():

@@ -69,3 +69,26 @@ def test_check_report_passes_with_required_keys():
 def test_browser_geojson_within_budget():
     report = check.run_checks()
     assert report["browser_geojson"]["raw_kb"] <= 2500 and report["browser_geojson"]["gzip_kb"] <= 600
+
+
+def test_the_region_gives_its_datasets_and_network_through_its_territory():
+    # the domain reads geodata/ only through the territory the loader built (Territory.data, current_sites)
+    import pytest
+
+    from models.domain.territory import Territory
+    from models.loaders.region import region_territory
+    from tests.territories import line_territory
+
+    t = region_territory()
+    assert t.data("bmo") is geodata.bmo() and t.data("ter_trajets") is geodata.ter_trajets()
+    assert t.data("sources")["region"] == t.region_code == "44"
+    with pytest.raises(KeyError, match="Donnée inconnue : 'communes_2017'"):
+        t.data("communes_2017")
+    from models.domain.territory import sites_key
+    from models.stores.network import current_network
+
+    assert sites_key(t.current_sites()) == sites_key(current_network().sites)      # the editors' network
+    hand = line_territory([1000, 2000], sites=["99000"])
+    with pytest.raises(KeyError, match="Donnée « bmo » absente"):
+        hand.data("bmo")
+    assert hand.current_sites() is hand.sites and isinstance(hand, Territory)

@@ -8,7 +8,7 @@ import pytest
 from models.domain import travel, travel_fit
 from models.cli import travel as travel_cli
 from models.domain.travel import (TravelSettings, distance_matrix_km, great_circle_km_from_vectors, haversine_km,
-                           minutes_between, minutes_from_km, travel_time_matrix, unit_vectors)
+                           minutes_between, minutes_from_km, unit_vectors)
 from models.domain.territory import Territory, UnknownCommune
 from tests.territories import line_communes, line_territory
 
@@ -155,15 +155,6 @@ def test_times_to_every_commune_in_float32_nearest_is_itself(terr):
 def test_unknown_code_is_refused_in_french(terr):
     with pytest.raises(UnknownCommune, match="n'est pas celui d'une commune"):
         terr.minutes_from(["00000"])
-
-
-def test_travel_time_matrix_of_the_benchmarks_agrees_with_the_territory():
-    """``travel_time_matrix`` (used by the benchmarks only) gives the times the models use, on the real communes."""
-    t = Territory.from_geodata()
-    codes = ["10387", "57463", "88160"]
-    np.testing.assert_allclose(travel_time_matrix(codes, None), t.minutes_from(codes), atol=1e-9)
-    with pytest.raises(KeyError, match="Code commune inconnu"):
-        travel_time_matrix(["00000"], None)
 
 
 def test_routed_matrix_replaces_the_estimate_for_its_pairs(line, terr, routed_file):
