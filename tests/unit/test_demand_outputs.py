@@ -90,3 +90,41 @@ def test_viability_without_estimate_or_break_even():
     assert D.viability({"central": 1e6, "low": 0, "high": 1e6}, None) == {
         "level": "jamais", "text": "n'atteint jamais son point mort, quel que soit le nombre d'auditeurs",
         "needed": None}
+
+
+def test_a_site_is_found_by_its_id_then_by_its_commune_and_an_unknown_one_is_said_so(result):
+    existing = result.sites.loc[~result.sites["nouveau"]].iloc[0]
+    assert result.site(existing["site_id"])["code_insee"] == existing["code_insee"]
+    new = result.site("99006")                              # a new site, asked by its commune
+    assert new["code_insee"] == "99006" and new["nouveau"] and new["site_id"] != "99006"
+    with pytest.raises(KeyError, match="Aucun site « 99001 » dans ce réseau."):
+        result.site("99001")
+
+
+def test_town_estimate_answers_for_the_network_and_the_territory_it_is_given():
+    t = small()
+    est = D.town_estimate("99003", "hub", sites=t.sites, territory=t)
+    row = D.candidates(["99003"], "hub", t.sites, t).iloc[0]
+    assert set(est) == {"code_insee", "nom", "concept", "existant", "central", "low", "high", "drawn", "net_new",
+                        "drawn_from", "ramp"}
+    assert (est["code_insee"], est["nom"], est["concept"], est["existant"]) == ("99003", "Commune 3", "hub", False)
+    assert [est[k] for k in ("central", "low", "high", "drawn", "net_new")] == pytest.approx(
+        [row[k] for k in ("central", "low", "high", "drawn", "net_new")])
+    assert est["ramp"] == D.ramp(est["central"], "hub")
+    drawn = [(d["nom"], d["code_insee"]) for d in est["drawn_from"]]
+    assert drawn == [("Commune 0", "99000")] and est["drawn_from"][0]["learners"] == pytest.approx(est["drawn"])
+    # another network, the same town: another answer (the network asked, not the current one)
+    elsewhere = line_territory([20_000, 5_000, 5_000, 30_000, 5_000, 5_000, 10_000], sites=["99006"]).sites
+    other = D.town_estimate("99003", "hub", sites=elsewhere, territory=t)
+    assert other["drawn_from"][0]["code_insee"] == "99006" and other["central"] != pytest.approx(est["central"])
+
+
+def test_a_town_with_a_site_gets_that_sites_figures_in_each_network():
+    t = small()
+    two = line_territory([20_000, 5_000, 5_000, 30_000, 5_000, 5_000, 10_000], sites=["99000", "99006"]).sites
+    figures = {n: D.town_estimate("99000", "hub", sites=sites, territory=t) for n, sites in (("one", t.sites),
+                                                                                              ("two", two))}
+    for n, sites in (("one", t.sites), ("two", two)):
+        own = D.estimate(sites, (), "hub", t).site("99000")
+        assert figures[n]["existant"] and figures[n]["central"] == pytest.approx(own["central"]), n
+    assert figures["two"]["central"] < figures["one"]["central"]      # the second site shares the public
