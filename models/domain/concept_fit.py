@@ -39,9 +39,7 @@ the order clef_en_main, fab_id, progressif.
 """
 from __future__ import annotations
 
-import json
-import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pandas as pd
@@ -51,8 +49,7 @@ from models.text import fr_format as F
 from models.domain import town_facts as TF
 from models.domain import transit
 from models.text.display_names import bmo_basin
-from models.text.arguments import FrenchArgumentParser, fail
-from models.domain.territory import Territory, UnknownCommune, check_code, sites_key
+from models.domain.territory import Territory, check_code, sites_key
 from models.domain.territory_reference import region_values
 from models.domain.simulator import default_break_even
 from models.domain.town_facts import LYCEES_RADIUS_KM, PETITE_COMMUNE_POP, fact_records, network_sites
@@ -348,31 +345,3 @@ def warm() -> None:
 
 def clear_caches() -> None:
     _CACHE.clear()
-
-
-def main(argv=None) -> int:
-    parser = FrenchArgumentParser(prog="python -m models.concept_fit",
-                                  description="Adéquation des concepts d'implantation à une commune.")
-    parser.add_argument("code_insee", nargs="+")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    try:
-        result = {c: {"concepts": [asdict(x) for x in concept_fit(c)], "verdict": asdict(verdict(c))}
-                  for c in args.code_insee}
-    except UnknownCommune as err:
-        return fail(str(err))
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=1))
-        return 0
-    for code, r in result.items():
-        print(f"== {code} — {r['verdict']['headline']} Suggestion : {r['verdict']['reason']}")
-        for x in r["concepts"]:
-            print(f"  {x['label']} (adéquation {x['level']}, {x['score']:.2f})")
-            for prefix, key in (("+", "has"), ("-", "lacks"), ("?", "unknown")):
-                for t in x[key]:
-                    print(f"    {prefix} {t}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

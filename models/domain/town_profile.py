@@ -9,7 +9,6 @@ its BMO bassin, the partners nearby (straight-line km, estimated minutes), the 1
 """
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -17,8 +16,7 @@ import pandas as pd
 
 from models.text import fr_format as F
 from models.text.display_names import bmo_basin
-from models.text.arguments import FrenchArgumentParser
-from models.domain.partners import KINDS, UnknownCommune, commune_row, partners_near
+from models.domain.partners import KINDS, commune_row, partners_near
 from models.domain.territory_reference import (METHOD_RATIO, SECTORS, Reference, bmo_share_difficult, defm_latest_month,
                                         departement_values, region_values)
 from models.domain.town_facts import CATCHMENT_BANDS, fact_records, network_sites
@@ -283,31 +281,3 @@ def clear_caches() -> None:
     _profile.cache_clear()
     _region_trend.cache_clear()
     _ze_actifs.cache_clear()
-
-
-def main(argv=None) -> int:
-    parser = FrenchArgumentParser(prog="python -m models.town_profile", description="Fiche ville d'une commune.")
-    parser.add_argument("code_insee")
-    parser.add_argument("--json", action="store_true", help="indicateurs en JSON")
-    args = parser.parse_args(argv)
-    try:
-        p = profile(args.code_insee)
-    except UnknownCommune as err:
-        print(f"Erreur : {err}", file=sys.stderr)
-        return 2
-    rows = indicator_rows(p)
-    if args.json:
-        print(rows.to_json(orient="records", force_ascii=False, indent=1))
-        return 0
-    print(f"{p.nom} ({p.code_insee}) — {p.departement_nom}, {p.epci_nom}")
-    for f in p.figures:
-        print(f"  {f.label:<70} {f.fmt(f.value):>12}  dép. {f.fmt(f.departement):>12}  rég. {f.fmt(f.region):>12}"
-              f"  [{f.source}, {f.date}]")
-    for kind, df in p.partners.items():
-        print(f"  {KINDS[kind]} : " + ", ".join(f"{r.nom} ({F.km(r.distance_km)})" for r in df.itertuples()))
-    print("  Bassin : " + ", ".join(f"{m} min : {F.num(v)} hab." for m, v in p.catchment.items()))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -4,6 +4,7 @@ import pytest
 
 import geodata
 from models.domain import concept_fit as cf
+from models.cli import concept_fit as concept_fit_cli
 from models.text import fr_format as F
 from models.domain.territory import UnknownCommune
 from models.domain.town_facts import town_facts
@@ -176,7 +177,7 @@ def test_bad_codes_raise_a_french_error(bad):
 
 
 def test_cli_exit_2_on_bad_code(capsys):
-    assert cf.main(["abc"]) == 2
+    assert concept_fit_cli.main(["abc"]) == 2
     assert "Erreur" in capsys.readouterr().err
 
 
@@ -202,13 +203,13 @@ def test_cli_json_and_text_give_the_fits_and_the_verdict_of_each_town(capsys):
     from dataclasses import asdict
 
     codes = ["55545", "88160"]
-    assert cf.main([*codes, "--json"]) == 0
+    assert concept_fit_cli.main([*codes, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert list(out) == codes
     for c in codes:
         assert out[c]["concepts"] == json.loads(json.dumps([asdict(x) for x in cf.concept_fit(c)], ensure_ascii=False))
         assert out[c]["verdict"]["headline"] == cf.verdict(c).headline
-    assert cf.main(["55545"]) == 0
+    assert concept_fit_cli.main(["55545"]) == 0
     lines = capsys.readouterr().out.splitlines()
     v = cf.verdict("55545")
     assert lines[0] == f"== 55545 — {v.headline} Suggestion : {v.reason}"
@@ -216,5 +217,5 @@ def test_cli_json_and_text_give_the_fits_and_the_verdict_of_each_town(capsys):
         assert f"  {x.label} (adéquation {x.level}, {x.score:.2f})" in lines
         assert all(f"    + {t}" in lines for t in x.has) and all(f"    - {t}" in lines for t in x.lacks)
     with pytest.raises(SystemExit):
-        cf.main(["--help"])
+        concept_fit_cli.main(["--help"])
     assert capsys.readouterr().out.startswith("Utilisation : python -m models.concept_fit")

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from models.domain import coverage as cov
+from models.cli import coverage as coverage_cli
 from models.domain.territory import UnknownCommune
 from tests.territories import line_territory
 
@@ -120,22 +121,22 @@ def test_cli_json_and_bad_arguments(capsys):
     """On the real region: the reference network, then sites given by code."""
     from models.domain.territory import Territory
 
-    assert cov.main(["--minutes", "30", "--json"]) == 0
+    assert coverage_cli.main(["--minutes", "30", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert {"covered_population", "total_population", "covered_share", "uncovered_communes",
             "by_departement", "network_version", "travel_label"} <= set(out)
     assert "MESR" in out["network_version"] and len(out["sites"]) == 18  # 21 sites in 18 communes
-    assert cov.main(["--minutes", "15", "--sites", "88160,10387", "--json"]) == 0
+    assert coverage_cli.main(["--minutes", "15", "--sites", "88160,10387", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     t = Territory.from_geodata()
     assert out["covered_population"] == pytest.approx(
         cov.coverage(["88160", "10387"], 15, territory=t).covered_population)
-    assert cov.main(["--minutes", "200", "--json"]) == 2
+    assert coverage_cli.main(["--minutes", "200", "--json"]) == 2
     assert "Erreur" in capsys.readouterr().err
-    assert cov.main(["--minutes", "30", "--sites", "00000"]) == 2
+    assert coverage_cli.main(["--minutes", "30", "--sites", "00000"]) == 2
     assert "n'est pas celui d'une commune du Grand Est" in capsys.readouterr().err
     with pytest.raises(SystemExit) as e:
-        cov.main(["--minutes", "abc"])
+        coverage_cli.main(["--minutes", "abc"])
     assert e.value.code == 2
 
 

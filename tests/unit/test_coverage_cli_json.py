@@ -8,6 +8,7 @@ import pytest
 
 import geodata
 from models.domain import coverage as cov
+from models.cli import coverage as coverage_cli
 from models.stores.network import reference_label, reference_network
 from models.domain.travel import describe
 from tests.cli_help import assert_help_says
@@ -26,7 +27,7 @@ def cli():
 
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
-        assert cov.main(["--minutes", "30", "--weight", "demandeurs_emploi", "--json"]) == 0
+        assert coverage_cli.main(["--minutes", "30", "--weight", "demandeurs_emploi", "--json"]) == 0
     return json.loads(buf.getvalue())
 
 
@@ -72,7 +73,7 @@ def run(args) -> tuple[int, str]:
 
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
-        code = cov.main(args)
+        code = coverage_cli.main(args)
     return code, buf.getvalue()
 
 
@@ -110,7 +111,7 @@ def test_travel_options_reach_the_result_and_its_label():
 
 
 def test_help_describes_every_option_in_french():
-    assert_help_says(cov.main, (
+    assert_help_says(coverage_cli.main, (
         "Couverture de la région par les sites Cnam (temps estimés).", "seuil de temps (5 à 180 min, défaut 30)",
         "codes INSEE des sites, séparés par des virgules", "pondération de la demande",
         "modèle de temps (calibré sur des temps routés, ou l'ancienne règle ×1,3 à 60 km/h)",

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from models.domain import scoring
+from models.cli import scoring as scoring_cli
 from models.domain.scoring import KEYS, CriteriaTable, ScoringError
 from tests.cli_help import assert_help_says
 from tests.conftest import per_test_under_mutmut
@@ -218,7 +219,7 @@ def test_unknown_commune_is_refused():
 
 
 def test_cli_json_lists_every_town_with_score_and_contributions(capsys):
-    assert scoring.main(["--weights", "chomage_ze=2", "population=0", "--add", "57463", "--json"]) == 0
+    assert scoring_cli.main(["--weights", "chomage_ze=2", "population=0", "--add", "57463", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 26 and {"57463"} <= {r["code_insee"] for r in rows}
     for r in rows:
@@ -232,7 +233,7 @@ def test_cli_json_lists_every_town_with_score_and_contributions(capsys):
                                   ["--add", "00000"], ["--nimporte"], ["--manquants", "ignore"]])
 def test_cli_bad_arguments_exit_2_with_a_french_message(argv, capsys):
     with pytest.raises(SystemExit) as exc:
-        raise SystemExit(scoring.main(argv))
+        raise SystemExit(scoring_cli.main(argv))
     assert exc.value.code == 2
     assert capsys.readouterr().err.startswith("Erreur")
 
@@ -244,7 +245,7 @@ def test_cli_text_lists_rank_score_code_and_name_and_says_n_d_for_a_town_without
     """Kills: the text output printing ``nan`` for a town without a score; --sens taking one value only."""
     weights = [f"{k}=0" for k in KEYS if k != "demandeurs_emploi"] + ["demandeurs_emploi=1"]
     sens = ["demandeurs_emploi=moins", "population=moins"]
-    assert scoring.main(["--weights", *weights, "--sens", *sens, "--add", FAGNIERES]) == 0
+    assert scoring_cli.main(["--weights", *weights, "--sens", *sens, "--add", FAGNIERES]) == 0
     lines = capsys.readouterr().out.splitlines()
     expected = scoring.ranking({k: float(v) for k, v in (w.split("=") for w in weights)},
                                {"demandeurs_emploi": "moins", "population": "moins"}, [FAGNIERES])
@@ -260,7 +261,7 @@ def test_cli_text_lists_rank_score_code_and_name_and_says_n_d_for_a_town_without
 
 
 def test_cli_help_describes_every_option_in_french():
-    assert_help_says(scoring.main, (
+    assert_help_says(scoring_cli.main, (
         "Classement multicritère des villes candidates (ACV + communes ajoutées).", "--weights CRITERE=POIDS",
         f"poids de 0 à {scoring.WEIGHT_MAX:g} ; critères : {', '.join(KEYS)}", "--sens CRITERE=plus|moins",
         "sens de chaque critère", "communes ajoutées (code INSEE)", "règle des valeurs manquantes", "sortie JSON"))

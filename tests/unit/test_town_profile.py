@@ -7,6 +7,7 @@ import pytest
 
 import geodata
 from models.domain import town_profile as tp
+from models.cli import town_profile as town_profile_cli
 from models.domain.partners import UnknownCommune
 from models.domain.travel import haversine_km
 
@@ -139,9 +140,9 @@ def test_indicator_rows_one_per_indicator_with_source_and_date():
 
 
 def test_cli(capsys):
-    assert tp.main(["88160"]) == 0
+    assert town_profile_cli.main(["88160"]) == 0
     assert "Épinal" in capsys.readouterr().out
-    assert tp.main(["abc"]) == 2
+    assert town_profile_cli.main(["abc"]) == 2
 
 
 def test_town_fact_is_named_by_its_checked_code():
