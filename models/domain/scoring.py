@@ -123,7 +123,9 @@ def half_saturation(c: Criterion) -> float:
     return TF.ML_PROCHE_KM if c.key == "mission_locale_km" else c.half
 
 
-def _from_fact(key: str, short: str, fact: str, weight: float = 1.0, direction: int = 1, note: str = "",
+# runs only while CRITERIA is built, at import, before mutmut can switch a mutant on: not mutated, guarded by
+# tests/unit/test_scoring.py::test_a_criterion_that_is_a_town_fact_reads_that_facts_words
+def _from_fact(key: str, short: str, fact: str, weight: float = 1.0, direction: int = 1, note: str = "",  # pragma: no mutate block
                date: str = "", scale: str = "minmax", half: float = 0.0) -> Criterion:
     """A criterion that is a town fact as it is (label, unit, definition, source from :data:`models.domain.town_facts.FACTS`)."""
     f = FACTS[fact]

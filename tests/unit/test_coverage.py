@@ -172,3 +172,14 @@ def test_subset_territory_runs_like_a_notebook_would():
     assert len(res.communes) == len(meuse) == (ge.communes.departement == "55").sum()
     assert 0 < res.covered_share < 1
     assert set(res.by_departement["code"]) == {"55"}
+
+
+def test_a_territory_or_departement_without_inhabitants_is_covered_at_zero_percent_not_an_error():
+    # communes 0–3 (département 54) have inhabitants, 4–7 (57) none: a share of nobody is 0, never a division by 0
+    t = line_territory([1000, 1000, 1000, 1000, 0, 0, 0, 0], sites=["99000"])
+    s = coverage(["99000"], 30, territory=t).summary()
+    by = {d["departement"]: d for d in s["by_departement"]}
+    assert by["57"]["population"] == 0 and by["57"]["covered_share"] == 0.0
+    assert by["54"]["covered_share"] == pytest.approx(by["54"]["covered_population"] / 4000) and by["54"]["covered_share"] > 0
+    empty = line_territory([0, 0, 0], sites=["99000"])
+    assert coverage(["99000"], 30, territory=empty).summary()["covered_share"] == 0.0

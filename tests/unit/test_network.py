@@ -167,3 +167,14 @@ def test_a_database_that_is_down_gives_the_reference_network_and_says_so(tmp_pat
     assert n.unavailable and n.codes == REF and n.version == 0
     assert n.label == ("réseau de référence — historique des modifications indisponible (base de données hors "
                        "service) : les modifications enregistrées reviendront quand la base répondra")
+
+
+def test_the_full_replay_fails_loudly_on_a_database_that_is_down(tmp_path):
+    # network_version replays every edit from scratch: the oracle the incremental current network is checked
+    # against (tests/security/test_edit_cost.py); an unreadable history must not pass for "no edit"
+    from sqlalchemy.exc import DBAPIError
+
+    down = create_engine(f"sqlite:///{tmp_path / 'no-such-folder' / 'net.db'}")
+    with pytest.raises(DBAPIError):
+        net.network_version(None, down)
+    assert net.history(down).empty                       # the pages' read, on the other hand, stays quiet

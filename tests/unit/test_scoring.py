@@ -307,3 +307,42 @@ def test_a_non_numeric_weight_is_echoed_on_its_first_20_characters():
 def test_an_unknown_code_in_the_criteria_table_is_named_in_french(codes):
     with pytest.raises(ScoringError, match="Code commune inconnu en Grand Est : « 00000 »"):
         scoring.criteria_table(codes)
+
+
+def test_each_scale_is_explained_in_whole_words_with_its_steps_computed_by_hand():
+    nb = "\u00a0"
+    said = {k: scoring.BY_KEY[k].scale_text() for k in ("population", "lycees_pro_20km", "gare_km")}
+    assert said["population"] == "min–max sur les villes candidates (la meilleure 1, la moins bonne 0)"
+    # 3 lycées weigh half: n = x / (x + 3); losing one lycée costs at most 1 / (1 + 3) = 25 % of the criterion
+    assert said["lycees_pro_20km"] == ("échelle saturante fixe n = x / (x + 3) (0 → 0,00 ; 1 → 0,25 ; 2 → 0,40 ; "
+                                       f"3 → 0,50) : une unité de moins coûte au plus 25{nb}% du critère")
+    # a station 5 km away weighs half: n = 5 / (5 + d), at 0, 5 and 10 km
+    assert said["gare_km"] == (f"échelle saturante fixe n = 5 / (5 + distance) (0{nb}km → 1,00 ; 5{nb}km → 0,50 ; "
+                               f"10{nb}km → 0,33)")
+
+
+def test_a_source_is_written_with_its_date_in_words_or_alone():
+    from dataclasses import replace
+
+    c = scoring.BY_KEY["mission_locale_km"]
+    assert c.source_text() == "Source : i-milo, référentiel des structures (sièges) (18 septembre 2023)."
+    assert replace(c, date="").source_text() == "Source : i-milo, référentiel des structures (sièges)."
+    assert c.explanation() == f"{c.definition} Échelle : {c.scale_text()}. {c.source_text()}"
+
+
+@pytest.mark.parametrize("key, fact, direction, scale, half", [
+    ("population", "population", 1, "minmax", 0.0),
+    ("minutes_site_cnam", "cnam_min", 1, "minmax", 0.0),
+    ("lycees_pro_ville", "n_lycees_pro_commune", 1, "saturation", 1.0),
+    ("lycees_pro_20km", "lycees_pro_20km", 1, "saturation", 3.0),
+    ("gare_km", "gare_km", -1, "saturation", 5.0),
+    ("enseignement_superieur", "n_sup_commune", 1, "saturation", 1.0),
+])
+def test_a_criterion_that_is_a_town_fact_reads_that_facts_words(key, fact, direction, scale, half):
+    from models.domain.town_facts import BY_KEY as FACTS
+
+    c, f = scoring.BY_KEY[key], FACTS[fact]
+    assert (c.label, c.unit, c.source) == (f.label, f.unit, f.source)
+    assert c.definition.startswith(f.definition) and (c.direction, c.scale, c.half, c.weight) == (direction, scale,
+                                                                                                    half, 1.0)
+    assert c.date and c.short
