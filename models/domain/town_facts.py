@@ -274,8 +274,17 @@ def fact_records(codes, territory: Territory | None = None, settings: TravelSett
     todo = [c for c in dict.fromkeys(codes) if c not in cache]
     if todo:
         facts = _compute(territory, todo, sites, settings)
-        cache.update(zip(facts.index, facts.to_dict("records")))
+        cache.update(zip(facts.index, _records(facts)))
     return [cache[c] for c in codes]
+
+
+def _records(facts: pd.DataFrame) -> list[dict]:
+    """The rows as dicts, a missing text as ``None``: pandas stores a missing string as NaN, which reads as true
+    (a town of 6,000 inhabitants computed beside small communes was told to look to its pole "nan")."""
+    text = [c for c in facts.columns if pd.api.types.is_string_dtype(facts[c]) or facts[c].dtype == object]
+    out = facts.astype({c: object for c in text})
+    out[text] = out[text].where(out[text].notna(), None)
+    return out.to_dict("records")
 
 
 def _known(territory: Territory, code) -> str:

@@ -122,15 +122,16 @@ def test_fab_id_says_where_france_travail_is(seen):
 
 
 def test_the_travel_model_chosen_by_the_user_reaches_every_answer():
-    # Hagondange is 16 min from the Metz site with the calibrated times: twice as slow, it is over 30 min away
-    slow = TravelSettings(time_factor=2.0)
-    near = [x for x in cf.concept_fit("57283")[2].lacks if x.startswith("site du Cnam à ≈")]
-    far = [x for x in cf.concept_fit("57283", slow)[2].has if x.startswith("aucun site du Cnam à moins de 30")]
-    assert near and far
-    assert cf.verdict("57283", slow).reason != cf.verdict("57283").reason
-    assert cf.suggest_concept("57283", slow) == (cf.verdict("57283", slow).concept, cf.verdict("57283", slow).reason)
-    table = cf.concept_fit_table(["57283"], slow)
-    assert table.score_progressif.item() == cf.concept_fit("57283", slow)[2].score != cf.concept_fit("57283")[2].score
+    # Brumath is under 30 min from the Strasbourg sites with the calibrated times: twice as slow, it is over 30 min
+    # away, Progressif gains an asset and becomes the suggested concept (Fab ID before)
+    brumath, slow = "67067", TravelSettings(time_factor=2.0)
+    assert [x for x in cf.concept_fit(brumath)[2].lacks if x.startswith("site du Cnam à ≈")]
+    assert [x for x in cf.concept_fit(brumath, slow)[2].has if x.startswith("aucun site du Cnam à moins de 30")]
+    assert (cf.verdict(brumath).concept, cf.verdict(brumath, slow).concept) == ("fab_id", "progressif")
+    assert cf.suggest_concept(brumath, slow) == ("progressif", cf.verdict(brumath, slow).reason)
+    table = cf.concept_fit_table([brumath], slow)
+    assert (table.concept_suggere.item(), table.score_progressif.item()) == ("progressif",
+                                                                             cf.concept_fit(brumath, slow)[2].score)
 
 
 def test_an_empty_table_keeps_its_columns():
