@@ -183,3 +183,14 @@ def test_a_territory_or_departement_without_inhabitants_is_covered_at_zero_perce
     assert by["54"]["covered_share"] == pytest.approx(by["54"]["covered_population"] / 4000) and by["54"]["covered_share"] > 0
     empty = line_territory([0, 0, 0], sites=["99000"])
     assert coverage(["99000"], 30, territory=empty).summary()["covered_share"] == 0.0
+
+
+def test_a_group_whose_demand_is_unknown_everywhere_says_unknown_not_zero():
+    # job seekers are published for communes 0 and 2 only (tests/territories.py: odd communes unknown);
+    # EPCI E0 = communes 0–2, EPCI E1 = commune 3 alone, whose demand is unknown
+    t = line_territory([1000, 1000, 1000, 1000], sites=["99000"])
+    res = coverage(["99000"], 30, territory=t, weight="demandeurs_emploi")
+    epci = res.by("epci").set_index("code")
+    assert epci.loc["E0", "demand"] == pytest.approx(100.0)            # 5 % of 1,000, twice
+    assert np.isnan(epci.loc["E1", "demand"]) and np.isnan(epci.loc["E1", "covered_demand"])
+    assert list(res.by("departement").code) == ["54", "57"] and list(epci.index) == ["E0", "E1"]

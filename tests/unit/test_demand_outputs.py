@@ -128,3 +128,15 @@ def test_a_town_with_a_site_gets_that_sites_figures_in_each_network():
         own = D.estimate(sites, (), "hub", t).site("99000")
         assert figures[n]["existant"] and figures[n]["central"] == pytest.approx(own["central"]), n
     assert figures["two"]["central"] < figures["one"]["central"]      # the second site shares the public
+
+
+def test_clear_caches_forgets_the_demand_models_of_a_territory_only():
+    t = small()
+    first = D.town_estimate("99003", "hub", sites=t.sites, territory=t)
+    t.memo["autre.modele"] = 1
+    assert any(str(k[0]).startswith("demand.") for k in t.memo if isinstance(k, tuple))
+    D.clear_caches(t)
+    assert not any(isinstance(k, tuple) and str(k[0]).startswith("demand.") for k in t.memo)
+    assert t.memo["autre.modele"] == 1
+    again = D.town_estimate("99003", "hub", sites=t.sites, territory=t)
+    assert again is not first and again["central"] == pytest.approx(first["central"])

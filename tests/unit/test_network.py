@@ -178,3 +178,15 @@ def test_the_full_replay_fails_loudly_on_a_database_that_is_down(tmp_path):
     with pytest.raises(DBAPIError):
         net.network_version(None, down)
     assert net.history(down).empty                       # the pages' read, on the other hand, stays quiet
+
+
+def test_the_history_names_each_action_in_french_with_the_same_columns_when_the_database_is_down(eng, tmp_path):
+    net.add_site(SEDAN, "Alice", eng)
+    net.move_site(FORBACH_SITE, SARREGUEMINES, "Bob", eng)
+    net.reset_to_reference("Chloé", eng)
+    h = net.history(eng)
+    assert list(h.action_fr) == ["ajout", "déplacement", "retour à la référence"]
+    columns = ["id", "action", "site_id", "code_insee", "author", "created_at", "comment", "action_fr"]
+    assert list(h.columns) == columns
+    down = net.history(create_engine(f"sqlite:///{tmp_path / 'no-such-folder' / 'net.db'}"))
+    assert down.empty and list(down.columns) == columns
