@@ -466,3 +466,80 @@ def test_the_planner_finds_a_site_by_its_id_as_the_coverage_does(tmp_path, monke
     problem = PlanningProblem.from_region(sites, [], 10, territory=terr)
     assert list(problem.base_covered) == list(minutes <= 10) and problem.base_covered[0]
     assert list(planner.network_sites_frame(planner.network_points(sites), terr).site_id) == ["S1"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_greedy_bound_holds_and_starts_from_the_k_largest_gains(seed):
+    # Minoux: at every step, the set's value plus the k largest gains from it bounds the optimum; the first step's
+    # bound is the sum of the k largest gains of the candidates opened alone
+    from models.domain.planning.learners import Rules, greedy
+
+    lp = spatial_learners(seed)
+    best, _ = brute_force_learners(lp, 3)
+    chosen, bound = greedy(lp, Rules(k=3))
+    first = float(np.sort(lp.gains(lp.s0))[::-1][:3].sum())
+    assert best <= bound + 1e-6 and bound <= first + 1e-6 and lp.value(chosen) <= best + 1e-6
+
+
+def test_an_exact_search_out_of_time_says_it_did_not_prove_its_set():
+    from models.domain.planning.learners import Rules, exact, greedy
+
+    lp = spatial_learners(3)
+    chosen, proved, status, _ = exact(lp, Rules(k=4), time_limit=0.0)
+    assert not proved and status == "arrêt avant preuve d'optimalité"
+    assert chosen == greedy(lp, Rules(k=4))[0]                       # the greedy set, kept as the incumbent
+    assert exact(lp, Rules(k=4))[1:3] == (True, "optimum prouvé (à moins d'un demi-apprenant)")
+
+
+def test_a_problem_from_times_numbers_its_sites_when_not_named_and_serialises_every_field():
+    p = PlanningProblem.from_cost_matrix(np.array([[5.0, 50], [50, 5], [50, 50]]), np.array([[50.0], [50], [5]]),
+                                         [10, 20, 30], 15)
+    assert p.existing == [0, 1] and p.candidates == [0]
+    d = solve(p, 1, "greedy").to_dict()
+    assert d["chosen"] == ["0"] and d["sites"][0]["code_insee"] == "0" and d["sites"][0]["gain"] == 30
+    assert d["covered_demand"] == 60 and d["covered_share"] == 1.0
+
+
+def test_the_learners_problem_keeps_the_candidates_and_each_sites_own_id(tmp_path, monkeypatch):
+    from models.domain import travel
+
+    terr = line_territory([20_000, 5_000, 5_000, 30_000, 5_000, 5_000, 10_000])
+    far = pd.DataFrame({"site_id": ["S1"], "code_insee": ["99006"], "lon": [5.6], "lat": [48.5]})
+    plain = LearnersProblem.build(far, ["99002", "99003"], "hub", terr)
+    assert plain.candidates == ["99002", "99003"]
+    path = tmp_path / "travel_minutes.parquet"
+    pd.DataFrame({"origine": ["99000"], "destination": ["S1"], "minutes": [1.0]}).to_parquet(path)
+    monkeypatch.setattr(travel, "ROUTED_MINUTES_PATH", path)
+    routed = LearnersProblem.build(far, ["99002", "99003"], "hub", line_territory(
+        [20_000, 5_000, 5_000, 30_000, 5_000, 5_000, 10_000]))
+    assert routed.s0[0] > plain.s0[0] and routed.s0[1:] == pytest.approx(plain.s0[1:])   # read for S1, by its id
+
+
+def test_the_greedy_bound_stays_above_the_optimum_where_greedy_goes_wrong():
+    # three towns of 100 potential learners; candidate 0 reaches all three a little (it looks best alone), 1–3 each
+    # reach one town strongly, 4 almost nothing. Greedy takes 0 first and ends at ≈ 216; the best three sites are
+    # 1, 2, 3 (≈ 273). The bound (Minoux) must stay above 273: the three largest gains alone, 100 + 91 + 91
+    from models.domain.planning.learners import Rules, greedy
+
+    u = np.array([[0.5, 10, 0, 0, 0.001], [0.5, 0, 10, 0, 0], [0.5, 0, 0, 10, 0]])
+    lp = LearnersProblem(list(range(5)), np.full(3, 100.0), np.zeros(3), u)
+    best, best_set = brute_force_learners(lp, 3)
+    chosen, bound = greedy(lp, Rules(k=3))
+    assert best_set == (1, 2, 3) and chosen[0] == 0 and lp.value(chosen) < best - 50
+    assert best <= bound <= 100 + 2 * 1000 / 11 + 1e-6
+
+
+def test_a_plan_that_fits_no_budget_says_so_not_that_no_site_pays_its_way():
+    from models.stores.network import reference_network
+
+    ref = reference_network()
+    request = planner.PlanRequest(kind="acv", k=3, method="greedy", budget=1.0)   # one euro: no site fits
+    outcome = planner.plan(request, ref)
+    table = planner.candidate_table(request, ref)
+    assert outcome.result.chosen == [] and len(table) > 0
+    assert outcome.empty_reason(table) == ("Aucun site ne tient dans le budget (financement public des années 0 à 3 "
+                                           "par site).")
+    assert outcome.headline() == "Aucun nouveau site : aucun candidat n'ajoute rien sous ces conditions."
+    assert list(table.columns) == ["code_insee", "nom", "departement", "densite_libelle", "population", "gain",
+                                   "gain_population", "catchment", "acv", "heberge", "origine", "expected_learners",
+                                   "low", "high", "net_new", "break_even", "viable"]

@@ -45,4 +45,4 @@ from models.domain.planning.request import (PlanOutcome, PlanRequest, _plan, _pr
 from models.domain.planning.rules import (CANDIDATE_SETS, DEFAULT_BV_MIN_POPULATION, DEFAULT_CONCEPT,
                                          MAX_OUTSIDE_ACV_SHARE, OBJECTIVES, Eligibility, Viability, candidate_codes,
                                          concept_economics, host_min_population, pvd_codes, small_candidates)
-from models.domain.planning.solve import compare, solve
+from models.domain.planning.solve import solve

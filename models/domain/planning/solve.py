@@ -1,4 +1,4 @@
-""":func:`solve`: choose up to ``k`` new sites by either method and either objective; :func:`compare` both."""
+""":func:`solve`: choose up to ``k`` new sites by either method and either objective."""
 from __future__ import annotations
 
 import time
@@ -125,12 +125,3 @@ def solve(problem: PlanningProblem, k: int, method: str = "greedy", viability: V
         total_population=float(problem.population.sum()), optimal=optimal, seconds=seconds, status=status,
         viability=viability, budget=budget, eligibility=eligibility, objective=objective,
         learners_gain=None if learners is None else learners.value(order), learners_bound=bound)
-
-
-def compare(problem: PlanningProblem, k: int, **kwargs) -> dict:
-    """Greedy and exact on the same instance, with the gap (exact − greedy, in demand and in %)."""
-    g = solve(problem, k, "greedy", **kwargs)
-    e = solve(problem, k, "exact", **kwargs)
-    gap = e.covered_demand - g.covered_demand
-    return {"greedy": g, "exact": e, "gap": gap,
-            "gap_pct": 100 * gap / e.covered_demand if e.covered_demand else 0.0}
