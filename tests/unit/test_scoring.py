@@ -346,3 +346,45 @@ def test_a_criterion_that_is_a_town_fact_reads_that_facts_words(key, fact, direc
     assert c.definition.startswith(f.definition) and (c.direction, c.scale, c.half, c.weight) == (direction, scale,
                                                                                                     half, 1.0)
     assert c.date and c.short
+
+
+def test_the_table_reads_the_town_facts_to_a_tenth_of_a_minute_and_names_the_mission_locale(acv_table):
+    from models.domain.town_facts import town_facts
+
+    t = acv_table.table
+    f = town_facts(list(t.index))
+    assert (t["minutes_site_cnam"] == np.round(f["cnam_min"].to_numpy(float), 1)).all()
+    assert list(t["mission_locale_nom"]) == list(f["ml_servie_nom"])
+    with pytest.raises(ScoringError, match="^Aucune ville candidate.$"):
+        scoring.criteria_table([])
+
+
+def test_a_town_with_a_cnam_site_is_ranked_on_a_new_hub_of_its_own(acv_table):
+    # Troyes hosts a site: the ranking asks what a new hub there would add (as_new), not what its site does
+    from models.domain import demand
+    from models.domain.town_facts import network_sites
+
+    new = demand.candidates(["10387"], "hub", network_sites(), as_new=True).iloc[0]
+    own = demand.candidates(["10387"], "hub", network_sites()).iloc[0]
+    assert own["existant"] and acv_table.table.loc["10387", "apprenants_nets"] == pytest.approx(new["net_new"])
+    assert new["net_new"] != pytest.approx(own["net_new"])
+
+
+@pytest.mark.parametrize("text, direction", [("1", 1), ("+1", 1), ("+", 1), ("plus", 1), ("1.0", 1), (" Plus ", 1),
+                                             ("-1", -1), ("-", -1), ("moins", -1), ("-1.0", -1), ("MOINS", -1)])
+def test_every_written_form_of_a_direction_is_read(text, direction):
+    assert scoring.parse_direction(text) == direction
+
+
+def test_an_unknown_criterion_is_echoed_on_its_first_30_characters():
+    with pytest.raises(ScoringError) as err:
+        scoring.check_weights({"x" * 40: 1})
+    assert f"« {'x' * 30} »" in str(err.value)
+
+
+def test_json_records_round_to_four_decimals_and_give_every_criterion_value(acv_table):
+    ranked = scoring.ranking()
+    rows = scoring.records(ranked)
+    first = ranked.iloc[0]
+    assert rows[0]["score"] == round(float(first["score"]), 4) and set(rows[0]["valeurs"]) == set(KEYS)
+    assert rows[0]["valeurs"]["population"] == first["population"]
