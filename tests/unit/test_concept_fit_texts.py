@@ -61,10 +61,15 @@ def test_a_town_of_exactly_5000_can_host_a_site_and_one_less_cannot(population, 
     row = fact_records(["55545"])[0]                                  # Verdun's facts, its population changed
     est = {k: demand.candidates(["55545"], k).to_dict("records")[0] for k in cf.DEMAND_CONCEPTS}
     f = SimpleNamespace(**{**row, "population": population}, code_insee="55545", demand=est, demand_source="Metz")
-    for fit in cf._fits_from_facts(f):
+    fits = cf._fits_from_facts(f)
+    for fit in fits:
         said = fit.has if host else fit.lacks
         assert said[0].startswith(f"{F.num(population)} habitants"), said
         assert (fit.has[0] == said[0]) is host
+    v = cf._verdict(fits, f)
+    assert (v.status == "trop_petite") is not host
+    if host:  # the reason's main asset is the first one after the population condition
+        assert not v.reason.split(" — ")[1].startswith(f"{F.num(population)} habitants"), v.reason
 
 
 def needed(concept) -> int:
@@ -138,3 +143,36 @@ def test_an_empty_table_keeps_its_columns():
     assert list(cf.concept_fit_table([]).columns) == ["code_insee", "score_clef_en_main", "niveau_clef_en_main",
                                                        "score_fab_id", "niveau_fab_id", "score_progressif",
                                                        "niveau_progressif", "concept_suggere", "raison", "statut"]
+
+
+def test_the_verdict_is_written_out_for_every_status(seen):
+    level_words = {"forte": "le concept qui convient le mieux", "moyenne": "le concept qui convient le mieux, en partie",
+                   "faible": "le concept le moins mal adapté"}
+    statuses = set()
+    for code, s in seen.items():
+        f, fits, v = SimpleNamespace(**s.facts), list(s.fits.values()), cf.verdict(code)
+        order = list(cf.CONCEPTS)
+        best = max(fits, key=lambda x: (x.prerequisite_met, x.score, -order.index(x.concept)))  # host conditions first
+        if f.n_cnam_commune:
+            status = "deja_desservie"
+            head = (f"{f.nom} accueille déjà un site du Cnam ({f.cnam_nom}, source : {f.cnam_source}) : déjà desservie, "
+                    "le site est à renforcer plutôt qu'à créer.")
+        elif f.population < HOST:
+            status = "trop_petite"
+            pole = f" ; le pôle de son bassin de vie, {f.pole}, serait l'hôte naturel" if f.pole else ""
+            head = f"{f.nom} ({F.num(f.population)} habitants) est trop petite pour accueillir un site du Cnam{pole}."
+        elif not any(x.prerequisite_met for x in fits):
+            status = "sans_conditions"
+            head = f"{f.nom} ne réunit les conditions d'accueil d'aucun des trois concepts : {best.lacks[0]}."
+        else:
+            status = "candidate"
+            head = f"{f.nom} est une ville candidate : {best.label}, {level_words[best.level]}."
+        assets = best.has[1:] if f.population >= HOST else best.has
+        reason = (f"{best.label} : {F.plural(len(best.has), 'atout')} sur {len(best.has) + len(best.lacks)}"
+                  + (f" — {assets[0]}" if assets else ""))
+        if f.pole and status != "trop_petite":
+            reason += f" — petite commune : l'implantation se ferait plutôt au pôle de son bassin de vie ({f.pole})"
+        assert (v.status, v.concept, v.headline, v.reason) == (status, best.concept, head, reason), code
+        statuses.add((status, best.level if status == "candidate" else ""))
+    assert {"deja_desservie", "trop_petite", "candidate"} <= {s for s, _ in statuses}
+    assert {("candidate", "forte"), ("candidate", "moyenne")} <= statuses, statuses
