@@ -543,3 +543,44 @@ def test_a_plan_that_fits_no_budget_says_so_not_that_no_site_pays_its_way():
     assert list(table.columns) == ["code_insee", "nom", "departement", "densite_libelle", "population", "gain",
                                    "gain_population", "catchment", "acv", "heberge", "origine", "expected_learners",
                                    "low", "high", "net_new", "break_even", "viable"]
+
+
+def test_the_site_table_counts_for_each_site_the_inhabitants_it_alone_brings_in_order():
+    # towns 0–3 (demand 10, 20, 30, 40); nobody covered yet. Candidate 0 covers towns 2 and 3 (70), candidate 1
+    # towns 1 and 2 (50, of which 30 already served by candidate 0): its newly served population is 20
+    cover = np.array([[99, 99], [99, 5], [5, 5], [5, 99]], float)
+    p = PlanningProblem.from_cost_matrix(np.full((4, 1), 99.0), cover, [10, 20, 30, 40], 15)
+    res = solve(p, 2, "exact")
+    assert res.status == "optimum prouvé" and res.learners_bound is None and res.to_dict()["learners_bound"] is None
+    t = res.sites
+    assert list(t.columns[:6]) == ["code_insee", "ordre", "gain", "served_population", "catchment_population", "cost"]
+    assert list(t.ordre) == [1, 2] and list(t.served_population) == [70, 20] and list(t.catchment_population) == [70, 50]
+
+
+def test_the_break_even_is_written_beside_each_sites_expected_learners():
+    p = random_instance(2, n=40, m=8)
+    lp = random_learners(2, n=40, m=8)
+    be = float(np.quantile(lp.learners_alone(), 0.3))
+    res = solve(p, 3, "greedy", objective="apprenants", learners=lp, viability=Viability(be))
+    assert (res.sites["break_even"] == be).all() and res.sites["viable"].all()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda p: solve(p, 2, objective="voisins"), "Objectif inconnu : 'voisins' (attendu : population, apprenants)"),
+    (lambda p: solve(p, 2, budget=-1), "Budget négatif : -1"),
+])
+def test_a_wrong_objective_or_a_negative_budget_is_refused_in_french(call, message):
+    with pytest.raises(ValueError) as err:
+        call(random_instance(0))
+    assert str(err.value) == message
+
+
+def test_candidate_sets_put_the_largest_centres_first_and_refuse_an_unknown_set_in_french():
+    from models.domain.planning.rules import CANDIDATE_SETS, candidate_codes
+
+    t = line_territory([6000, 7000, 5500, 80, 300, 8000, 60, 9000, 30, 6500, 9500, 100])
+    centres = candidate_codes("bv", 5000, territory=t)          # bassins de vie of 3 communes: centres 0, 3, 6, 9
+    assert centres == ["99009", "99000"]                          # 6,500 then 6,000 (3 and 6 under 5,000)
+    with pytest.raises(ValueError) as err:
+        candidate_codes("villages", territory=t)
+    assert str(err.value) == f"Ensemble de candidats inconnu : 'villages' (attendu : {', '.join(CANDIDATE_SETS)})"
