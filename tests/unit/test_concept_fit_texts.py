@@ -176,3 +176,20 @@ def test_the_verdict_is_written_out_for_every_status(seen):
         statuses.add((status, best.level if status == "candidate" else ""))
     assert {"deja_desservie", "trop_petite", "candidate"} <= {s for s, _ in statuses}
     assert {("candidate", "forte"), ("candidate", "moyenne")} <= statuses, statuses
+
+
+def test_the_level_of_a_fit_follows_its_share_of_assets_at_the_boundaries_too(seen):
+    # forte from 3 assets in 4 (0.75), moyenne from 1 in 2 (0.5); never forte where a Cnam site already is
+    at = {0.75: 0, 0.5: 0}
+    for code, s in seen.items():
+        for fit in s.fits.values():
+            share = len(fit.has) / (len(fit.has) + len(fit.lacks))
+            expected = ("faible" if not fit.prerequisite_met or share < 0.5 else "moyenne" if share < 0.75
+                        or s.facts["n_cnam_commune"] else "forte")
+            assert fit.level == expected and fit.score == round(share, 3), (code, fit.concept)
+            if fit.prerequisite_met and share in at:
+                at[share] += 1
+    assert at[0.5] > 0, at                          # the lower boundary is met by real towns
+    town = SimpleNamespace(n_cnam_commune=0)         # the upper one, 3 assets in 4, by a fit written here
+    assert cf._fit("fab_id", town, ["a", "b", "c"], ["d"], [], []).level == "forte"
+    assert cf._fit("fab_id", town, ["a", "b"], ["c"], [], ["d"]).level == "faible"     # a host condition missing

@@ -190,3 +190,21 @@ def test_the_history_names_each_action_in_french_with_the_same_columns_when_the_
     assert list(h.columns) == columns
     down = net.history(create_engine(f"sqlite:///{tmp_path / 'no-such-folder' / 'net.db'}"))
     assert down.empty and list(down.columns) == columns
+
+
+def test_an_edit_is_refused_with_its_exact_french_reason_and_keeps_its_comment_to_300_characters(eng, tmp_path):
+    for author, message in (("  ", "Indiquez votre nom (auteur de la modification)."),
+                            ("a" * 81, "Nom d'auteur trop long (80 caractères au plus).")):
+        with pytest.raises(net.NetworkEditError) as err:
+            net.add_site(SEDAN, author, eng)
+        assert str(err.value) == message
+    with pytest.raises(net.NetworkEditError) as err:
+        net.record_edit("rename", "Alice", eng=eng)
+    assert str(err.value) == "Action inconnue : rename"
+    net.record_edit("add", "Alice", code_insee=f" {SEDAN}9 ", comment="c" * 350, eng=eng)   # code cut to 5 characters
+    h = net.history(eng)
+    assert h.code_insee.iloc[-1] == SEDAN and h.comment.iloc[-1] == "c" * 300
+    down = create_engine(f"sqlite:///{tmp_path / 'no-such-folder' / 'net.db'}")
+    with pytest.raises(net.NetworkEditError) as err:
+        net.add_site(SEDAN, "Alice", down)
+    assert str(err.value).startswith("Enregistrement indisponible : ") and "Rien n'a été enregistré" in str(err.value)
