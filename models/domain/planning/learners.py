@@ -71,11 +71,10 @@ class LearnersProblem:
         from other new sites only lowers it)."""
         return (self.p[:, None] * self.u / (1 + self.s0[:, None] + self.u)).sum(axis=0)
 
-    def learners(self, chosen, s: np.ndarray | None = None) -> np.ndarray:
-        """Expected learners of each chosen site in the set ``chosen`` (competition included); ``s``, the access
-        with ``chosen`` open, when the caller already has it."""
+    def learners(self, chosen) -> np.ndarray:
+        """Expected learners of each chosen site in the set ``chosen`` (competition included)."""
         chosen = list(chosen)
-        s = self.s0 + self.u[:, chosen].sum(axis=1) if s is None else s
+        s = self.s0 + self.u[:, chosen].sum(axis=1)
         return (self.p / (1 + s)) @ self.u[:, chosen]
 
     def extensions(self, chosen: list, s: np.ndarray, candidates: np.ndarray, break_even: float):
@@ -145,14 +144,13 @@ def greedy(lp: LearnersProblem, rules: Rules) -> tuple[list[int], float]:
     return chosen, max(bound, lp.value(chosen))
 
 
-def _partial_ok(lp: LearnersProblem, rules: Rules, trial: list, s: np.ndarray | None = None) -> bool:
-    """A greedy step: budget and viability now; the 25 % rule checked against the final size ``k``; ``s``, the
-    access with ``trial`` open, when known."""
+def _partial_ok(lp: LearnersProblem, rules: Rules, trial: list) -> bool:
+    """A greedy step: budget and viability now; the 25 % rule checked against the final size ``k``."""
     if rules.costs is not None and rules.budget is not None and rules.costs[trial].sum() > rules.budget + 1e-9:
         return False
     if rules.outside is not None and int(rules.outside[trial].sum()) > rules.max_outside(rules.k):
         return False
-    return rules.break_even is None or bool(demand.reaches_break_even(lp.learners(trial, s), rules.break_even).all())
+    return rules.break_even is None or bool(demand.reaches_break_even(lp.learners(trial), rules.break_even).all())
 
 
 def exact(lp: LearnersProblem, rules: Rules, time_limit: float = 20.0):
